@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { reasonSchema } from './reason.ts';
+
+export const REGISTRATION_METHODS = ['private-cloud', 'local-container'] as const;
+export const registrationMethodSchema = z.enum(REGISTRATION_METHODS);
+export type RegistrationMethod = z.infer<typeof registrationMethodSchema>;
+
+/**
+ * Status of the registration as a whole (the status card) and of one node (a table row).
+ * `degraded`: license server unreachable for less than 24 h, still valid. `stale`: a node that stopped
+ * reporting its liveness (cluster).
+ */
+export const registrationStatusSchema = z.enum([
+  'unregistered',
+  'registered',
+  'failed',
+  'degraded',
+  'verification-needed',
+]);
+export type RegistrationStatus = z.infer<typeof registrationStatusSchema>;
+export const nodeStatusSchema = z.enum([...registrationStatusSchema.options, 'stale']);
+export type NodeStatus = z.infer<typeof nodeStatusSchema>;
+
+export const productInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  buildDate: z.string(),
+});
+export type ProductInfo = z.infer<typeof productInfoSchema>;
+
+/** What the license grants, shown on Version Information once registered. */
+export const grantSchema = z.object({
+  licenseId: z.string(),
+  company: z.string(),
+  project: z.string().nullable(),
+  product: z.string(),
+  productVersion: z.string(),
+  features: z.array(z.string()),
+  domains: z.array(z.string()),
+  appNames: z.array(z.string()),
+  ipRanges: z.string(),
+  port: z.number().int().nullable(),
+  expiresAt: z.string(),
+  maxConnections: z.number().int(),
+  inUse: z.number().int(),
+});
+export type Grant = z.infer<typeof grantSchema>;
+
+/** One node's registration, as recorded in the store by that node. */
+export const nodeStateSchema = z.object({
+  nodeId: z.string(),
+  address: z.string(),
+  status: nodeStatusSchema,
+  lastSuccessAt: z.string().nullable(),
+  failureAt: z.string().nullable(),
+  reasons: z.array(reasonSchema),
+  /** Lease valid until (registered/degraded). */
+  validUntil: z.string().nullable(),
+  /** Since when the license server has not answered (degraded). */
+  unreachableSince: z.string().nullable(),
+  /** Last time the node wrote its liveness. */
+  seenAt: z.string(),
+});
+export type NodeState = z.infer<typeof nodeStateSchema>;
+
+/** `GET /api/registration`. */
+export const registrationStateSchema = z.object({
+  product: productInfoSchema,
+  method: registrationMethodSchema.nullable(),
+  serverUrl: z.string().nullable(),
+  status: registrationStatusSchema,
+  grant: grantSchema.nullable(),
+  /** This node, the one answering. */
+  node: nodeStateSchema,
+  /** Every node of the cluster (one for a standalone server). */
+  nodes: z.array(nodeStateSchema),
+  /** Server time of the answer, so that the UI can show countdowns against the server clock. */
+  now: z.string(),
+});
+export type RegistrationState = z.infer<typeof registrationStateSchema>;
+
+const serverUrlSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2048)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '' && u.username === '' && u.password === '';
+    } catch {
+      return false;
+    }
+  }, 'serverUrl must be an address like https://host:port');
+
+/** `POST /api/registration/private-cloud` and `/private-cloud/test`. */
+export const privateCloudRequestSchema = z.object({ serverUrl: serverUrlSchema });
+export type PrivateCloudRequest = z.infer<typeof privateCloudRequestSchema>;
+
+export const nodeFailureSchema = z.object({
+  nodeId: z.string(),
+  address: z.string(),
+  reasons: z.array(reasonSchema).min(1),
+});
+export type NodeFailure = z.infer<typeof nodeFailureSchema>;
+
+/** Answer of a submit: the new state, and when it failed every node's reasons (failure pop-up). */
+export const registerResultSchema = z.object({
+  ok: z.boolean(),
+  failures: z.array(nodeFailureSchema),
+  state: registrationStateSchema,
+});
+export type RegisterResult = z.infer<typeof registerResultSchema>;
+
+/** Answer of Test Connection. */
+export const connectionTestResultSchema = z.object({
+  ok: z.boolean(),
+  serverUrl: z.string(),
+  reasons: z.array(reasonSchema),
+  /** SHA-256 fingerprint of the certificate presented, when a TLS handshake happened. */
+  fingerprint: z.string().nullable(),
+  latencyMs: z.number().nullable(),
+});
+export type ConnectionTestResult = z.infer<typeof connectionTestResultSchema>;

@@ -1,0 +1,706 @@
+/**
+ * The error catalogue (DESIGN.md §4): every failure a user can meet, with its code, the HTTP status
+ * the BFF answers with, and zh-CN / en text. `{{name}}` placeholders are filled from a reason's params.
+ */
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export interface CatalogueText {
+  title: string;
+  explanation: string;
+  troubleshooting: string[];
+}
+
+export interface CatalogueEntry {
+  code: number;
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 429 | 500 | 502 | 503 | 504;
+  text: Record<Locale, CatalogueText>;
+}
+
+const catalogue = {
+  JSON_PARSER_ERROR: {
+    code: 10000,
+    status: 400,
+    text: {
+      'zh-CN': {
+        title: '数据格式错误',
+        explanation: '请求内容不是有效的 JSON，授权服务器无法解析。',
+        troubleshooting: ['确认报表服务器与授权服务器版本匹配。', '检查是否有代理或网关改写了请求内容。'],
+      },
+      en: {
+        title: 'Incorrect data format',
+        explanation: 'The request body is not valid JSON, so the license server could not parse it.',
+        troubleshooting: [
+          'Make sure the report server and the license server versions match.',
+          'Check that no proxy or gateway rewrites request bodies.',
+        ],
+      },
+    },
+  },
+  PARAM_INPUT_ERROR: {
+    code: 10001,
+    status: 400,
+    text: {
+      'zh-CN': {
+        title: '参数错误',
+        explanation: '请求中有参数缺失或不正确：{{fields}}',
+        troubleshooting: ['检查填写的内容是否完整、格式是否正确。', '确认报表服务器与授权服务器版本匹配。'],
+      },
+      en: {
+        title: 'Incorrect parameter',
+        explanation: 'A parameter is missing or incorrect: {{fields}}',
+        troubleshooting: [
+          'Check that every field is filled in and in the right format.',
+          'Make sure the report server and the license server versions match.',
+        ],
+      },
+    },
+  },
+  DO_NOT_NEED_DEACTIVATE: {
+    code: 20000,
+    status: 409,
+    text: {
+      'zh-CN': {
+        title: '无需解绑',
+        explanation: '该节点未在授权服务器上注册，因此无需解绑。',
+        troubleshooting: ['无需处理；如需注册，请点击“立即注册”。'],
+      },
+      en: {
+        title: 'Nothing to unbind',
+        explanation: 'This node is not registered on the license server, so there is nothing to unbind.',
+        troubleshooting: ['Nothing to do; click Register Now to register.'],
+      },
+    },
+  },
+  LICENSE_EXPIRED: {
+    code: 30000,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '证书已过期',
+        explanation: '授权证书已于 {{expiresAt}} 过期。',
+        troubleshooting: ['联系帆软商务续期，获取新的授权文件。', '检查报表服务器与授权服务器的系统时间是否正确。'],
+      },
+      en: {
+        title: 'Certificate expired',
+        explanation: 'The license expired on {{expiresAt}}.',
+        troubleshooting: [
+          'Contact the vendor to renew the license and get a new license file.',
+          'Check that the system clocks of the report server and the license server are correct.',
+        ],
+      },
+    },
+  },
+  REPORT_VERSION_ERROR: {
+    code: 30001,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '版本不匹配',
+        explanation: '授权的版本为 {{certified}}，本地版本为 {{local}}。',
+        troubleshooting: [
+          '在“版本信息”中查看本地版本与 JAR 包版本。',
+          '升级或回退报表服务器到授权的版本，或联系帆软商务重新签发授权。',
+        ],
+      },
+      en: {
+        title: 'Version mismatch',
+        explanation: 'The license is for version {{certified}}; this server runs version {{local}}.',
+        troubleshooting: [
+          'See the local version and JAR date under Version Information.',
+          'Upgrade or downgrade the report server to the licensed version, or ask the vendor for a new license.',
+        ],
+      },
+    },
+  },
+  ACCOUNT_STATUS_ERROR: {
+    code: 30002,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '账号状态异常',
+        explanation: '授权服务器的授权状态异常（{{state}}），例如已被销毁。',
+        troubleshooting: [
+          '如果授权服务器已迁移，请使用新授权服务器的地址重新注册。',
+          '联系帆软商务确认授权状态。',
+        ],
+      },
+      en: {
+        title: 'Abnormal account status',
+        explanation: 'The license server’s license is in an abnormal state ({{state}}), for example destroyed.',
+        troubleshooting: [
+          'If the license server was migrated, register again with the new license server’s address.',
+          'Contact the vendor to confirm the state of the license.',
+        ],
+      },
+    },
+  },
+  LICENSE_IP_ERROR: {
+    code: 30003,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: 'IP 地址不允许',
+        explanation: '授权服务器看到的本节点地址为 {{peer}}，不在允许的范围 {{allowed}} 内。',
+        troubleshooting: [
+          '确认报表服务器访问授权服务器时使用的出口地址（NAT、代理会改变地址）。',
+          '如需新增 IP 范围，请联系帆软商务重新签发授权。',
+        ],
+      },
+      en: {
+        title: 'Disallowed IP address',
+        explanation: 'The license server sees this node as {{peer}}, which is outside the allowed ranges {{allowed}}.',
+        troubleshooting: [
+          'Check which source address the report server uses to reach the license server (NAT and proxies change it).',
+          'To add an IP range, ask the vendor to issue a new license.',
+        ],
+      },
+    },
+  },
+  LICENSE_DOMAIN_ERROR: {
+    code: 30004,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '域名不允许',
+        explanation: '本节点的访问域名 {{domain}} 不在允许的域名 {{allowed}} 内。',
+        troubleshooting: ['检查报表服务器配置的访问域名。', '如需新增域名，请联系帆软商务重新签发授权。'],
+      },
+      en: {
+        title: 'Disallowed domain name',
+        explanation: 'This node’s domain {{domain}} is not among the allowed domains {{allowed}}.',
+        troubleshooting: [
+          'Check the domain configured for the report server.',
+          'To add a domain, ask the vendor to issue a new license.',
+        ],
+      },
+    },
+  },
+  LICENSE_APPNAME_ERROR: {
+    code: 30005,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '应用名不允许',
+        explanation: '本节点的应用名 {{appName}} 不在允许的应用名 {{allowed}} 内。',
+        troubleshooting: ['检查报表工程的应用名（如 webroot）。', '如需修改应用名，请联系帆软商务重新签发授权。'],
+      },
+      en: {
+        title: 'Disallowed app name',
+        explanation: 'This node’s app name {{appName}} is not among the allowed app names {{allowed}}.',
+        troubleshooting: [
+          'Check the web application name of the report project (for example webroot).',
+          'To change the app name, ask the vendor to issue a new license.',
+        ],
+      },
+    },
+  },
+  REGISTER_OUT_OF_LIMIT: {
+    code: 30007,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '已达到最大注册数',
+        explanation: '授权服务器允许同时注册 {{max}} 个节点，当前已占用 {{inUse}} 个。',
+        troubleshooting: [
+          '在不再使用的工程上点击“重新注册”释放名额，或停用多余的节点。',
+          '未正常注销的节点会在 24 小时无心跳后自动释放名额。',
+          '如需更多名额，请联系帆软商务。',
+        ],
+      },
+      en: {
+        title: 'Maximum number of registrations reached',
+        explanation: 'The license server allows {{max}} concurrent registrations and {{inUse}} are in use.',
+        troubleshooting: [
+          'Click Re-register on a project that is no longer used to free its slot, or stop surplus nodes.',
+          'A node that stopped without deregistering frees its slot after 24 hours without a heartbeat.',
+          'To get more slots, contact the vendor.',
+        ],
+      },
+    },
+  },
+  SERVER_NOT_ACTIVATED: {
+    code: 30010,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '授权服务器未激活',
+        explanation: '授权服务器尚未通过扫码激活。',
+        troubleshooting: ['在浏览器打开 {{activationUrl}}，用手机扫描二维码，输入 6 位验证码完成激活后再注册。'],
+      },
+      en: {
+        title: 'License server not activated',
+        explanation: 'The license server has not been activated by QR code yet.',
+        troubleshooting: [
+          'Open {{activationUrl}} in a browser, scan the QR code with a phone and type the 6-digit code, then register again.',
+        ],
+      },
+    },
+  },
+  CONNECTION_FAILED: {
+    code: 31000,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '无法连接授权服务器',
+        explanation: '报表服务器无法连接到授权服务器 {{serverUrl}}：{{detail}}',
+        troubleshooting: [
+          '确认授权服务器已启动，地址和端口填写正确。',
+          '检查防火墙是否放行该端口。',
+          '在“立即注册”中点击“测试连接”获取更具体的原因。',
+        ],
+      },
+      en: {
+        title: 'Cannot connect to the license server',
+        explanation: 'The report server cannot reach the license server at {{serverUrl}}: {{detail}}',
+        troubleshooting: [
+          'Make sure the license server is running and the address and port are right.',
+          'Check that the firewall lets the port through.',
+          'Click Test Connection in Register Now for a more specific reason.',
+        ],
+      },
+    },
+  },
+  CONNECTION_DNS: {
+    code: 31001,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '域名无法解析',
+        explanation: '主机名 {{host}} 无法解析为 IP 地址。',
+        troubleshooting: ['检查服务器地址中的主机名拼写。', '检查报表服务器的 DNS 配置或 hosts 文件，或直接使用 IP 地址。'],
+      },
+      en: {
+        title: 'Host name does not resolve',
+        explanation: 'The host name {{host}} does not resolve to an IP address.',
+        troubleshooting: [
+          'Check the spelling of the host name in the server address.',
+          'Check the report server’s DNS settings or hosts file, or use the IP address instead.',
+        ],
+      },
+    },
+  },
+  CONNECTION_REFUSED: {
+    code: 31002,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '连接被拒绝',
+        explanation: '{{host}}:{{port}} 拒绝了连接：端口未监听或被防火墙拒绝。',
+        troubleshooting: [
+          '确认授权服务器容器正在运行（docker ps）。',
+          '确认端口映射：容器端口 8081 映射到的宿主机端口。',
+          '检查防火墙是否放行该端口。',
+        ],
+      },
+      en: {
+        title: 'Connection refused',
+        explanation: '{{host}}:{{port}} refused the connection: nothing listens there or a firewall rejects it.',
+        troubleshooting: [
+          'Make sure the license server container is running (docker ps).',
+          'Check the port mapping: which host port container port 8081 is mapped to.',
+          'Check that the firewall lets the port through.',
+        ],
+      },
+    },
+  },
+  CONNECTION_TIMEOUT: {
+    code: 31003,
+    status: 504,
+    text: {
+      'zh-CN': {
+        title: '连接超时',
+        explanation: '在 {{timeoutMs}} 毫秒内未能连接到 {{host}}:{{port}}。',
+        troubleshooting: ['检查网络是否连通（ping、traceroute）。', '检查防火墙是否丢弃了该端口的数据包。'],
+      },
+      en: {
+        title: 'Connection timed out',
+        explanation: 'No connection to {{host}}:{{port}} within {{timeoutMs}} ms.',
+        troubleshooting: [
+          'Check that the network path is open (ping, traceroute).',
+          'Check whether a firewall silently drops packets to that port.',
+        ],
+      },
+    },
+  },
+  TLS_HOSTNAME_MISMATCH: {
+    code: 31004,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '证书与地址不匹配',
+        explanation: '授权服务器的 HTTPS 证书不适用于地址 {{host}}（证书适用于：{{altNames}}）。',
+        troubleshooting: [
+          '默认证书只适用于 localhost 和 127.0.0.1。',
+          '将适用于该地址的证书挂载到授权服务器的 tls/ 目录后重启，或改用证书中包含的地址。',
+        ],
+      },
+      en: {
+        title: 'Certificate not valid for this address',
+        explanation: 'The license server’s HTTPS certificate is not valid for {{host}} (it covers: {{altNames}}).',
+        troubleshooting: [
+          'The default certificate only covers localhost and 127.0.0.1.',
+          'Mount a certificate for this address into the license server’s tls/ directory and restart it, or use an address the certificate covers.',
+        ],
+      },
+    },
+  },
+  TLS_UNTRUSTED: {
+    code: 31005,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '证书不受信任',
+        explanation: '授权服务器的 HTTPS 证书不受信任（{{detail}}）。证书指纹 SHA-256：{{fingerprint}}',
+        troubleshooting: [
+          '配置签发该证书的 CA（LICENSE_SERVER_CA），或在控制台中核对并确认证书指纹。',
+          '与授权服务器管理员核对指纹，防止中间人攻击。',
+        ],
+      },
+      en: {
+        title: 'Certificate not trusted',
+        explanation: 'The license server’s HTTPS certificate is not trusted ({{detail}}). SHA-256 fingerprint: {{fingerprint}}',
+        troubleshooting: [
+          'Configure the CA that issued the certificate (LICENSE_SERVER_CA), or check and confirm the fingerprint in the console.',
+          'Compare the fingerprint with the license server’s administrator to rule out interception.',
+        ],
+      },
+    },
+  },
+  PLAIN_HTTP: {
+    code: 31006,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '该地址使用的是 HTTP',
+        explanation: '{{host}}:{{port}} 上的服务使用 HTTP 而不是 HTTPS。',
+        troubleshooting: ['授权服务器只提供 HTTPS，请确认端口是否正确。', '请使用 https:// 开头的地址。'],
+      },
+      en: {
+        title: 'Plain HTTP at this address',
+        explanation: 'The service at {{host}}:{{port}} speaks plain HTTP, not HTTPS.',
+        troubleshooting: [
+          'The license server only speaks HTTPS: check that the port is right.',
+          'Use an address that starts with https://.',
+        ],
+      },
+    },
+  },
+  NOT_A_LICENSE_SERVER: {
+    code: 31007,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '该地址不是授权服务器',
+        explanation: '{{serverUrl}} 有服务应答，但它不是授权服务器（{{detail}}）。',
+        troubleshooting: ['检查端口：可能填写了其他服务的端口。', '确认授权服务器容器的端口映射。'],
+      },
+      en: {
+        title: 'Not a license server',
+        explanation: 'Something answers at {{serverUrl}}, but it is not a license server ({{detail}}).',
+        troubleshooting: [
+          'Check the port: it may belong to another service.',
+          'Check the license server container’s port mapping.',
+        ],
+      },
+    },
+  },
+  LICENSE_CONTENT_ERROR: {
+    code: 31010,
+    status: 422,
+    text: {
+      'zh-CN': {
+        title: '证书内容有误',
+        explanation: '证书内容有误。{{detail}}',
+        troubleshooting: ['确认使用的是帆软签发的原始授权文件，未被修改。', '联系帆软技术支持并提供诊断信息。'],
+      },
+      en: {
+        title: 'The certificate content is incorrect',
+        explanation: 'The certificate content is incorrect. {{detail}}',
+        troubleshooting: [
+          'Make sure you use the original license file issued by the vendor, unmodified.',
+          'Contact vendor support with the diagnostic summary.',
+        ],
+      },
+    },
+  },
+  SERVER_LICENSE_UNTRUSTED: {
+    code: 31011,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '授权服务器的证书不是帆软签发的',
+        explanation: '该地址上的授权服务器所持有的授权未能通过厂商公钥验证。',
+        troubleshooting: [
+          '确认地址指向的是帆软提供的授权服务器。',
+          '确认报表服务器配置的厂商公钥正确（VENDOR_PUBLIC_KEY）。',
+        ],
+      },
+      en: {
+        title: 'License server not issued by the vendor',
+        explanation: 'The license held by the server at this address does not verify against the vendor public key.',
+        troubleshooting: [
+          'Make sure the address points to the license server the vendor supplied.',
+          'Check the vendor public key configured on the report server (VENDOR_PUBLIC_KEY).',
+        ],
+      },
+    },
+  },
+  LEASE_INVALID: {
+    code: 31012,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '授权服务器的应答无效',
+        explanation: '授权服务器返回的租约未通过校验（{{detail}}）。',
+        troubleshooting: ['检查是否有代理改写了应答。', '重启授权服务器后重试；仍失败请联系帆软技术支持。'],
+      },
+      en: {
+        title: 'Invalid answer from the license server',
+        explanation: 'The lease the license server returned failed verification ({{detail}}).',
+        troubleshooting: [
+          'Check that no proxy rewrites the answers.',
+          'Restart the license server and retry; if it still fails, contact vendor support.',
+        ],
+      },
+    },
+  },
+  HEARTBEAT_LAPSED: {
+    code: 31013,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '超过 24 小时未连接授权服务器',
+        explanation: '本节点自 {{since}} 起未收到授权服务器的应答，已超过 24 小时，注册失效。',
+        troubleshooting: ['恢复与授权服务器的网络连接，节点会自动重新注册。', '检查授权服务器是否在运行。'],
+      },
+      en: {
+        title: 'No answer from the license server for 24 hours',
+        explanation: 'This node has had no answer from the license server since {{since}}, more than 24 hours, so its registration lapsed.',
+        troubleshooting: [
+          'Restore the connection to the license server; the node registers again by itself.',
+          'Check that the license server is running.',
+        ],
+      },
+    },
+  },
+  LIC_TYPE_MISMATCH: {
+    code: 32000,
+    status: 422,
+    text: {
+      'zh-CN': {
+        title: '授权文件类型不匹配',
+        explanation: '上传的文件是 {{actual}} 类型，而所选注册方式需要 {{expected}}。',
+        troubleshooting: ['确认选择了正确的注册方式。', '本地容器认证请上传 Container.lic。'],
+      },
+      en: {
+        title: 'License type does not match the method',
+        explanation: 'The uploaded file is of type {{actual}}, but the chosen method needs {{expected}}.',
+        troubleshooting: ['Check that you chose the right registration method.', 'Local Container needs Container.lic.'],
+      },
+    },
+  },
+  PROJECT_CONTENT_MISMATCH: {
+    code: 32001,
+    status: 422,
+    text: {
+      'zh-CN': {
+        title: '工程内容不匹配',
+        explanation: '授权的工程为 {{certified}}，本地工程为 {{local}}。',
+        troubleshooting: ['确认上传的是签发给本工程的授权文件。'],
+      },
+      en: {
+        title: 'Project content mismatch',
+        explanation: 'The license is for project {{certified}}; this is project {{local}}.',
+        troubleshooting: ['Make sure the license file was issued for this project.'],
+      },
+    },
+  },
+  CLUSTER_NODES_EXCEEDED: {
+    code: 32002,
+    status: 422,
+    text: {
+      'zh-CN': {
+        title: '集群节点数超过授权',
+        explanation: '授权允许 {{max}} 个节点，当前有 {{nodes}} 个节点。',
+        troubleshooting: ['减少集群节点数，或联系帆软商务增加节点数。'],
+      },
+      en: {
+        title: 'More cluster nodes than licensed',
+        explanation: 'The license allows {{max}} nodes; the cluster has {{nodes}}.',
+        troubleshooting: ['Reduce the number of cluster nodes, or ask the vendor for more.'],
+      },
+    },
+  },
+  VERIFY_CODE_ERROR: {
+    code: 32003,
+    status: 422,
+    text: {
+      'zh-CN': {
+        title: '验证码错误',
+        explanation: '验证码不正确，还可以尝试 {{attemptsLeft}} 次。',
+        troubleshooting: ['重新扫描当前二维码获取验证码。', '二维码 5 分钟内有效，过期请刷新。'],
+      },
+      en: {
+        title: 'Wrong verification code',
+        explanation: 'The code is not correct; {{attemptsLeft}} attempts left.',
+        troubleshooting: ['Scan the current QR code again to get the code.', 'A QR code is valid for 5 minutes; refresh it when it expires.'],
+      },
+    },
+  },
+  VERIFY_LOCKED: {
+    code: 32004,
+    status: 423,
+    text: {
+      'zh-CN': {
+        title: '验证已锁定',
+        explanation: '连续输错验证码次数过多，验证已锁定至 {{until}}。',
+        troubleshooting: ['请在锁定结束后重试。'],
+      },
+      en: {
+        title: 'Verification locked',
+        explanation: 'Too many wrong codes in a row: verification is locked until {{until}}.',
+        troubleshooting: ['Try again after the lock opens.'],
+      },
+    },
+  },
+  VERIFY_DISABLED: {
+    code: 32005,
+    status: 423,
+    text: {
+      'zh-CN': {
+        title: '验证已停用',
+        explanation: '连续输错验证码 {{failures}} 次，验证码输入已停用。',
+        troubleshooting: ['由运维人员在服务器上执行重置命令后重试。'],
+      },
+      en: {
+        title: 'Verification disabled',
+        explanation: '{{failures}} wrong codes in a row: code entry is disabled.',
+        troubleshooting: ['Ask an operator to run the reset command on the server, then retry.'],
+      },
+    },
+  },
+  QR_EXPIRED: {
+    code: 32006,
+    status: 422,
+    text: {
+      'zh-CN': {
+        title: '二维码已过期',
+        explanation: '二维码已超过 5 分钟有效期。',
+        troubleshooting: ['点击刷新获取新的二维码，再扫码获取验证码。'],
+      },
+      en: {
+        title: 'QR code expired',
+        explanation: 'The QR code is older than its 5-minute lifetime.',
+        troubleshooting: ['Refresh to get a new QR code, then scan it for a new code.'],
+      },
+    },
+  },
+  UNAUTHORIZED: {
+    code: 40100,
+    status: 401,
+    text: {
+      'zh-CN': {
+        title: '未登录',
+        explanation: '登录已失效或未登录。',
+        troubleshooting: ['重新登录决策平台。'],
+      },
+      en: {
+        title: 'Not signed in',
+        explanation: 'You are not signed in, or your session has expired.',
+        troubleshooting: ['Sign in to the decision platform again.'],
+      },
+    },
+  },
+  FORBIDDEN: {
+    code: 40300,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '没有权限',
+        explanation: '只有管理员可以管理注册。',
+        troubleshooting: ['使用管理员账号登录。'],
+      },
+      en: {
+        title: 'Not allowed',
+        explanation: 'Only administrators can manage registration.',
+        troubleshooting: ['Sign in with an administrator account.'],
+      },
+    },
+  },
+  NOT_FOUND: {
+    code: 40400,
+    status: 404,
+    text: {
+      'zh-CN': { title: '不存在', explanation: '请求的资源不存在。', troubleshooting: ['刷新页面后重试。'] },
+      en: { title: 'Not found', explanation: 'The requested resource does not exist.', troubleshooting: ['Reload the page and retry.'] },
+    },
+  },
+  PAYLOAD_TOO_LARGE: {
+    code: 41300,
+    status: 413,
+    text: {
+      'zh-CN': {
+        title: '内容过大',
+        explanation: '请求内容超过上限 {{limit}} 字节。',
+        troubleshooting: ['确认上传的是正确的文件（授权文件通常只有几 KB）。'],
+      },
+      en: {
+        title: 'Too large',
+        explanation: 'The request is larger than the {{limit}}-byte limit.',
+        troubleshooting: ['Make sure you upload the right file (a license file is a few KB).'],
+      },
+    },
+  },
+  INTERNAL_ERROR: {
+    code: 50000,
+    status: 500,
+    text: {
+      'zh-CN': {
+        title: '内部错误',
+        explanation: '服务器内部错误，未保存任何更改。请求编号：{{requestId}}',
+        troubleshooting: ['稍后重试。', '仍失败请将诊断信息与请求编号发给技术支持。'],
+      },
+      en: {
+        title: 'Internal error',
+        explanation: 'Something went wrong on the server; nothing was changed. Request id: {{requestId}}',
+        troubleshooting: ['Retry in a moment.', 'If it keeps failing, send the diagnostic summary and request id to support.'],
+      },
+    },
+  },
+} satisfies Record<string, CatalogueEntry>;
+
+export type ErrorName = keyof typeof catalogue;
+export const ERROR_NAMES = Object.keys(catalogue) as [ErrorName, ...ErrorName[]];
+export const CATALOGUE: Readonly<Record<ErrorName, CatalogueEntry>> = catalogue;
+
+/** The code that belongs to a catalogue name. */
+export function codeOf(name: ErrorName): number {
+  return CATALOGUE[name].code;
+}
+
+const byCode = new Map<number, ErrorName>(ERROR_NAMES.map((n) => [CATALOGUE[n].code, n]));
+/** The catalogue name for a code, if the code is in the catalogue. */
+export function nameOfCode(code: number): ErrorName | undefined {
+  return byCode.get(code);
+}
+
+/** Fills `{{param}}` placeholders; arrays are joined, missing params stay visible as `—`. */
+export function interpolate(template: string, params: Record<string, unknown> = {}): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+    const v = params[key];
+    if (v === undefined || v === null || v === '') return '—';
+    return Array.isArray(v) ? v.join(', ') : String(v);
+  });
+}
+
+/** The text of a catalogue entry in a locale, with the params filled in. */
+export function describe(name: ErrorName, locale: Locale, params?: Record<string, unknown>): CatalogueText {
+  const t = CATALOGUE[name].text[locale];
+  return {
+    title: interpolate(t.title, params),
+    explanation: interpolate(t.explanation, params),
+    troubleshooting: t.troubleshooting.map((s) => interpolate(s, params)),
+  };
+}
