@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Logger } from 'pino';
+import { JSON_BODY_LIMIT_BYTES, type BffConfig } from './config.ts';
+import type { BffEnv } from './env.ts';
+import type { LicenseClient } from './license-client/types.ts';
+import { adminAuth } from './middleware/auth.ts';
+import { notFound, onError } from './middleware/errors.ts';
+import { requestLogger } from './middleware/request-logger.ts';
+import { createRegistrationService } from './registration/service.ts';
+import { registrationRoutes } from './routes/registration.ts';
+import type { RegistrationStore } from './store/types.ts';
+
+/** What the BFF is built from; tests pass real-but-local ones (PGlite in memory, loopback license server). */
+export interface AppDeps {
+  store: RegistrationStore;
+  clock: () => Date;
+  licenseClient: LicenseClient;
+  logger: Logger;
+  config: BffConfig;
+}
+
+/** Builds the BFF: middleware requestId → logger → secureHeaders → csrf → bodyLimit → auth → routes. */
+export function createApp(deps: AppDeps) {
+  const service = createRegistrationService(deps);
+  const app = new Hono<BffEnv>()
+    .use(requestId())
+    .use(requestLogger(deps.logger))
+    .use(secureHeaders())
+    .use(csrf({ origin: deps.config.allowedOrigins }))
+    .use(
+      bodyLimit({
+        maxSize: JSON_BODY_LIMIT_BYTES,
+        onError: () => {
+          throw new HTTPException(413, { message: `body larger than ${JSON_BODY_LIMIT_BYTES} bytes` });
+        },
+      }),
+    )
+    .use('/api/*', adminAuth({ publicKey: deps.config.authPublicKey, clock: deps.clock }))
+    .get('/healthz', (c) => c.json({ status: 'ok' as const, nodeId: deps.config.nodeId }, 200))
+    .route('/api/registration', registrationRoutes(service));
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}
+
+/** The BFF's routes and their request/response types, for the UI's `hc<AppType>` client. */
+export type AppType = ReturnType<typeof createApp>;

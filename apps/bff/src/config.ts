@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { ed25519PublicJwkSchema, type Ed25519PublicJwk } from '@registration/protocol/license';
+import type { ProductInfo } from '@registration/protocol/bff-api';
+
+/** Largest JSON body the BFF accepts (a serverUrl or a 6-digit code is a few bytes). */
+export const JSON_BODY_LIMIT_BYTES = 16 * 1024;
+
+/** Everything the BFF needs to know about itself, validated once at start-up. */
+export interface BffConfig {
+  port: number;
+  host: string;
+  nodeId: string;
+  /** How other nodes / the table show this node (`host:port`). */
+  nodeAddress: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  vendorPublicKey: Ed25519PublicJwk;
+  authPublicKey: Ed25519PublicJwk;
+  /** Extra PEM bundle trusted for the license server's TLS, besides the system CAs. */
+  licenseServerCa: string | null;
+  product: ProductInfo;
+  appName: string;
+  domain: string;
+  allowedOrigins: string[];
+  heartbeatIntervalMs: number;
+}
+
+/** A configuration value that cannot be used; `variable` names the env var for the operator. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`${variable}: ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  NODE_ID: z.string().min(1).max(128).optional(),
+  NODE_ADDRESS: z.string().min(1).max(256).optional(),
+  DATA_DIR: z.string().min(1).default('.data/bff'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DEMO_DIR: z.string().min(1).default('.demo'),
+  VENDOR_PUBLIC_KEY: z.string().min(1).optional(),
+  AUTH_PUBLIC_KEY: z.string().min(1).optional(),
+  LICENSE_SERVER_CA: z.string().min(1).optional(),
+  PRODUCT_NAME: z.string().min(1).max(64).default('FineReport'),
+  PRODUCT_VERSION: z.string().min(1).max(32).default('11.0.18'),
+  BUILD_DATE: z.string().min(1).max(32).default('2026-11-01'),
+  APP_NAME: z.string().min(1).max(128).default('webroot'),
+  REPORT_DOMAIN: z.string().min(1).max(253).default('localhost'),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('http://localhost:5173,http://127.0.0.1:5173')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url()).min(1)),
+  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(7_200_000),
+});
+
+function readJwk(variable: string, file: string): Ed25519PublicJwk {
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(variable, `cannot read ${file} (${(e as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(variable, `${file} is not JSON`);
+  }
+  const parsed = ed25519PublicJwkSchema.safeParse(json);
+  if (!parsed.success) throw new ConfigError(variable, `${file} is not an Ed25519 public JWK`);
+  // Only the public members: a private `d` in the file must not travel further.
+  const { kty, crv, x, kid } = parsed.data;
+  return kid === undefined ? { kty, crv, x } : { kty, crv, x, kid };
+}
+
+function readPem(variable: string, file: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(variable, `cannot read ${file} (${(e as Error).message})`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(variable, `${file} holds no PEM certificate`);
+  return pem;
+}
+
+/** Reads and validates the BFF configuration from the environment; throws ConfigError naming the bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): BffConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue?.path[0] ?? 'environment'), issue?.message ?? 'invalid');
+  }
+  const e = parsed.data;
+  const vendorFile = e.VENDOR_PUBLIC_KEY ?? path.join(e.DEMO_DIR, 'vendor', 'vendor.public.jwk.json');
+  const authFile = e.AUTH_PUBLIC_KEY ?? path.join(e.DEMO_DIR, 'platform', 'platform.public.jwk.json');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    nodeId: e.NODE_ID ?? `node-${hostname()}-${e.PORT}`,
+    nodeAddress: e.NODE_ADDRESS ?? `${e.HOST}:${e.PORT}`,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL ?? null,
+    vendorPublicKey: readJwk('VENDOR_PUBLIC_KEY', vendorFile),
+    authPublicKey: readJwk('AUTH_PUBLIC_KEY', authFile),
+    licenseServerCa: e.LICENSE_SERVER_CA ? readPem('LICENSE_SERVER_CA', e.LICENSE_SERVER_CA) : null,
+    product: { name: e.PRODUCT_NAME, version: e.PRODUCT_VERSION, buildDate: e.BUILD_DATE },
+    appName: e.APP_NAME,
+    domain: e.REPORT_DOMAIN,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+  };
+}

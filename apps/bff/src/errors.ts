@@ -1,0 +1,33 @@
+import { CATALOGUE, codeOf, describe, type ErrorName } from '@registration/protocol/catalogue';
+import type { ApiError, Reason, ReasonParams } from '@registration/protocol/reason';
+
+/** A catalogue reason with its params, as it travels on the wire. */
+export function reason(name: ErrorName, params?: ReasonParams): Reason {
+  return params === undefined ? { code: codeOf(name), name } : { code: codeOf(name), name, params };
+}
+
+/** The body of a non-2xx answer: catalogue code/name, the English explanation as message. */
+export function apiError(name: ErrorName, params?: ReasonParams, details?: ApiError['details']): ApiError {
+  const body: ApiError = { code: codeOf(name), name, message: describe(name, 'en', params).explanation };
+  if (details !== undefined) body.details = details;
+  return body;
+}
+
+/**
+ * A failure a handler wants answered with a catalogue entry; `onError` turns it into
+ * `{ code, name, message, details? }` with the entry's HTTP status.
+ */
+export class CatalogueError extends Error {
+  constructor(
+    readonly errorName: ErrorName,
+    readonly params?: ReasonParams,
+    readonly details?: ApiError['details'],
+  ) {
+    super(describe(errorName, 'en', params).explanation);
+    this.name = 'CatalogueError';
+  }
+
+  get status(): number {
+    return CATALOGUE[this.errorName].status;
+  }
+}

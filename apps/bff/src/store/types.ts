@@ -1,0 +1,47 @@
+import type { Grant, NodeStatus, RegistrationMethod } from '@registration/protocol/bff-api';
+import type { LeasePayload } from '@registration/protocol/license';
+import type { Reason } from '@registration/protocol/reason';
+
+/** The cluster-wide registration configuration (one row). */
+export interface RegistrationConfig {
+  method: RegistrationMethod;
+  serverUrl: string | null;
+  updatedAt: Date;
+  /** `sub` of the administrator who submitted it. */
+  updatedBy: string;
+}
+
+/** What one node records about its own registration. */
+export interface NodeRecord {
+  nodeId: string;
+  address: string;
+  status: NodeStatus;
+  /** The verified lease payload currently held (null when none). */
+  lease: LeasePayload | null;
+  leaseId: string | null;
+  /** What the verified server license + lease grant, as shown on Version Information. */
+  grant: Grant | null;
+  validUntil: Date | null;
+  lastSuccessAt: Date | null;
+  failureAt: Date | null;
+  reasons: Reason[];
+  unreachableSince: Date | null;
+  seenAt: Date;
+}
+
+/**
+ * Persistence of the registration. Every method is one statement or one transaction, so a failed
+ * request never leaves half a state behind; `transaction` groups several writes into one.
+ */
+export interface RegistrationStore {
+  getConfig(): Promise<RegistrationConfig | null>;
+  setConfig(config: RegistrationConfig): Promise<void>;
+  clearConfig(): Promise<void>;
+  getNode(nodeId: string): Promise<NodeRecord | null>;
+  /** Inserts or replaces the node's row in one statement. */
+  upsertNode(node: NodeRecord): Promise<void>;
+  listNodes(): Promise<NodeRecord[]>;
+  /** Runs `fn` against a store bound to one transaction: all its writes commit together or not at all. */
+  transaction<T>(fn: (tx: RegistrationStore) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
