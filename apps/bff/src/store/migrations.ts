@@ -1,0 +1,75 @@
+import type { SqlClient, SqlDriver } from './sql.ts';
+
+/** One schema change; `version`s are applied in ascending order, each exactly once. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** The one schema both stores run on. Append only: never edit a migration that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'registration',
+    sql: `
+      CREATE TABLE registration_config (
+        id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+        method text NOT NULL CHECK (method IN ('private-cloud', 'local-container')),
+        server_url text,
+        updated_at timestamptz NOT NULL,
+        updated_by text NOT NULL
+      );
+      CREATE TABLE node_registration (
+        node_id text PRIMARY KEY,
+        address text NOT NULL,
+        status text NOT NULL,
+        lease jsonb,
+        lease_id text,
+        "grant" jsonb,
+        valid_until timestamptz,
+        last_success_at timestamptz,
+        failure_at timestamptz,
+        reasons jsonb NOT NULL DEFAULT '[]'::jsonb,
+        unreachable_since timestamptz,
+        seen_at timestamptz NOT NULL
+      );
+    `,
+  },
+];
+
+// Any constant will do, as long as every node uses the same one ("regstore" in ASCII).
+const MIGRATION_LOCK_KEY = 0x7265_6773;
+
+/**
+ * Applies the pending migrations in one transaction. The advisory lock makes nodes that start at
+ * the same time take turns: the second one waits, then finds nothing left to do.
+ */
+export async function migrate(db: SqlDriver, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  return db.transaction(async (tx: SqlClient) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const done = new Set(rows.map((r) => Number(r.version)));
+    const applied: number[] = [];
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}
+
+// Extended-protocol queries take one statement each; our migrations have no `;` inside literals.
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

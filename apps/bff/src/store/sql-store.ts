@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { grantSchema, nodeStatusSchema, registrationMethodSchema } from '@registration/protocol/bff-api';
+import { leasePayloadSchema } from '@registration/protocol/license';
+import { reasonSchema } from '@registration/protocol/reason';
+import type { SqlClient, SqlDriver } from './sql.ts';
+import type { NodeRecord, RegistrationConfig, RegistrationStore } from './types.ts';
+
+interface ConfigRow {
+  method: string;
+  server_url: string | null;
+  updated_at: Date | string;
+  updated_by: string;
+}
+
+interface NodeRow {
+  node_id: string;
+  address: string;
+  status: string;
+  lease: unknown;
+  lease_id: string | null;
+  grant: unknown;
+  valid_until: Date | string | null;
+  last_success_at: Date | string | null;
+  failure_at: Date | string | null;
+  reasons: unknown;
+  unreachable_since: Date | string | null;
+  seen_at: Date | string;
+}
+
+const NODE_COLUMNS = `node_id, address, status, lease, lease_id, "grant", valid_until, last_success_at,
+  failure_at, reasons, unreachable_since, seen_at`;
+
+// Drivers differ in whether jsonb arrives parsed; rows are validated so a bad row fails loudly here.
+const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+const date = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
+const dateOrNull = (v: Date | string | null): Date | null => (v === null ? null : date(v));
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+const jsonParam = (v: unknown): string | null => (v === null ? null : JSON.stringify(v));
+
+function toNode(r: NodeRow): NodeRecord {
+  return {
+    nodeId: r.node_id,
+    address: r.address,
+    status: nodeStatusSchema.parse(r.status),
+    lease: r.lease === null ? null : leasePayloadSchema.parse(json(r.lease)),
+    leaseId: r.lease_id,
+    grant: r.grant === null ? null : grantSchema.parse(json(r.grant)),
+    validUntil: dateOrNull(r.valid_until),
+    lastSuccessAt: dateOrNull(r.last_success_at),
+    failureAt: dateOrNull(r.failure_at),
+    reasons: z.array(reasonSchema).parse(json(r.reasons)),
+    unreachableSince: dateOrNull(r.unreachable_since),
+    seenAt: date(r.seen_at),
+  };
+}
+
+/** The store on any SqlDriver; both PGlite and PostgreSQL use this one implementation. */
+export class SqlRegistrationStore implements RegistrationStore {
+  constructor(
+    private readonly db: SqlClient,
+    private readonly driver: SqlDriver | null,
+  ) {}
+
+  async getConfig(): Promise<RegistrationConfig | null> {
+    const { rows } = await this.db.query<ConfigRow>(
+      'SELECT method, server_url, updated_at, updated_by FROM registration_config WHERE id = 1',
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      method: registrationMethodSchema.parse(r.method),
+      serverUrl: r.server_url,
+      updatedAt: date(r.updated_at),
+      updatedBy: r.updated_by,
+    };
+  }
+
+  async setConfig(c: RegistrationConfig): Promise<void> {
+    await this.db.query(
+      `INSERT INTO registration_config (id, method, server_url, updated_at, updated_by)
+       VALUES (1, $1, $2, $3::timestamptz, $4)
+       ON CONFLICT (id) DO UPDATE SET method = EXCLUDED.method, server_url = EXCLUDED.server_url,
+         updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+      [c.method, c.serverUrl, c.updatedAt.toISOString(), c.updatedBy],
+    );
+  }
+
+  async clearConfig(): Promise<void> {
+    await this.db.query('DELETE FROM registration_config WHERE id = 1');
+  }
+
+  async getNode(nodeId: string): Promise<NodeRecord | null> {
+    const { rows } = await this.db.query<NodeRow>(
+      `SELECT ${NODE_COLUMNS} FROM node_registration WHERE node_id = $1`,
+      [nodeId],
+    );
+    return rows[0] ? toNode(rows[0]) : null;
+  }
+
+  async upsertNode(n: NodeRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO node_registration (${NODE_COLUMNS})
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7::timestamptz, $8::timestamptz, $9::timestamptz,
+               $10::jsonb, $11::timestamptz, $12::timestamptz)
+       ON CONFLICT (node_id) DO UPDATE SET address = EXCLUDED.address, status = EXCLUDED.status,
+         lease = EXCLUDED.lease, lease_id = EXCLUDED.lease_id, "grant" = EXCLUDED."grant",
+         valid_until = EXCLUDED.valid_until, last_success_at = EXCLUDED.last_success_at,
+         failure_at = EXCLUDED.failure_at, reasons = EXCLUDED.reasons,
+         unreachable_since = EXCLUDED.unreachable_since, seen_at = EXCLUDED.seen_at`,
+      [
+        n.nodeId,
+        n.address,
+        n.status,
+        jsonParam(n.lease),
+        n.leaseId,
+        jsonParam(n.grant),
+        iso(n.validUntil),
+        iso(n.lastSuccessAt),
+        iso(n.failureAt),
+        JSON.stringify(n.reasons),
+        iso(n.unreachableSince),
+        n.seenAt.toISOString(),
+      ],
+    );
+  }
+
+  async listNodes(): Promise<NodeRecord[]> {
+    const { rows } = await this.db.query<NodeRow>(`SELECT ${NODE_COLUMNS} FROM node_registration ORDER BY node_id`);
+    return rows.map(toNode);
+  }
+
+  async transaction<T>(fn: (tx: RegistrationStore) => Promise<T>): Promise<T> {
+    // Already inside one: join it rather than nest.
+    if (!this.driver) return fn(this);
+    return this.driver.transaction((tx) => fn(new SqlRegistrationStore(tx, null)));
+  }
+
+  async close(): Promise<void> {
+    await this.driver?.close();
+  }
+}

@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Grant } from '@registration/protocol/bff-api';
+import type { LeasePayload } from '@registration/protocol/license';
+import type { NodeRecord, RegistrationStore } from './types.ts';
+
+/** How a store implementation is opened for the shared contract. */
+export interface StoreFactory {
+  /** A fresh, empty, migrated store. */
+  open(): Promise<RegistrationStore>;
+  /** `n` stores opened at the same time on ONE fresh database (migrations race); omit if the engine is single-process. */
+  openConcurrently?(n: number): Promise<RegistrationStore[]>;
+}
+
+const t0 = new Date('2026-11-02T08:00:00.000Z');
+
+const lease: LeasePayload = {
+  type: 'lease',
+  leaseId: 'lease-1',
+  licenseId: 'lic-1',
+  nodeId: 'node-a',
+  nonce: 'AAAAAAAAAAAAAAAAAAAAAA',
+  peer: '127.0.0.1',
+  issuedAt: t0.toISOString(),
+  expiresAt: new Date(t0.getTime() + 86_400_000).toISOString(),
+  maxConnections: 10,
+  inUse: 1,
+};
+
+const grant: Grant = {
+  licenseId: 'lic-1',
+  company: 'ACME 有限公司',
+  project: null,
+  product: 'FineReport',
+  productVersion: '11.0',
+  features: ['a', 'b'],
+  domains: ['localhost'],
+  appNames: ['webroot'],
+  ipRanges: '127.0.0.1, ::1',
+  port: 8081,
+  expiresAt: '2027-11-01T00:00:00.000Z',
+  maxConnections: 10,
+  inUse: 1,
+};
+
+function node(overrides: Partial<NodeRecord> = {}): NodeRecord {
+  return {
+    nodeId: 'node-a',
+    address: '127.0.0.1:8080',
+    status: 'registered',
+    lease,
+    leaseId: lease.leaseId,
+    grant,
+    validUntil: new Date(lease.expiresAt),
+    lastSuccessAt: t0,
+    failureAt: null,
+    reasons: [],
+    unreachableSince: null,
+    seenAt: t0,
+    ...overrides,
+  };
+}
+
+/** The behaviour every RegistrationStore must show; run by each implementation's test file. */
+export function storeContract(name: string, factory: StoreFactory): void {
+  describe(`${name} store contract`, () => {
+    const opened: RegistrationStore[] = [];
+    const open = async () => {
+      const s = await factory.open();
+      opened.push(s);
+      return s;
+    };
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
+    });
+
+    it('starts empty', async () => {
+      const s = await open();
+      expect(await s.getConfig()).toBeNull();
+      expect(await s.getNode('node-a')).toBeNull();
+      expect(await s.listNodes()).toEqual([]);
+    });
+
+    it('keeps one cluster-wide configuration row', async () => {
+      const s = await open();
+      await s.setConfig({ method: 'private-cloud', serverUrl: 'https://a:1', updatedAt: t0, updatedBy: 'admin' });
+      const later = new Date(t0.getTime() + 1000);
+      await s.setConfig({ method: 'private-cloud', serverUrl: 'https://b:2', updatedAt: later, updatedBy: 'root' });
+      expect(await s.getConfig()).toEqual({
+        method: 'private-cloud',
+        serverUrl: 'https://b:2',
+        updatedAt: later,
+        updatedBy: 'root',
+      });
+      await s.clearConfig();
+      expect(await s.getConfig()).toBeNull();
+      await s.clearConfig(); // idempotent
+    });
+
+    it('round-trips a node with its lease, grant, reasons and times', async () => {
+      const s = await open();
+      const n = node();
+      await s.upsertNode(n);
+      expect(await s.getNode('node-a')).toEqual(n);
+    });
+
+    it('replaces a node in place and lists nodes by id', async () => {
+      const s = await open();
+      await s.upsertNode(node({ nodeId: 'node-b' }));
+      await s.upsertNode(node());
+      const failed = node({
+        status: 'failed',
+        lease: null,
+        leaseId: null,
+        grant: null,
+        validUntil: null,
+        failureAt: new Date(t0.getTime() + 5000),
+        reasons: [
+          { code: 30003, name: 'LICENSE_IP_ERROR', params: { peer: '10.0.0.1', allowed: '127.0.0.1' } },
+          { code: 30005, name: 'LICENSE_APPNAME_ERROR', params: { appName: 'x', allowed: ['webroot'] } },
+        ],
+        unreachableSince: new Date(t0.getTime() + 3000),
+      });
+      await s.upsertNode(failed);
+      const nodes = await s.listNodes();
+      expect(nodes.map((n) => n.nodeId)).toEqual(['node-a', 'node-b']);
+      expect(nodes[0]).toEqual(failed);
+    });
+
+    it('commits every write of a transaction together', async () => {
+      const s = await open();
+      await s.transaction(async (tx) => {
+        await tx.setConfig({ method: 'private-cloud', serverUrl: 'https://a:1', updatedAt: t0, updatedBy: 'admin' });
+        await tx.upsertNode(node());
+      });
+      expect(await s.getConfig()).not.toBeNull();
+      expect(await s.getNode('node-a')).not.toBeNull();
+    });
+
+    it('leaves nothing behind when a transaction fails half-way', async () => {
+      const s = await open();
+      await s.upsertNode(node({ status: 'unregistered', lease: null, leaseId: null, grant: null }));
+      const attempt = s.transaction(async (tx) => {
+        await tx.setConfig({ method: 'private-cloud', serverUrl: 'https://a:1', updatedAt: t0, updatedBy: 'admin' });
+        await tx.upsertNode(node());
+        throw new Error('boom after two writes');
+      });
+      await expect(attempt).rejects.toThrow('boom after two writes');
+      expect(await s.getConfig()).toBeNull();
+      expect((await s.getNode('node-a'))?.status).toBe('unregistered');
+    });
+
+    if (factory.openConcurrently) {
+      const openConcurrently = factory.openConcurrently.bind(factory);
+      it('migrates once when several nodes start at the same time', async () => {
+        const stores = await openConcurrently(4);
+        opened.push(...stores);
+        const [first, second] = stores;
+        await first!.upsertNode(node());
+        expect((await second!.getNode('node-a'))?.leaseId).toBe('lease-1');
+      });
+    }
+  });
+}
