@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint } from 'jose';
+import { DocumentError, generateEd25519KeyPair, signDocument, verifyDocument } from '@registration/licensing/jws';
+import { parseIpRanges } from '@registration/licensing/ip-ranges';
+import {
+  DOC_TYPES,
+  serverLicensePayloadSchema,
+  type Ed25519PublicJwk,
+  type ServerLicensePayload,
+} from '@registration/protocol/license';
+import {
+  SERVER_BUNDLE_FORMAT,
+  ed25519PrivateJwkSchema,
+  serverBundleSchema,
+  type ServerBundle,
+} from '@registration/protocol/server-bundle';
+import { privateKeyMatches } from './key-match.ts';
+import type { VendorKeys } from './keys.ts';
+
+/** The limits and identity a vendor certifies for one license server. */
+export interface ServerLicenseTerms {
+  company: string;
+  project?: string;
+  product: string;
+  productVersion: string;
+  ipRanges: string;
+  domains: string[];
+  appNames: string[];
+  port: number;
+  maxConnections: number;
+  features: string[];
+  expiresAt: Date;
+}
+
+export interface IssueServerBundleOptions extends ServerLicenseTerms {
+  vendor: VendorKeys;
+  /** Issue time (default: now); injectable so tests can make licenses that are already expired. */
+  issuedAt?: Date;
+  licenseId?: string;
+}
+
+/** A bundle that must not be used: wrong format, wrong vendor, tampered license, or a key that does not match. */
+export class BundleError extends Error {
+  override readonly name = 'BundleError';
+}
+
+/** Generates a server key pair, signs its server license with the vendor key and returns the bundle. */
+export async function issueServerBundle(options: IssueServerBundleOptions): Promise<ServerBundle> {
+  const ranges = parseIpRanges(options.ipRanges);
+  if (!ranges.ok) throw new BundleError(`--ip-ranges: ${ranges.error}`);
+  const issuedAt = options.issuedAt ?? new Date();
+  if (!(options.expiresAt.getTime() > issuedAt.getTime())) {
+    throw new BundleError('the expiry date must be after the issue date');
+  }
+  const server = await generateEd25519KeyPair();
+  const kid = await calculateJwkThumbprint(server.publicJwk);
+  const serverKey = { ...server.publicJwk, kid };
+  const payload: ServerLicensePayload = serverLicensePayloadSchema.parse({
+    type: 'license-server',
+    licenseId: options.licenseId ?? randomUUID(),
+    company: options.company,
+    ...(options.project === undefined ? {} : { project: options.project }),
+    product: options.product,
+    productVersion: options.productVersion,
+    ipRanges: options.ipRanges,
+    domains: options.domains,
+    appNames: options.appNames,
+    port: options.port,
+    maxConnections: options.maxConnections,
+    features: options.features,
+    issuedAt: issuedAt.toISOString(),
+    expiresAt: options.expiresAt.toISOString(),
+    serverKey,
+  });
+  const serverLicense = await signDocument(payload, options.vendor.privateJwk, DOC_TYPES.serverLicense);
+  return serverBundleSchema.parse({
+    format: SERVER_BUNDLE_FORMAT,
+    version: 1,
+    serverLicense,
+    serverPrivateKey: ed25519PrivateJwkSchema.parse({ ...server.privateJwk, kid }),
+    vendorPublicKey: options.vendor.publicJwk,
+  });
+}
+
+/**
+ * Checks a bundle against the vendor key the caller trusts: format, vendor signature on the server license,
+ * and that the bundled private key is the one the license certifies. Returns the verified license.
+ */
+export async function verifyServerBundle(
+  bundle: unknown,
+  vendorPublicJwk: Ed25519PublicJwk,
+): Promise<{ bundle: ServerBundle; license: ServerLicensePayload }> {
+  const parsed = serverBundleSchema.safeParse(bundle);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
+    throw new BundleError(`not a license-server bundle (${fields})`);
+  }
+  if (parsed.data.vendorPublicKey.x !== vendorPublicJwk.x) {
+    throw new BundleError('the bundle was issued with another vendor key');
+  }
+  let license: ServerLicensePayload;
+  try {
+    license = await verifyDocument(
+      parsed.data.serverLicense,
+      vendorPublicJwk,
+      DOC_TYPES.serverLicense,
+      serverLicensePayloadSchema,
+    );
+  } catch (error) {
+    if (error instanceof DocumentError) throw new BundleError(`server license refused: ${error.message}`);
+    throw error;
+  }
+  if (!privateKeyMatches(parsed.data.serverPrivateKey, license.serverKey)) {
+    throw new BundleError('the bundled server private key is not the key the server license certifies');
+  }
+  return { bundle: parsed.data, license };
+}
