@@ -1,0 +1,88 @@
+/**
+ * Starts the system exactly as `pnpm start` does (scripts/start.ts, fresh demo folder, free ports),
+ * plus four more license servers whose bundles the demo vendor issued with limits that refuse this
+ * node — one per refusal the e2e tests show (30003, 30005, 30000, 30007).
+ */
+import { mkdtemp, mkdir, copyFile, writeFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startProcess, ROOT, TSX, type Started } from '../scripts/lib/processes.ts';
+import { demoPaths, writeServerBundle } from '../scripts/lib/demo.ts';
+import type { ServerLicenseTerms } from '@registration/vendor/server-bundle';
+import { freePort } from './support/ports.ts';
+import { registerOtherNode } from './support/license-server.ts';
+
+export default async function globalSetup() {
+  const demoDir = await mkdtemp(path.join(os.tmpdir(), 'frr-e2e-'));
+  const paths = demoPaths(demoDir);
+  const [lsPort, bffPort, shellPort] = [await freePort(), await freePort(), await freePort()];
+  const running: Started[] = [];
+
+  running.push(
+    await startProcess({
+      name: 'start',
+      command: TSX,
+      args: [path.join(ROOT, 'scripts/start.ts')],
+      env: { DEMO_DIR: demoDir, LS_PORT: String(lsPort), BFF_PORT: String(bffPort), SHELL_PORT: String(shellPort) },
+      ready: /Registration demo is running/,
+      timeoutMs: 120_000,
+      echo: !!process.env.E2E_VERBOSE,
+    }),
+  );
+
+  // Refusing license servers share the demo server's certificate so that the BFF trusts their TLS
+  // and the refusal comes from the license check itself.
+  const refusing: Record<string, Partial<ServerLicenseTerms>> = {
+    ip: { ipRanges: '10.0.0.0/8' },
+    appname: { appNames: ['analytics'] },
+    expired: { expiresAt: new Date(Date.now() - 86_400_000) },
+    full: { maxConnections: 1 },
+  };
+  const urls: Record<string, string> = {};
+  for (const [name, limits] of Object.entries(refusing)) {
+    const dir = path.join(demoDir, `ls-${name}`);
+    const tls = path.join(dir, 'tls');
+    await mkdir(tls, { recursive: true });
+    await copyFile(path.join(paths.licenseServerTls, 'cert.pem'), path.join(tls, 'cert.pem'));
+    await copyFile(path.join(paths.licenseServerTls, 'key.pem'), path.join(tls, 'key.pem'));
+    const port = await freePort();
+    const bundle = path.join(dir, 'bundle.json');
+    await writeServerBundle(paths, bundle, { port, ...limits });
+    running.push(
+      await startProcess({
+        name: `ls-${name}`,
+        command: TSX,
+        args: [
+          path.join(ROOT, 'apps/license-server/src/main.ts'),
+          '--port', String(port), '--host', '127.0.0.1', '--bundle', bundle,
+          '--config', path.join(dir, 'config'), '--tls', tls, '--log', path.join(dir, 'log'), '--language', 'en',
+        ],
+        ready: /license-server listening on/,
+        echo: !!process.env.E2E_VERBOSE,
+      }),
+    );
+    urls[name] = `https://127.0.0.1:${port}`;
+  }
+  // The full server's only slot is taken by another project.
+  await registerOtherNode(urls.full!, path.join(paths.licenseServerTls, 'cert.pem'), 'other-project-node');
+
+  const env = {
+    E2E_DEMO_DIR: demoDir,
+    E2E_SHELL_URL: `http://localhost:${shellPort}`,
+    E2E_BFF_URL: `http://127.0.0.1:${bffPort}`,
+    E2E_LS_URL: `https://127.0.0.1:${lsPort}`,
+    E2E_LS_IP_URL: urls.ip!,
+    E2E_LS_APPNAME_URL: urls.appname!,
+    E2E_LS_EXPIRED_URL: urls.expired!,
+    E2E_LS_FULL_URL: urls.full!,
+    E2E_CA: path.join(paths.licenseServerTls, 'cert.pem'),
+  };
+  Object.assign(process.env, env);
+  await mkdir(path.join(ROOT, 'test-results'), { recursive: true });
+  await writeFile(path.join(ROOT, 'test-results/e2e-env.json'), JSON.stringify(env, null, 2));
+
+  return async () => {
+    await Promise.all(running.reverse().map((p) => p.stop()));
+    if (!process.env.E2E_KEEP) await rm(demoDir, { recursive: true, force: true });
+  };
+}

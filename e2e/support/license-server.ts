@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import https from 'node:https';
+import { randomBytes } from 'node:crypto';
+
+/** POSTs JSON to a license server over HTTPS, trusting the given CA file. */
+export async function postJson(url: string, caFile: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const ca = await readFile(caFile);
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json' }, timeout: 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+/** GETs JSON from a license server over HTTPS. */
+export async function getJson(url: string, caFile: string): Promise<unknown> {
+  const ca = await readFile(caFile);
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, { ca, timeout: 10_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+      })
+      .on('error', reject);
+  });
+}
+
+/** Takes a slot on a license server as another report server would. */
+export async function registerOtherNode(serverUrl: string, caFile: string, nodeId: string): Promise<void> {
+  const res = await postJson(`${serverUrl}/api/v1/register`, caFile, {
+    nodeId,
+    nonce: randomBytes(16).toString('base64url'),
+    productVersion: '11.0.18',
+    appName: 'webroot',
+    domain: 'localhost',
+  });
+  if (res.status !== 200) throw new Error(`could not take the slot: ${res.status} ${JSON.stringify(res.json)}`);
+}

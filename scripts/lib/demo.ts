@@ -1,0 +1,88 @@
+/**
+ * Demo material for running the system on one machine: vendor keys, the platform's token keys and a
+ * license-server bundle, generated on first start into the git-ignored demo folder and reused after.
+ */
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { generateEd25519KeyPair } from '@registration/licensing/jws';
+import { createVendorKeys, loadVendorKeys, VENDOR_PUBLIC_FILE } from '@registration/vendor/keys';
+import { issueServerBundle, type ServerLicenseTerms } from '@registration/vendor/server-bundle';
+import { writeServerBundle as writeBundleFile } from '@registration/vendor/bundle-file';
+
+export type DemoPaths = ReturnType<typeof demoPaths>;
+
+/** Where each piece of demo material lives under the demo folder. */
+export function demoPaths(root: string) {
+  return {
+    root,
+    vendorDir: path.join(root, 'vendor'),
+    vendorPublicKey: path.join(root, 'vendor', VENDOR_PUBLIC_FILE),
+    platformPublicKey: path.join(root, 'platform', 'platform.public.jwk.json'),
+    platformSecretKey: path.join(root, 'platform', 'platform.secret.jwk.json'),
+    bundle: path.join(root, 'license-server', 'bundle.json'),
+    licenseServerConfig: path.join(root, 'license-server', 'config'),
+    licenseServerTls: path.join(root, 'license-server', 'tls'),
+    licenseServerLog: path.join(root, 'license-server', 'log'),
+    bffData: path.join(root, 'bff', 'data'),
+  };
+}
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+
+/** The demo license: this machine's addresses, the demo shell's domains, one year, ten slots. */
+export function demoTerms(port: number): ServerLicenseTerms {
+  return {
+    company: 'Demo Company',
+    project: 'Demo Project',
+    product: 'FineReport',
+    productVersion: '11.0',
+    ipRanges: '127.0.0.1, ::1',
+    domains: ['localhost', '127.0.0.1'],
+    appNames: ['webroot'],
+    port,
+    maxConnections: 10,
+    features: ['report', 'dashboard', 'mobile', 'data-entry'],
+    expiresAt: new Date(Date.now() + 365 * 86_400_000),
+  };
+}
+
+/** Issues a bundle signed by the demo vendor: the demo terms with `overrides`, written to `file`. */
+export async function writeServerBundle(
+  paths: DemoPaths,
+  file: string,
+  overrides: Partial<ServerLicenseTerms> & { issuedAt?: Date } = {},
+): Promise<void> {
+  const vendor = await loadVendorKeys(paths.vendorDir);
+  const { issuedAt, ...terms } = overrides;
+  const expiresAt = terms.expiresAt ?? demoTerms(8081).expiresAt;
+  const bundle = await issueServerBundle({
+    vendor,
+    ...demoTerms(8081),
+    ...terms,
+    // An already-expired license must still have been issued before it expired.
+    issuedAt: issuedAt ?? new Date(Math.min(Date.now(), expiresAt.getTime() - 365 * 86_400_000)),
+  });
+  await writeBundleFile(file, bundle, { force: true });
+}
+
+/** Creates whatever demo material is missing; existing keys, bundle and data are kept. */
+export async function ensureDemoMaterial(paths: DemoPaths, opts: { licenseServerPort: number }): Promise<void> {
+  if (!(await exists(paths.vendorPublicKey))) {
+    await createVendorKeys(paths.vendorDir);
+    console.log(`demo: vendor key pair generated in ${paths.vendorDir}`);
+  }
+  if (!(await exists(paths.platformSecretKey))) {
+    const { publicJwk, privateJwk } = await generateEd25519KeyPair('demo-platform');
+    await mkdir(path.dirname(paths.platformSecretKey), { recursive: true });
+    await writeFile(paths.platformSecretKey, JSON.stringify(privateJwk, null, 2), { mode: 0o600 });
+    await writeFile(paths.platformPublicKey, JSON.stringify(publicJwk, null, 2));
+    console.log(`demo: platform token keys generated in ${path.dirname(paths.platformSecretKey)}`);
+  }
+  if (!(await exists(paths.bundle))) {
+    await writeServerBundle(paths, paths.bundle, { port: opts.licenseServerPort });
+    console.log(`demo: license-server bundle issued to ${paths.bundle}`);
+  }
+  for (const dir of [paths.licenseServerConfig, paths.licenseServerTls, paths.licenseServerLog, paths.bffData]) {
+    await mkdir(dir, { recursive: true });
+  }
+}

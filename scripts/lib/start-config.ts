@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ROOT } from './processes.ts';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const schema = z.object({
+  DEMO_DIR: z.string().min(1).default(path.join(ROOT, '.demo')),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LS_PORT: port(8081),
+  BFF_PORT: port(8080),
+  SHELL_PORT: port(5173),
+  VENDOR_PORT: port(8090),
+  LS_LANGUAGE: z.enum(['zh-CN', 'en']).default('zh-CN'),
+});
+
+/** The start script's configuration from the environment; a bad value stops it, naming the variable. */
+export function readStartConfig(env: NodeJS.ProcessEnv) {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    console.error(`Invalid configuration: ${String(issue?.path[0])}: ${issue?.message}`);
+    process.exit(2);
+  }
+  const e = parsed.data;
+  return {
+    demoDir: path.resolve(e.DEMO_DIR),
+    host: e.HOST,
+    licenseServerPort: e.LS_PORT,
+    bffPort: e.BFF_PORT,
+    shellPort: e.SHELL_PORT,
+    vendorPort: e.VENDOR_PORT,
+    licenseServerLanguage: e.LS_LANGUAGE,
+  };
+}

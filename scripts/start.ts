@@ -1,0 +1,101 @@
+/**
+ * `pnpm start`: brings the whole system up on one machine with its embedded defaults — demo keys,
+ * a demo license-server bundle, the license server (HTTPS), the BFF (PGlite) and the demo shell —
+ * and prints where to click. Everything it generates goes into the git-ignored `.demo/` folder.
+ */
+import path from 'node:path';
+import { ensureDemoMaterial, demoPaths } from './lib/demo.ts';
+import { startProcess, ROOT, TSX, type Started } from './lib/processes.ts';
+import { readStartConfig } from './lib/start-config.ts';
+
+const cfg = readStartConfig(process.env);
+const paths = demoPaths(cfg.demoDir);
+const running: Started[] = [];
+
+async function stopAll(code: number): Promise<never> {
+  await Promise.all(running.reverse().map((p) => p.stop()));
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  await ensureDemoMaterial(paths, { licenseServerPort: cfg.licenseServerPort });
+
+  const licenseServerUrl = `https://${cfg.host}:${cfg.licenseServerPort}`;
+  running.push(
+    await startProcess({
+      name: 'license-server',
+      command: TSX,
+      args: [
+        path.join(ROOT, 'apps/license-server/src/main.ts'),
+        '--port', String(cfg.licenseServerPort),
+        '--host', cfg.host,
+        '--bundle', paths.bundle,
+        '--config', paths.licenseServerConfig,
+        '--tls', paths.licenseServerTls,
+        '--log', paths.licenseServerLog,
+        '--language', cfg.licenseServerLanguage,
+      ],
+      ready: /license-server listening on/,
+    }),
+  );
+
+  const bffUrl = `http://${cfg.host}:${cfg.bffPort}`;
+  running.push(
+    await startProcess({
+      name: 'bff',
+      command: TSX,
+      args: [path.join(ROOT, 'apps/bff/src/main.ts')],
+      env: {
+        PORT: String(cfg.bffPort),
+        HOST: cfg.host,
+        DATA_DIR: paths.bffData,
+        VENDOR_PUBLIC_KEY: paths.vendorPublicKey,
+        AUTH_PUBLIC_KEY: paths.platformPublicKey,
+        LICENSE_SERVER_CA: path.join(paths.licenseServerTls, 'cert.pem'),
+        ALLOWED_ORIGINS: `http://localhost:${cfg.shellPort},http://127.0.0.1:${cfg.shellPort}`,
+      },
+      ready: /bff listening on/,
+    }),
+  );
+
+  const shellUrl = `http://localhost:${cfg.shellPort}`;
+  running.push(
+    await startProcess({
+      name: 'shell',
+      command: path.join(ROOT, 'node_modules/.bin/vite'),
+      args: ['--port', String(cfg.shellPort), '--strictPort'],
+      cwd: path.join(ROOT, 'apps/shell'),
+      env: { SHELL_PORT: String(cfg.shellPort), BFF_URL: bffUrl, AUTH_PRIVATE_KEY: paths.platformSecretKey },
+      ready: /Local:.*http/,
+    }),
+  );
+
+  for (const p of running) {
+    void p.exited.then((code) => {
+      console.error(`\n${p.name} stopped unexpectedly (exit ${code}); stopping the rest.`);
+      void stopAll(1);
+    });
+  }
+
+  console.log(`
+Registration demo is running.
+
+  Demo shell (open this)   ${shellUrl}/#/system/registration
+  BFF                      ${bffUrl}
+  License server           ${licenseServerUrl}   (health: ${licenseServerUrl}/health)
+
+  Accounts                 admin / admin   (administrator)
+                           viewer / viewer (not an administrator)
+
+  In the shell: System Management > Registration Management > Register Now > Private Cloud,
+  Server Address ${licenseServerUrl}, Submit.
+
+  Demo keys, bundle and data: ${paths.root}   (delete it to start from scratch)
+  Ctrl+C stops everything.
+`);
+} catch (err) {
+  console.error(`\nStart-up failed: ${err instanceof Error ? err.message : String(err)}`);
+  await stopAll(1);
+}
