@@ -3,34 +3,42 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exportJWK, generateKeyPair, jwtVerify, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, loginResponseSchema } from '@registration/protocol/auth';
 import { apiErrorSchema } from '@registration/protocol/reason';
-import { MAX_LOGIN_BODY_BYTES, TOKEN_TTL_MS, createLoginHandler } from './auth-plugin.ts';
+import { loadConfigFromFile, type Plugin } from 'vite';
+import { createAuthMiddleware } from './auth-plugin.ts';
+import { MAX_LOGIN_BODY_BYTES, TOKEN_TTL_MS, createLoginHandler, type AuthHandler } from './login-handler.ts';
 
 const NOW = new Date('2026-11-02T08:00:00.000Z');
 let server: Server;
 let base: string;
 let dir: string;
 let publicKey: CryptoKey;
+let privateKeyPath: string;
+
+/** Serves a connect-style handler over real HTTP on loopback; anything passed on answers 404. */
+async function serve(handler: AuthHandler): Promise<{ server: Server; base: string }> {
+  const s = createServer((req, res) =>
+    handler(req, res, (err?: unknown) => {
+      res.statusCode = err ? 500 : 404;
+      res.end(err ? String(err) : 'next');
+    }),
+  );
+  await new Promise<void>((done) => s.listen(0, '127.0.0.1', done));
+  return { server: s, base: `http://127.0.0.1:${(s.address() as AddressInfo).port}` };
+}
 
 beforeAll(async () => {
   const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   publicKey = pair.publicKey;
   dir = await mkdtemp(join(tmpdir(), 'shell-auth-'));
-  const privateKeyPath = join(dir, 'platform.secret.jwk.json');
+  privateKeyPath = join(dir, 'platform.secret.jwk.json');
   await writeFile(privateKeyPath, JSON.stringify({ ...(await exportJWK(pair.privateKey)), kid: 'test-platform' }));
 
-  const handler = createLoginHandler({ privateKeyPath, now: () => NOW });
-  server = createServer((req, res) =>
-    handler(req, res, () => {
-      res.statusCode = 404;
-      res.end('next');
-    }),
-  );
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = await serve(createLoginHandler({ privateKeyPath, now: () => NOW })));
 });
 
 afterAll(async () => {
@@ -38,8 +46,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function login(body: string, contentType = 'application/json') {
-  return fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': contentType }, body });
+function login(body: string, contentType = 'application/json', at = base) {
+  return fetch(`${at}/auth/login`, { method: 'POST', headers: { 'content-type': contentType }, body });
 }
 
 async function expectError(res: Response, status: number, name: string) {
@@ -126,5 +134,34 @@ describe('POST /auth/login', () => {
   it('leaves other paths and methods to the next middleware', async () => {
     expect((await fetch(`${base}/auth/login`)).status).toBe(404);
     expect((await fetch(`${base}/auth/other`, { method: 'POST' })).status).toBe(404);
+  });
+});
+
+describe('authPlugin', () => {
+  // Regression: Vite's default config loader bundles vite.config.ts but hands bare imports to Node,
+  // which cannot load our workspace packages' TypeScript source; the config failed to load.
+  it('lets vite.config.ts load with the default config loader', async () => {
+    const file = fileURLToPath(new URL('../../vite.config.ts', import.meta.url));
+    const loaded = await loadConfigFromFile({ command: 'serve', mode: 'development' }, file, undefined, 'silent');
+    const plugins = (loaded?.config.plugins ?? []).flat() as Plugin[];
+    expect(plugins.map((p) => p?.name)).toContain('decision-platform-auth');
+    expect(loaded?.config.server).toMatchObject({ strictPort: true, proxy: { '/api': { changeOrigin: false } } });
+  });
+
+  it('serves logins through the middleware the plugin installs', async () => {
+    const plugin = await serve(createAuthMiddleware({ privateKeyPath }));
+    try {
+      const res = await login(JSON.stringify({ username: 'admin', password: 'admin' }), 'application/json', plugin.base);
+      const body = loginResponseSchema.parse(await res.json());
+      const { payload } = await jwtVerify(body.token, publicKey, {
+        algorithms: ['EdDSA'],
+        issuer: ACCESS_TOKEN_ISSUER,
+        audience: ACCESS_TOKEN_AUDIENCE,
+      });
+      expect(payload.role).toBe('admin');
+      expect((await fetch(`${plugin.base}/index.html`)).status).toBe(404);
+    } finally {
+      await new Promise((done) => plugin.server.close(done));
+    }
   });
 });
