@@ -10,6 +10,7 @@ export default defineConfig({
       { test: { name: 'vendor', root: 'apps/vendor', environment: 'node', testTimeout: 30_000 } },
       { test: { name: 'license-server', root: 'apps/license-server', environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
       { test: { name: 'bff', root: 'apps/bff', environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
+      { test: { name: 'shell', root: 'apps/shell', environment: 'node', include: ['src/**/*.test.ts'] } },
       'packages/registration-ui',
     ],
   },
