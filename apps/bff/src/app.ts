@@ -4,29 +4,23 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { Logger } from 'pino';
-import { JSON_BODY_LIMIT_BYTES, type BffConfig } from './config.ts';
+import { JSON_BODY_LIMIT_BYTES } from './config.ts';
 import type { BffEnv } from './env.ts';
-import type { LicenseClient } from './license-client/types.ts';
 import { adminAuth } from './middleware/auth.ts';
 import { notFound, onError } from './middleware/errors.ts';
 import { requestLogger } from './middleware/request-logger.ts';
-import { createRegistrationService } from './registration/service.ts';
+import { createRegistrationService, type RegistrationService, type ServiceDeps } from './registration/service.ts';
 import { registrationRoutes } from './routes/registration.ts';
-import type { RegistrationStore } from './store/types.ts';
 
 /** What the BFF is built from; tests pass real-but-local ones (PGlite in memory, loopback license server). */
-export interface AppDeps {
-  store: RegistrationStore;
-  clock: () => Date;
-  licenseClient: LicenseClient;
-  logger: Logger;
-  config: BffConfig;
+export interface AppDeps extends ServiceDeps {
+  /** Share one service with the heartbeat (they take turns on this node's row); built from deps if absent. */
+  service?: RegistrationService;
 }
 
 /** Builds the BFF: middleware requestId → logger → secureHeaders → csrf → bodyLimit → auth → routes. */
 export function createApp(deps: AppDeps) {
-  const service = createRegistrationService(deps);
+  const service = deps.service ?? createRegistrationService(deps);
   const app = new Hono<BffEnv>()
     .use(requestId())
     .use(requestLogger(deps.logger))

@@ -1,16 +1,179 @@
-import type { ConnectionTestResult, RegisterResult, RegistrationState } from '@registration/protocol/bff-api';
-import type { AppDeps } from '../app.ts';
+import type {
+  ConnectionTestResult,
+  RegisterResult,
+  RegistrationState,
+  RegistrationStatus,
+} from '@registration/protocol/bff-api';
+import type { Reason } from '@registration/protocol/reason';
+import type { Logger } from 'pino';
+import type { BffConfig } from '../config.ts';
+import type { LicenseClient, NodeIdentity } from '../license-client/types.ts';
+import type { NodeRecord, RegistrationStore } from '../store/types.ts';
+import {
+  blankNode,
+  failedNode,
+  registeredNode,
+  toNodeState,
+  unreachableNode,
+  unregisteredNode,
+  type Self,
+} from './node-record.ts';
 
-/** The registration use cases behind the routes. */
+/** The registration use cases behind the routes, plus the heartbeat's renewal. */
 export interface RegistrationService {
   state(): Promise<RegistrationState>;
   registerPrivateCloud(serverUrl: string, by: string): Promise<RegisterResult>;
   testConnection(serverUrl: string): Promise<ConnectionTestResult>;
   deregister(by: string): Promise<RegistrationState>;
+  /** One heartbeat of this node: renew, (re)register, or follow a cluster-wide deregistration. */
+  renew(): Promise<void>;
 }
 
-export function createRegistrationService(deps: AppDeps): RegistrationService {
-  const notYet = () => Promise.reject(new Error('not implemented yet'));
-  void deps;
-  return { state: notYet, registerPrivateCloud: notYet, testConnection: notYet, deregister: notYet };
+export interface ServiceDeps {
+  store: RegistrationStore;
+  clock: () => Date;
+  licenseClient: LicenseClient;
+  logger: Logger;
+  config: BffConfig;
+}
+
+/** `https://h:1/` and `https://h:1` are the same server; keep one spelling in the store. */
+export function normalizeServerUrl(serverUrl: string): string {
+  const u = new URL(serverUrl.trim());
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+}
+
+export function createRegistrationService(deps: ServiceDeps): RegistrationService {
+  const { store, clock, licenseClient, logger, config } = deps;
+  const self: Self = { nodeId: config.nodeId, address: config.nodeAddress };
+  const identity: NodeIdentity = {
+    nodeId: config.nodeId,
+    productVersion: config.product.version,
+    appName: config.appName,
+    domain: config.domain,
+  };
+
+  // Submit, Re-register and the heartbeat all read-modify-write this node's row: one at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  function serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  const current = async (): Promise<NodeRecord> => (await store.getNode(self.nodeId)) ?? blankNode(self, clock());
+
+  /** Frees a slot we hold elsewhere; best effort, the server frees it by itself after 24 h anyway. */
+  async function releaseOld(prev: NodeRecord, keepServerUrl: string | null): Promise<Reason[]> {
+    if (!prev.serverUrl || !prev.leaseId || prev.serverUrl === keepServerUrl) return [];
+    const out = await licenseClient.deregister(prev.serverUrl, { nodeId: self.nodeId, leaseId: prev.leaseId });
+    if (out.ok || out.reasons.some((r) => r.name === 'DO_NOT_NEED_DEACTIVATE')) return [];
+    logger.warn({ serverUrl: prev.serverUrl, reasons: out.reasons }, 'could not free the previous lease');
+    return out.reasons;
+  }
+
+  async function state(): Promise<RegistrationState> {
+    const [cfg, own, nodes] = await Promise.all([store.getConfig(), store.getNode(self.nodeId), store.listNodes()]);
+    const now = clock();
+    const node = own ?? blankNode(self, now);
+    // Without a cluster configuration nothing is registered, whatever a row still says.
+    const status: RegistrationStatus = !cfg || node.status === 'stale' ? 'unregistered' : node.status;
+    const holds = status === 'registered' || status === 'degraded';
+    return {
+      product: config.product,
+      method: cfg?.method ?? null,
+      serverUrl: cfg?.serverUrl ?? null,
+      status,
+      grant: holds ? node.grant : null,
+      node: toNodeState(node),
+      nodes: (own ? nodes : [...nodes, node]).map(toNodeState),
+      now: now.toISOString(),
+    };
+  }
+
+  return {
+    state,
+
+    registerPrivateCloud: (rawUrl, by) =>
+      serialized(async () => {
+        const serverUrl = normalizeServerUrl(rawUrl);
+        const prev = await current();
+        const outcome = await licenseClient.register(serverUrl, identity);
+        if (outcome.ok) await releaseOld(prev, serverUrl);
+        const now = clock();
+        const next = outcome.ok
+          ? registeredNode(prev, self, serverUrl, outcome, now)
+          : failedNode(prev, self, serverUrl, outcome.reasons, outcome.kind === 'unreachable', now);
+        // The submit is recorded either way, so the admin sees what was tried; both rows or neither.
+        await store.transaction(async (tx) => {
+          await tx.setConfig({ method: 'private-cloud', serverUrl, updatedAt: now, updatedBy: by });
+          await tx.upsertNode(next);
+        });
+        logger.info({ serverUrl, ok: outcome.ok, reasons: outcome.ok ? [] : outcome.reasons, by }, 'private cloud submit');
+        return {
+          ok: outcome.ok,
+          failures: outcome.ok ? [] : [{ nodeId: self.nodeId, address: self.address, reasons: outcome.reasons }],
+          state: await state(),
+        };
+      }),
+
+    testConnection: (serverUrl) => licenseClient.testConnection(normalizeServerUrl(serverUrl)),
+
+    deregister: (by) =>
+      serialized(async () => {
+        const prev = await current();
+        let notice: Reason[] = [];
+        if (prev.serverUrl && prev.leaseId) {
+          const out = await licenseClient.deregister(prev.serverUrl, { nodeId: self.nodeId, leaseId: prev.leaseId });
+          // 20000: the server does not know this lease (expired or freed already) — the slot is free, all is well.
+          // Any other failure (unreachable, refused): the admin pressed Re-register to move on, maybe precisely
+          // because that server is gone, so we never trap them here. Local state is cleared anyway and the
+          // reason is kept on this node's row, so the answer says the slot may stay taken until the server
+          // expires the lease by itself (24 h without heartbeat).
+          if (!out.ok && !out.reasons.some((r) => r.name === 'DO_NOT_NEED_DEACTIVATE')) notice = out.reasons;
+        }
+        const now = clock();
+        await store.transaction(async (tx) => {
+          await tx.clearConfig();
+          await tx.upsertNode(unregisteredNode(prev, self, notice, now));
+        });
+        logger.info({ by, serverUrl: prev.serverUrl, notice }, 'deregistered');
+        return state();
+      }),
+
+    renew: () =>
+      serialized(async () => {
+        const cfg = await store.getConfig();
+        const prev = await current();
+        if (!cfg || cfg.method !== 'private-cloud' || !cfg.serverUrl) {
+          // Another node cleared the cluster configuration (Re-register): free our slot too.
+          if (prev.status === 'unregistered' && !prev.leaseId) {
+            await store.upsertNode({ ...prev, ...self, seenAt: clock() });
+            return;
+          }
+          const notice = await releaseOld(prev, null);
+          await store.upsertNode(unregisteredNode(prev, self, notice, clock()));
+          return;
+        }
+        const serverUrl = cfg.serverUrl;
+        const holds = (prev.status === 'registered' || prev.status === 'degraded') && prev.leaseId && prev.serverUrl === serverUrl;
+        if (holds && prev.leaseId) {
+          const out = await licenseClient.heartbeat(serverUrl, identity, prev.leaseId);
+          const now = clock();
+          if (out.ok) await store.upsertNode(registeredNode(prev, self, serverUrl, out, now));
+          else if (out.kind === 'unreachable') await store.upsertNode(unreachableNode(prev, self, out.reasons, now));
+          else await store.upsertNode(failedNode(prev, self, serverUrl, out.reasons, false, now));
+          return;
+        }
+        // Not holding a lease from the configured server (new cluster node, earlier failure, server changed).
+        const out = await licenseClient.register(serverUrl, identity);
+        if (out.ok) await releaseOld(prev, serverUrl);
+        const now = clock();
+        await store.upsertNode(
+          out.ok
+            ? registeredNode(prev, self, serverUrl, out, now)
+            : failedNode(prev, self, serverUrl, out.reasons, out.kind === 'unreachable', now),
+        );
+      }),
+  };
 }

@@ -24,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
         node_id text PRIMARY KEY,
         address text NOT NULL,
         status text NOT NULL,
+        server_url text,
         lease jsonb,
         lease_id text,
         "grant" jsonb,

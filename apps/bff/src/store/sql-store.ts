@@ -16,6 +16,7 @@ interface NodeRow {
   node_id: string;
   address: string;
   status: string;
+  server_url: string | null;
   lease: unknown;
   lease_id: string | null;
   grant: unknown;
@@ -27,7 +28,7 @@ interface NodeRow {
   seen_at: Date | string;
 }
 
-const NODE_COLUMNS = `node_id, address, status, lease, lease_id, "grant", valid_until, last_success_at,
+const NODE_COLUMNS = `node_id, address, status, server_url, lease, lease_id, "grant", valid_until, last_success_at,
   failure_at, reasons, unreachable_since, seen_at`;
 
 // Drivers differ in whether jsonb arrives parsed; rows are validated so a bad row fails loudly here.
@@ -42,6 +43,7 @@ function toNode(r: NodeRow): NodeRecord {
     nodeId: r.node_id,
     address: r.address,
     status: nodeStatusSchema.parse(r.status),
+    serverUrl: r.server_url,
     lease: r.lease === null ? null : leasePayloadSchema.parse(json(r.lease)),
     leaseId: r.lease_id,
     grant: r.grant === null ? null : grantSchema.parse(json(r.grant)),
@@ -100,10 +102,10 @@ export class SqlRegistrationStore implements RegistrationStore {
   async upsertNode(n: NodeRecord): Promise<void> {
     await this.db.query(
       `INSERT INTO node_registration (${NODE_COLUMNS})
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7::timestamptz, $8::timestamptz, $9::timestamptz,
-               $10::jsonb, $11::timestamptz, $12::timestamptz)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8::timestamptz, $9::timestamptz, $10::timestamptz,
+               $11::jsonb, $12::timestamptz, $13::timestamptz)
        ON CONFLICT (node_id) DO UPDATE SET address = EXCLUDED.address, status = EXCLUDED.status,
-         lease = EXCLUDED.lease, lease_id = EXCLUDED.lease_id, "grant" = EXCLUDED."grant",
+         server_url = EXCLUDED.server_url, lease = EXCLUDED.lease, lease_id = EXCLUDED.lease_id, "grant" = EXCLUDED."grant",
          valid_until = EXCLUDED.valid_until, last_success_at = EXCLUDED.last_success_at,
          failure_at = EXCLUDED.failure_at, reasons = EXCLUDED.reasons,
          unreachable_since = EXCLUDED.unreachable_since, seen_at = EXCLUDED.seen_at`,
@@ -111,6 +113,7 @@ export class SqlRegistrationStore implements RegistrationStore {
         n.nodeId,
         n.address,
         n.status,
+        n.serverUrl,
         jsonParam(n.lease),
         n.leaseId,
         jsonParam(n.grant),

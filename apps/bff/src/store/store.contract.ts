@@ -47,6 +47,7 @@ function node(overrides: Partial<NodeRecord> = {}): NodeRecord {
     nodeId: 'node-a',
     address: '127.0.0.1:8080',
     status: 'registered',
+    serverUrl: 'https://127.0.0.1:8081',
     lease,
     leaseId: lease.leaseId,
     grant,

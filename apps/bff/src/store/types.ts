@@ -16,6 +16,8 @@ export interface NodeRecord {
   nodeId: string;
   address: string;
   status: NodeStatus;
+  /** License server the lease below came from (the cluster config may have moved on since). */
+  serverUrl: string | null;
   /** The verified lease payload currently held (null when none). */
   lease: LeasePayload | null;
   leaseId: string | null;

@@ -1,0 +1,67 @@
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLicenseClient } from './license-client.ts';
+import { createLogger } from './logger.ts';
+import { startHeartbeat } from './registration/heartbeat.ts';
+import { createRegistrationService } from './registration/service.ts';
+import { createPgliteStore } from './store/pglite-store.ts';
+import { createPostgresStore } from './store/postgres-store.ts';
+
+// Wiring only: configuration → store → license client → service → HTTP server + heartbeat.
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`bff: invalid configuration: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger();
+  const clock = () => new Date();
+  const store = config.databaseUrl
+    ? await createPostgresStore({ connectionString: config.databaseUrl, logger })
+    : await createPgliteStore(config.dataDir);
+  const licenseClient = createLicenseClient({ vendorKey: config.vendorPublicKey, ca: config.licenseServerCa, clock });
+  const deps = { store, clock, licenseClient, logger, config };
+  const service = createRegistrationService(deps);
+  const app = createApp({ ...deps, service });
+
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) => {
+    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+    console.log(`bff listening on http://${host}:${info.port}`);
+    logger.info({ nodeId: config.nodeId, store: config.databaseUrl ? 'postgres' : 'pglite' }, 'started');
+  });
+  server.on('error', (err) => {
+    console.error(`bff: cannot listen on ${config.host}:${config.port}: ${err.message}`);
+    process.exit(1);
+  });
+  const heartbeat = startHeartbeat({ service, intervalMs: config.heartbeatIntervalMs, logger });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // Stop taking requests, let the ones in flight and a heartbeat finish, then close the store.
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(async () => {
+      await heartbeat.stop();
+      await store.close();
+      process.exit(0);
+    });
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error('bff: failed to start:', err);
+  process.exit(1);
+});
