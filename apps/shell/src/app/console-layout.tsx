@@ -1,0 +1,66 @@
+import { useEffect } from 'react';
+import type { Locale } from '@registration/protocol/catalogue';
+import { isUnder } from '../lib/hash-route.ts';
+import type { Translate } from '../lib/messages.ts';
+import type { Session } from '../lib/session.ts';
+import { HomePage } from './home-page.tsx';
+import { RegistrationPage } from './registration-page.tsx';
+import { REGISTRATION_PATH, SideMenu } from './side-menu.tsx';
+import { TopBar } from './top-bar.tsx';
+
+export interface ConsoleLayoutProps {
+  t: Translate;
+  locale: Locale;
+  onLocaleChange: (locale: Locale) => void;
+  session: Session;
+  path: string;
+  navigate: (path: string, options?: { replace?: boolean }) => void;
+  getAccessToken: () => string;
+  onLogout: () => void;
+}
+
+/** The signed-in console: top bar, left menu, and the page for the current route. */
+export function ConsoleLayout(props: ConsoleLayoutProps) {
+  const { t, path, navigate } = props;
+  const onRegistration = isUnder(path, REGISTRATION_PATH);
+  const known = onRegistration || path === '/';
+
+  useEffect(() => {
+    if (!known) navigate('/', { replace: true });
+  }, [known, navigate]);
+
+  return (
+    <div className="dp-shell">
+      <TopBar
+        t={t}
+        locale={props.locale}
+        onLocaleChange={props.onLocaleChange}
+        user={props.session.user}
+        onLogout={props.onLogout}
+      />
+      <div className="dp-shell__body">
+        <SideMenu path={path} t={t} />
+        <main className="dp-shell__content">
+          {onRegistration ? (
+            <>
+              <nav className="dp-breadcrumb" aria-label="breadcrumb">
+                <span>{t('systemManagement')}</span>
+                <span aria-hidden="true">/</span>
+                <span aria-current="page">{t('registrationManagement')}</span>
+              </nav>
+              <RegistrationPage
+                t={t}
+                locale={props.locale}
+                getAccessToken={props.getAccessToken}
+                navigate={navigate}
+                onUnauthorized={props.onLogout}
+              />
+            </>
+          ) : (
+            <HomePage t={t} userName={props.session.user.name} />
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}
