@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { LOCALES, type Locale } from '@registration/protocol/catalogue';
+import { StartupError } from './messages.ts';
+
+/** Everything the license server needs to start; paths are absolute. */
+export interface LicenseServerConfig {
+  command: 'start';
+  port: number;
+  host: string;
+  bundle: string;
+  configDir: string;
+  tlsDir: string;
+  logDir: string;
+  language: Locale;
+}
+
+// flag name, env mirror, default (paths relative to the working directory, like the container's /app/*).
+const SETTINGS = {
+  port: { flag: '--port', env: 'LS_PORT', fallback: '8081' },
+  host: { flag: '--host', env: 'LS_HOST', fallback: '127.0.0.1' },
+  bundle: { flag: '--bundle', env: 'LS_BUNDLE', fallback: 'bundle.json' },
+  config: { flag: '--config', env: 'LS_CONFIG_DIR', fallback: 'config' },
+  tls: { flag: '--tls', env: 'LS_TLS_DIR', fallback: 'tls' },
+  log: { flag: '--log', env: 'LS_LOG_DIR', fallback: 'log' },
+  language: { flag: '--language', env: 'LS_LANGUAGE', fallback: 'zh-CN' },
+} as const;
+type Setting = keyof typeof SETTINGS;
+
+const path = z.string().trim().min(1, 'must not be empty');
+const configSchema = z.object({
+  // 0 = any free port (tests and scripts read the real one from the listening line).
+  port: z.string().regex(/^\d{1,5}$/, 'must be a whole number 0-65535').transform(Number).pipe(z.number().max(65535, 'must be 0-65535')),
+  host: z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'must be a host name or IP address'),
+  bundle: path,
+  config: path,
+  tls: path,
+  log: path,
+  language: z.enum(LOCALES, `must be one of ${LOCALES.join(', ')}`),
+});
+
+function fail(setting: string, value: string, problem: string): never {
+  throw new StartupError('configInvalid', { setting, value, problem });
+}
+
+function parseCommandLine(argv: string[]): { positionals: string[]; flags: Partial<Record<Setting, string>> } {
+  const options = Object.fromEntries(Object.keys(SETTINGS).map((name) => [name, { type: 'string' } as const]));
+  try {
+    const { positionals, values } = parseArgs({ args: argv, options, allowPositionals: true });
+    return { positionals, flags: values as Partial<Record<Setting, string>> };
+  } catch (error) {
+    const text = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    return fail(text.match(/'([^']+)'/)?.[1] ?? 'argument', argv.join(' '), text);
+  }
+}
+
+/** Reads flags (first) and LS_* environment variables (second) over the defaults; a bad value throws naming it. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): LicenseServerConfig {
+  const { positionals, flags } = parseCommandLine(argv);
+  const [command = 'start', ...extra] = positionals;
+  if (command !== 'start') fail('command', command, 'the only command is "start"');
+  if (extra.length > 0) fail('command', extra.join(' '), 'unexpected argument');
+
+  const raw = {} as Record<Setting, string>;
+  const source = {} as Record<Setting, string>;
+  for (const name of Object.keys(SETTINGS) as Setting[]) {
+    const { flag, env: envName, fallback } = SETTINGS[name];
+    const fromFlag = flags[name];
+    const fromEnv = env[envName];
+    raw[name] = fromFlag ?? fromEnv ?? fallback;
+    source[name] = fromFlag !== undefined ? flag : fromEnv !== undefined ? envName : `${flag} (default)`;
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = issue?.path[0] as Setting;
+    fail(source[name] ?? String(name), raw[name] ?? '', issue?.message ?? 'invalid');
+  }
+  const v = result.data;
+  return {
+    command: 'start',
+    port: v.port,
+    host: v.host,
+    bundle: resolve(cwd, v.bundle),
+    configDir: resolve(cwd, v.config),
+    tlsDir: resolve(cwd, v.tls),
+    logDir: resolve(cwd, v.log),
+    language: v.language,
+  };
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { checkRegistration } from '@registration/licensing/checks';
+import { leaseExpiry } from '@registration/licensing/time';
+import type { ServerLicensePayload } from '@registration/protocol/license';
+import type { Reason } from '@registration/protocol/reason';
+import type { LeaseRecord, Mutation, PrivateConfig } from './store.ts';
+
+/** Leases still valid at `now`; an expired lease frees its slot without anyone having to clean it up. */
+export function liveLeases(state: PrivateConfig, now: Date): Record<string, LeaseRecord> {
+  const t = now.getTime();
+  return Object.fromEntries(Object.entries(state.leases).filter(([, lease]) => Date.parse(lease.expiresAt) > t));
+}
+
+/** What a node asks for: a new slot (register) or the renewal of the lease it holds (heartbeat). */
+export interface SlotRequest {
+  nodeId: string;
+  productVersion: string;
+  appName: string;
+  domain: string;
+  /** Present for a heartbeat: the lease being renewed. */
+  leaseId?: string;
+}
+
+export type SlotOutcome =
+  | { ok: true; nodeId: string; lease: LeaseRecord; inUse: number; renewed: boolean }
+  | { ok: false; reasons: [Reason, ...Reason[]] };
+
+/**
+ * The register/heartbeat decision as one state transition, so that counting free slots and taking one
+ * happen in the same step of the writer queue (max connections stays exact under any concurrency).
+ *
+ * A heartbeat for a lease the server does not know (expired after 24 h of silence, or freed) is treated
+ * as a fresh registration: if the checks pass and a slot is free the node gets a new lease. That is how
+ * a node "reconnects by itself" after an outage, and it can never exceed max connections.
+ */
+export function requestSlot(
+  license: ServerLicensePayload,
+  request: SlotRequest,
+  peer: string,
+  clock: () => Date,
+): Mutation<SlotOutcome> {
+  return (state) => {
+    const now = clock();
+    const live = liveLeases(state, now);
+    const held = live[request.nodeId];
+    const renewing = request.leaseId !== undefined && held?.leaseId === request.leaseId;
+    const reasons = checkRegistration({
+      license,
+      node: { productVersion: request.productVersion, appName: request.appName, domain: request.domain },
+      peer,
+      inUse: Object.keys(live).length,
+      // A node that holds a slot (renewal or repeated register) replaces it and needs no free one.
+      holdsSlot: held !== undefined,
+      accountState: state.destroyedAt === null ? 'active' : 'destroyed',
+      now,
+    });
+    const [first, ...more] = reasons;
+    if (first) return { result: { ok: false, reasons: [first, ...more] } };
+    const at = now.toISOString();
+    const lease: LeaseRecord = {
+      leaseId: renewing && held ? held.leaseId : randomUUID(),
+      peer,
+      registeredAt: renewing && held ? held.registeredAt : at,
+      renewedAt: at,
+      expiresAt: leaseExpiry(now).toISOString(),
+    };
+    const leases = { ...live, [request.nodeId]: lease };
+    return {
+      next: { ...state, leases },
+      result: { ok: true, nodeId: request.nodeId, lease, inUse: Object.keys(leases).length, renewed: renewing },
+    };
+  };
+}
+
+/** Frees the slot of `nodeId` if it holds `leaseId`; false when there is no such (unexpired) lease. */
+export function releaseSlot(nodeId: string, leaseId: string, clock: () => Date): Mutation<boolean> {
+  return (state) => {
+    const live = liveLeases(state, clock());
+    if (live[nodeId]?.leaseId !== leaseId) return { result: false };
+    const { [nodeId]: _released, ...rest } = live;
+    return { next: { ...state, leases: rest }, result: true };
+  };
+}
