@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import pino from 'pino';
+import type { ServerLicensePayload } from '@registration/protocol/license';
+import type { ServerBundle } from '@registration/protocol/server-bundle';
+import { createLicenseServerApp } from '../../../license-server/src/app.ts';
+import { checkBundle } from '../../../license-server/src/bundle.ts';
+import { StateStore } from '../../../license-server/src/store.ts';
+import { createVendorKeys, type VendorKeys } from '../../../vendor/src/keys.ts';
+import { issueServerBundle, type ServerLicenseTerms } from '../../../vendor/src/server-bundle.ts';
+import type { LoopbackServer } from './servers.ts';
+
+/** A vendor key pair in a temp dir, as the vendor CLI makes it. */
+export async function makeVendor(): Promise<VendorKeys> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'bff-vendor-'));
+  try {
+    const { publicJwk, privateJwk } = await createVendorKeys(dir);
+    return { publicJwk, privateJwk };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Limits of the demo bundle: everything this loopback node claims is allowed. */
+export function demoTerms(now: Date, overrides: Partial<ServerLicenseTerms> = {}): ServerLicenseTerms {
+  return {
+    company: 'Demo Company',
+    product: 'FineReport',
+    productVersion: '11.0',
+    ipRanges: '127.0.0.1, ::1',
+    domains: ['localhost'],
+    appNames: ['webroot'],
+    port: 8081,
+    maxConnections: 10,
+    features: ['report', 'dashboard'],
+    expiresAt: new Date(now.getTime() + 365 * 86_400_000),
+    ...overrides,
+  };
+}
+
+export interface RunningLicenseServer extends LoopbackServer {
+  bundle: ServerBundle;
+  license: ServerLicensePayload;
+}
+
+/**
+ * A real license server over real HTTPS on 127.0.0.1:0, in this process: bundle issued by `vendor`,
+ * state in a temp dir, the given certificate, and the test's clock.
+ */
+export async function startLicenseServer(options: {
+  vendor: VendorKeys;
+  tls: { cert: string; key: string };
+  clock: () => Date;
+  terms?: Partial<ServerLicenseTerms>;
+}): Promise<RunningLicenseServer> {
+  const bundle = await issueServerBundle({
+    vendor: options.vendor,
+    issuedAt: new Date(options.clock().getTime() - 60_000),
+    ...demoTerms(options.clock(), options.terms),
+  });
+  const loaded = await checkBundle(bundle, 'in-memory bundle');
+  const dir = await mkdtemp(path.join(tmpdir(), 'bff-ls-'));
+  const store = await StateStore.open({ dir, licenseId: loaded.license.licenseId, now: options.clock });
+  const app = createLicenseServerApp({
+    bundle: loaded,
+    store,
+    clock: options.clock,
+    logger: pino({ level: 'silent' }),
+    language: 'en',
+  });
+  const server = https.createServer({ cert: options.tls.cert, key: options.tls.key }, getRequestListener(app.fetch));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    port,
+    bundle,
+    license: loaded.license,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
