@@ -1,0 +1,93 @@
+import { hc } from 'hono/client';
+import type { z } from 'zod';
+import type { AppType } from '@registration/bff/app';
+import { codeOf, type ErrorName } from '@registration/protocol/catalogue';
+import { apiErrorSchema, type Reason } from '@registration/protocol/reason';
+import { ApiRequestError } from './api-error.ts';
+
+/** What the client needs from the host; getters so that `update()` takes effect without a new client. */
+export interface ApiClientOptions {
+  baseUrl: string;
+  getAccessToken: () => string | Promise<string>;
+  onUnauthorized: () => void;
+}
+
+export type Rpc = ReturnType<typeof hc<AppType>>;
+
+/** The part of a (typed) fetch answer `read` uses. */
+export interface AnswerLike {
+  ok: boolean;
+  status: number;
+  headers: Headers;
+  json(): Promise<unknown>;
+}
+
+/** The typed BFF client plus `read`, the one place where answers are validated and errors mapped. */
+export interface ApiClient {
+  rpc: Rpc;
+  /** Runs a call; its body parsed by `schema`, or throws ApiRequestError carrying catalogue reasons. */
+  read<T>(call: () => Promise<AnswerLike>, schema: z.ZodType<T>): Promise<T>;
+}
+
+class TokenUnavailable extends Error {}
+
+// Answers without a parseable error body (a proxy's HTML page, an empty 502) still get catalogue text.
+const byStatus: Partial<Record<number, ErrorName>> = {
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+};
+
+function reasonOf(name: ErrorName, requestId: string | null): Reason {
+  return requestId ? { code: codeOf(name), name, params: { requestId } } : { code: codeOf(name), name };
+}
+
+/** Builds the client for one mount. */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const rpc = hc<AppType>(options.baseUrl, {
+    headers: async () => {
+      let token: string;
+      try {
+        token = await options.getAccessToken();
+      } catch (cause) {
+        throw new TokenUnavailable('getAccessToken failed', { cause });
+      }
+      return { Authorization: `Bearer ${token}` };
+    },
+  });
+
+  async function read<T>(call: () => Promise<AnswerLike>, schema: z.ZodType<T>): Promise<T> {
+    let res: AnswerLike;
+    try {
+      res = await call();
+    } catch (cause) {
+      if (cause instanceof TokenUnavailable) {
+        options.onUnauthorized();
+        throw new ApiRequestError('api', 401, [reasonOf('UNAUTHORIZED', null)], { cause });
+      }
+      throw new ApiRequestError('network', null, [], { cause });
+    }
+    const body: unknown = await res.json().catch(() => undefined);
+    if (res.ok) {
+      const parsed = schema.safeParse(body);
+      if (parsed.success) return parsed.data;
+      throw new ApiRequestError('invalid-response', res.status, [], { cause: parsed.error });
+    }
+    if (res.status === 401) options.onUnauthorized();
+    const requestId = res.headers.get('x-request-id');
+    const error = apiErrorSchema.safeParse(body);
+    if (error.success) {
+      // The message is the server's English rendering: never shown, the catalogue text is.
+      const listed = error.data.details?.reasons ?? [];
+      const reasons = listed.length > 0 ? listed : [reasonOf(error.data.name, requestId)];
+      throw new ApiRequestError('api', res.status, reasons, { cause: error.data });
+    }
+    const name = byStatus[res.status];
+    if (name) throw new ApiRequestError('api', res.status, [reasonOf(name, requestId)]);
+    const kind = res.status >= 502 && res.status <= 504 ? 'network' : 'invalid-response';
+    throw new ApiRequestError(kind, res.status, []);
+  }
+
+  return { rpc, read };
+}

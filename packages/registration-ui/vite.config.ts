@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two library builds from one config:
+ * - default: ESM (`src/index.ts`) for hosts that bundle.
+ * - `--mode iife`: one self-contained script (`src/iife.ts`, React and everything else inside) that
+ *   sets `window.FrRegistration` and defines `<fr-registration>` for qiankun / script-injecting hosts.
+ *
+ * ESM externals: every runtime dependency of package.json (React, react-query, i18next, react-i18next,
+ * zod, hono), not only React. A bundling host resolves them from this package's dependencies and
+ * dedupes them with its own copies; sharing the code shares no state, because every mount creates its
+ * own QueryClient and i18next instance. Measured (gzip): React-only external 73.6 KB, over the 50 KB
+ * goal (zod alone is ~25 KB, i18next ~15 KB, react-query ~11 KB); all dependencies external ~22 KB.
+ * `@registration/protocol` is bundled: it is workspace TypeScript source, not a published package.
+ */
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
+const externals = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@registration/'));
+const isExternal = (id: string) => externals.some((name) => id === name || id.startsWith(`${name}/`));
+
+export default defineConfig(({ mode }) => {
+  const iife = mode === 'iife';
+  return {
+    plugins: [react()],
+    resolve: {
+      alias: {
+        // See the file: react-i18next's CommonJS shim would need `require('react')` at run time.
+        'use-sync-external-store/shim': fileURLToPath(new URL('./src/lib/use-sync-external-store-shim.ts', import.meta.url)),
+      },
+    },
+    // Lib mode leaves process.env.NODE_ENV alone; React inside the IIFE needs it replaced.
+    define: iife ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
+    build: {
+      outDir: iife ? 'dist/iife' : 'dist/esm',
+      emptyOutDir: true,
+      sourcemap: true,
+      minify: true,
+      lib: iife
+        ? { entry: 'src/iife.ts', formats: ['iife'], name: 'FrRegistrationBundle', fileName: () => 'registration-ui.iife.js' }
+        : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'registration-ui.js' },
+      // Lib mode keeps whitespace in ES output unless the output itself is asked to minify.
+      rolldownOptions: { external: iife ? [] : isExternal, output: { minify: true } },
+    },
+    test: { name: 'registration-ui', environment: 'jsdom', setupFiles: ['./src/testing/setup.ts'] },
+  };
+});
