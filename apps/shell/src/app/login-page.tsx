@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { Locale } from '@registration/protocol/catalogue';
 import type { Translate } from '../lib/messages.ts';
 import { login, type LoginFailure, type Session } from '../lib/session.ts';
@@ -17,6 +17,7 @@ export function LoginPage({ t, locale, onLocaleChange, onLogin }: LoginPageProps
   const [password, setPassword] = useState('');
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<LoginFailure | 'required' | undefined>();
+  const passwordRef = useRef<HTMLInputElement>(null);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -29,6 +30,7 @@ export function LoginPage({ t, locale, onLocaleChange, onLogin }: LoginPageProps
     else {
       setError(result.failure);
       setPassword('');
+      passwordRef.current?.focus();
     }
   }
 
@@ -63,6 +65,7 @@ export function LoginPage({ t, locale, onLocaleChange, onLogin }: LoginPageProps
             <span className="dp-field__label">{t('password')}</span>
             <input
               className="dp-field__input"
+              ref={passwordRef}
               name="password"
               type="password"
               autoComplete="current-password"

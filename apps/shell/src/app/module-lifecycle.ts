@@ -1,6 +1,7 @@
 import type { HostPropsInput } from '@registration/ui/host-props';
+import type * as LifecyclesModule from '@registration/ui/lifecycles';
 
-type Lifecycles = typeof import('@registration/ui/lifecycles');
+type Lifecycles = typeof LifecyclesModule;
 
 // Loaded on first use, as a real host fetches a micro-frontend only when its route opens.
 let loaded: Promise<Lifecycles> | undefined;

@@ -2,10 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { runnerImport, type Plugin } from 'vite';
 import type { AuthHandler, AuthOptions, Next } from './login-handler.ts';
+import type * as LoginHandlerModule from './login-handler.ts';
 
 export type { AuthOptions } from './login-handler.ts';
-
-type LoginHandlerModule = typeof import('./login-handler.ts');
 
 // Vite bundles vite.config.ts and its relative imports, but leaves bare imports to Node. Our
 // workspace packages export TypeScript source, which Node 20 cannot load, so the handler (which
@@ -16,7 +15,7 @@ const HANDLER_FILE = fileURLToPath(new URL('./login-handler.ts', import.meta.url
 export function createAuthMiddleware(options: AuthOptions): AuthHandler {
   let handler: Promise<AuthHandler> | undefined;
   const load = () => {
-    handler ??= runnerImport<LoginHandlerModule>(HANDLER_FILE, { logLevel: 'error' }).then(({ module }) =>
+    handler ??= runnerImport<typeof LoginHandlerModule>(HANDLER_FILE, { logLevel: 'error' }).then(({ module }) =>
       module.createLoginHandler(options),
     );
     handler.catch(() => (handler = undefined)); // retry on the next request rather than stay broken
