@@ -1,0 +1,28 @@
+import { expect, type Page } from '@playwright/test';
+
+export const env = (name: string): string => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the e2e tests through playwright.config.ts (global setup)`);
+  return v;
+};
+
+/** Switches the shell's language with its own switch (login page or top bar). */
+export async function switchLanguage(page: Page, locale: 'zh-CN' | 'en') {
+  await page.getByRole('button', { name: locale === 'en' ? 'English' : '简体中文' }).first().click();
+}
+
+/** Signs in through the shell's login page, in the given language, and opens Registration Management. */
+export async function openRegistration(page: Page, user: 'admin' | 'viewer', locale: 'zh-CN' | 'en' = 'en') {
+  await page.goto(`${env('E2E_SHELL_URL')}/`);
+  await switchLanguage(page, locale);
+  await page.getByLabel(locale === 'en' ? 'User name' : '用户名').fill(user);
+  await page.getByLabel(locale === 'en' ? 'Password' : '密码').fill(user);
+  await page.getByRole('button', { name: locale === 'en' ? 'Sign in' : '登录', exact: true }).click();
+  await page.getByRole('link', { name: locale === 'en' ? 'Registration Management' : '注册管理' }).first().click();
+  await expect(page.getByRole('heading', { name: locale === 'en' ? 'Version Information' : '版本信息' })).toBeVisible();
+}
+
+/** Saves a full-page screenshot as a test artifact under test-results/e2e/screens. */
+export async function snap(page: Page, name: string) {
+  await page.screenshot({ path: `test-results/e2e/screens/${name}.png`, fullPage: true });
+}
