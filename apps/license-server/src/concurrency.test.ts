@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { privateConfigSchema, PRIVATE_CONFIG_FILE } from './store.ts';
+import { call, createFixture, registerBody, startServer, type Fixture } from './test-harness.ts';
+
+let fx: Fixture;
+beforeAll(async () => {
+  fx = await createFixture();
+});
+afterAll(() => fx.cleanup());
+
+it('1,000 concurrent registrations against max connections 500 grant exactly 500, all durable', async () => {
+  const configDir = fx.newConfigDir();
+  const s = await startServer(fx, { bundle: await fx.bundle({ maxConnections: 500 }), configDir });
+  try {
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => call(fx, s.url, '/api/v1/register', { json: registerBody(`node-${i}`) })),
+    );
+    const granted = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status === 403);
+    expect(granted).toHaveLength(500);
+    expect(refused).toHaveLength(500);
+    for (const r of refused) expect(r.body.reasons).toEqual([{ code: 30007, name: 'REGISTER_OUT_OF_LIMIT', params: { max: 500, inUse: 500 } }]);
+    // Every answer came after its write: the file already holds exactly the granted nodes.
+    const onDisk = privateConfigSchema.parse(JSON.parse(await readFile(join(configDir, PRIVATE_CONFIG_FILE), 'utf8')));
+    expect(Object.keys(onDisk.leases)).toHaveLength(500);
+    expect(Object.keys(s.store.state.leases)).toHaveLength(500);
+  } finally {
+    await s.stop();
+  }
+});

@@ -1,0 +1,90 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { Agent } from 'node:https';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { healthSchema } from '@registration/protocol/license-server-api';
+import { call, createFixture, type Fixture } from './test-harness.ts';
+
+// main.ts as an administrator runs it: a real tsx process in its own working directory.
+const ROOT = resolve(import.meta.dirname, '../../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const MAIN = join(ROOT, 'apps/license-server/src/main.ts');
+
+let fx: Fixture;
+const children: ChildProcessWithoutNullStreams[] = [];
+beforeAll(async () => {
+  fx = await createFixture();
+  await writeFile(join(fx.dir, 'bundle.json'), JSON.stringify(await fx.bundle()));
+});
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await fx.cleanup();
+});
+
+function start(args: string[]) {
+  const child = spawn(TSX, [MAIN, ...args], { cwd: fx.dir, env: { ...process.env, LS_LANGUAGE: 'en' } });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const listening = new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no listening line within 20 s\n${stdout}\n${stderr}`)), 20_000);
+    child.stdout.on('data', () => {
+      const url = /^license-server listening on (https:\/\/\S+)$/m.exec(stdout)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        done(url);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`exited with ${code}\n${stderr}`));
+    });
+  });
+  listening.catch(() => undefined);
+  return { child, listening, exited, output: () => ({ stdout, stderr }) };
+}
+
+it('starts from flags, prints the listening line, answers /health, refuses a second instance, stops on SIGTERM', async () => {
+  const server = start(['start', '--port', '0', '--host', '127.0.0.1']);
+  const url = await server.listening;
+  expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+
+  // The certificate generated on first start is the one to trust.
+  const ca = await readFile(join(fx.dir, 'tls', 'cert.pem'), 'utf8');
+  const agent = new Agent({ ca });
+  const health = await call({ ...fx, agent }, url, '/health');
+  agent.destroy();
+  expect(health.status).toBe(200);
+  expect(healthSchema.parse(health.body)).toMatchObject({ status: 'ok', leasesInUse: 0, maxConnections: 10 });
+  await access(join(fx.dir, 'config', 'privateConfig'));
+
+  const second = start(['--port', '0']);
+  expect(await second.exited).toBe(1);
+  expect(second.output().stderr).toMatch(/could not start: Another license server \(pid \d+\) is already using/);
+  expect(second.output().stderr).not.toMatch(/\n\s+at /);
+
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toBe(0);
+  await expect(access(join(fx.dir, 'config', '.lock'))).rejects.toThrow();
+  const log = await readFile(join(fx.dir, 'log', 'license-server.log'), 'utf8');
+  expect(log.split('\n').filter(Boolean).map((line) => JSON.parse(line).msg)).toEqual(expect.arrayContaining(['listening', 'stopping']));
+});
+
+it('refuses to start with a tampered bundle or a bad flag, in the chosen language, without a stack trace', async () => {
+  const bundle = JSON.parse(await readFile(join(fx.dir, 'bundle.json'), 'utf8'));
+  const [h, p, s] = bundle.serverLicense.split('.');
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+  const forged = Buffer.from(JSON.stringify({ ...claims, maxConnections: 99_999 })).toString('base64url');
+  await writeFile(join(fx.dir, 'tampered.json'), JSON.stringify({ ...bundle, serverLicense: `${h}.${forged}.${s}` }));
+
+  const tampered = start(['--port', '0', '--bundle', 'tampered.json', '--config', 'config-t']);
+  const badPort = start(['--port', 'eighty', '--language', 'zh-CN']);
+  expect(await tampered.exited).toBe(1);
+  expect(tampered.output().stderr).toMatch(/tampered\.json cannot be used: server license refused: signature does not verify/);
+  expect(await badPort.exited).toBe(1);
+  expect(badPort.output().stderr.trim()).toBe('授权服务器无法启动：配置项 --port 的值 "eighty" 无效：must be a whole number 0-65535');
+});

@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StartupError } from './messages.ts';
+import { PRIVATE_CONFIG_FILE, StateStore, type PrivateConfig } from './store.ts';
+import { call, createFixture, registerBody, startServer, T0, type Fixture } from './test-harness.ts';
+
+let fx: Fixture;
+let root: string;
+beforeAll(async () => {
+  fx = await createFixture();
+  root = await mkdtemp(join(tmpdir(), 'ls-store-'));
+});
+afterAll(async () => {
+  await fx.cleanup();
+  await rm(root, { recursive: true, force: true });
+});
+
+const now = () => T0;
+let n = 0;
+const freshDir = () => join(root, `c${(n += 1)}`);
+
+function startupKey(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'started',
+    (error: unknown) => (error instanceof StartupError ? error.key : `unexpected: ${String(error)}`),
+  );
+}
+
+/** A process that is certainly dead: it has already exited when this resolves. */
+function deadPid(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', '0']);
+    child.on('error', reject);
+    child.on('exit', () => resolve(child.pid as number));
+  });
+}
+
+describe('privateConfig', () => {
+  it('is created on first start (0600) and survives a restart: a new app on the same dir sees the leases', async () => {
+    const configDir = freshDir();
+    const bundle = await fx.bundle();
+    const first = await startServer(fx, { bundle, configDir });
+    await call(fx, first.url, '/api/v1/register', { json: registerBody('a') });
+    await call(fx, first.url, '/api/v1/register', { json: registerBody('b') });
+    const leaseA = first.store.state.leases.a?.leaseId;
+    await first.stop();
+    expect((await stat(join(configDir, PRIVATE_CONFIG_FILE))).mode & 0o777).toBe(0o600);
+
+    const second = await startServer(fx, { bundle, configDir });
+    try {
+      expect(Object.keys(second.store.state.leases).sort()).toEqual(['a', 'b']);
+      expect((await call(fx, second.url, '/health')).body.leasesInUse).toBe(2);
+      // The restored lease can be renewed and released as before.
+      const bye = await call(fx, second.url, '/api/v1/deregister', { json: { nodeId: 'a', leaseId: leaseA } });
+      expect(bye.status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+    // No temp files are left beside it.
+    expect((await readdir(configDir)).sort()).toEqual([PRIVATE_CONFIG_FILE]);
+  });
+
+  it('a corrupt or foreign privateConfig stops start-up and is left untouched', async () => {
+    const dir = freshDir();
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, PRIVATE_CONFIG_FILE);
+    await writeFile(path, '{"version": 1, "licenseId": "x", "leases": {');
+    expect(await startupKey(StateStore.open({ dir, licenseId: 'x', now }))).toBe('stateCorrupt');
+    const wrongShape = JSON.stringify({ version: 1, licenseId: 'x', createdAt: T0.toISOString(), activatedAt: null, destroyedAt: null, leases: { a: { leaseId: 1 } } });
+    await writeFile(path, wrongShape);
+    expect(await startupKey(StateStore.open({ dir, licenseId: 'x', now }))).toBe('stateCorrupt');
+    expect(await readFile(path, 'utf8')).toBe(wrongShape);
+    // The lock is released after a refused start, so the admin can fix the file and start again.
+    expect((await readdir(dir)).includes('.lock')).toBe(false);
+
+    const other: PrivateConfig = { version: 1, licenseId: 'old', createdAt: T0.toISOString(), activatedAt: null, destroyedAt: null, leases: {} };
+    await writeFile(path, JSON.stringify(other));
+    expect(await startupKey(StateStore.open({ dir, licenseId: 'new', now }))).toBe('stateOtherLicense');
+  });
+});
+
+describe('config directory lock', () => {
+  it('refuses a second instance on the same config dir while the first runs, allows it afterwards', async () => {
+    const dir = freshDir();
+    const first = await StateStore.open({ dir, licenseId: 'x', now });
+    expect(await readFile(join(dir, '.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    const refused = StateStore.open({ dir, licenseId: 'x', now });
+    await expect(refused).rejects.toThrow(/already using/);
+    expect(await startupKey(StateStore.open({ dir, licenseId: 'x', now }))).toBe('lockHeld');
+    await first.close();
+    const again = await StateStore.open({ dir, licenseId: 'x', now });
+    await again.close();
+  });
+
+  it('refuses when another live process holds the lock, takes over a lock left by a dead one', async () => {
+    const dir = freshDir();
+    await mkdir(dir, { recursive: true });
+    // Our parent (the test runner) is certainly alive.
+    await writeFile(join(dir, '.lock'), `${process.ppid}\n`);
+    const held = await StateStore.open({ dir, licenseId: 'x', now }).catch((e: unknown) => e);
+    expect(held).toBeInstanceOf(StartupError);
+    expect((held as StartupError).params).toMatchObject({ pid: process.ppid });
+
+    await writeFile(join(dir, '.lock'), `${await deadPid()}\n`);
+    const store = await StateStore.open({ dir, licenseId: 'x', now });
+    expect(await readFile(join(dir, '.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    await store.close();
+
+    await writeFile(join(dir, '.lock'), 'garbage');
+    expect(await startupKey(StateStore.open({ dir, licenseId: 'x', now }))).toBe('lockUnreadable');
+  });
+});
+
+describe('writer queue', () => {
+  it('serializes mutations: each sees the previous one, callers hear back after the write', async () => {
+    const dir = freshDir();
+    const store = await StateStore.open({ dir, licenseId: 'x', now });
+    try {
+      const lease = { leaseId: 'l', peer: '127.0.0.1', registeredAt: T0.toISOString(), renewedAt: T0.toISOString(), expiresAt: T0.toISOString() };
+      const seen = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          store.update((state) => {
+            const count = Object.keys(state.leases).length;
+            return { next: { ...state, leases: { ...state.leases, [`n${i}`]: lease } }, result: count };
+          }),
+        ),
+      );
+      expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      const onDisk = JSON.parse(await readFile(join(dir, PRIVATE_CONFIG_FILE), 'utf8')) as PrivateConfig;
+      expect(Object.keys(onDisk.leases)).toHaveLength(50);
+      // A throwing mutation fails only its own caller.
+      await expect(store.update(() => { throw new Error('boom'); })).rejects.toThrow('boom');
+      expect(await store.update((state) => ({ result: Object.keys(state.leases).length }))).toBe(50);
+    } finally {
+      await store.close();
+    }
+    await expect(store.update((state) => ({ result: state }))).rejects.toThrow(/closed/);
+  });
+});

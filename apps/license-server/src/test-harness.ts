@@ -1,0 +1,139 @@
+// Shared by the license-server tests: real bundles from the vendor functions, real HTTPS, real files.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { ServerBundle } from '@registration/protocol/server-bundle';
+import { createVendorKeys, type VendorKeys } from '../../vendor/src/keys.ts';
+import { issueServerBundle, type ServerLicenseTerms } from '../../vendor/src/server-bundle.ts';
+import { createLicenseServerApp } from './app.ts';
+import { checkBundle } from './bundle.ts';
+import { startHttpsServer } from './https-server.ts';
+import { StateStore } from './store.ts';
+import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
+
+export const T0 = new Date('2026-06-01T00:00:00.000Z');
+
+/** A clock the test moves by hand. */
+export function manualClock(start = T0) {
+  let now = start;
+  return {
+    now: () => now,
+    set(to: Date) {
+      now = to;
+    },
+    advance(ms: number) {
+      now = new Date(now.getTime() + ms);
+    },
+  };
+}
+
+export const TERMS: ServerLicenseTerms = {
+  company: 'Acme Ltd',
+  product: 'FineReport',
+  productVersion: '11.0',
+  ipRanges: '127.0.0.1, ::1',
+  domains: ['localhost'],
+  appNames: ['webroot'],
+  port: 8081,
+  maxConnections: 10,
+  features: ['report'],
+  expiresAt: new Date(T0.getTime() + 365 * 864e5),
+};
+
+/** A temp dir with vendor keys and a TLS pair shared by all servers of one test file. */
+export async function createFixture() {
+  const dir = await mkdtemp(join(tmpdir(), 'license-server-test-'));
+  const vendor: VendorKeys = await createVendorKeys(join(dir, 'vendor'));
+  const tls: TlsMaterial = await loadOrCreateTls(join(dir, 'tls'));
+  const agent = new Agent({ ca: tls.cert, keepAlive: true, maxSockets: 64 });
+  return {
+    dir,
+    vendor,
+    tls,
+    agent,
+    bundle: (terms: Partial<ServerLicenseTerms> = {}) =>
+      issueServerBundle({ ...TERMS, ...terms, vendor, issuedAt: new Date(T0.getTime() - 864e5) }),
+    newConfigDir: () => join(dir, `config-${randomBytes(4).toString('hex')}`),
+    async cleanup() {
+      agent.destroy();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+export type Fixture = Awaited<ReturnType<typeof createFixture>>;
+
+/** The whole server as main.ts wires it, on 127.0.0.1 and an ephemeral port, with an injected clock. */
+export async function startServer(fixture: Fixture, options: { bundle: ServerBundle; configDir?: string; clock?: () => Date }) {
+  const clock = options.clock ?? (() => T0);
+  const loaded = await checkBundle(options.bundle, 'test bundle');
+  const store = await StateStore.open({ dir: options.configDir ?? fixture.newConfigDir(), licenseId: loaded.license.licenseId, now: clock });
+  const logger = pino({ level: 'silent' });
+  const app = createLicenseServerApp({ bundle: loaded, store, clock, logger, language: 'en' });
+  const running = await startHttpsServer({ app, host: '127.0.0.1', port: 0, tls: fixture.tls });
+  return {
+    ...running,
+    store,
+    license: loaded.license,
+    async stop() {
+      await running.close(1000);
+      await store.close();
+    },
+  };
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: any;
+}
+
+/** One HTTPS request that trusts only the fixture's certificate; `raw` bodies are sent as they are. */
+export function call(
+  fixture: Fixture,
+  url: string,
+  path: string,
+  options: { method?: string; json?: unknown; raw?: string | Buffer } = {},
+): Promise<JsonResponse> {
+  const payload = options.raw ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL(path, url),
+      {
+        method: options.method ?? (payload === undefined ? 'GET' : 'POST'),
+        agent: fixture.agent,
+        headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON: keep the text for the assertion message
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** A valid register body for `nodeId`, with a fresh nonce. */
+export function registerBody(nodeId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    nodeId,
+    nonce: randomBytes(16).toString('base64url'),
+    productVersion: '11.0.18',
+    appName: 'webroot',
+    domain: 'localhost',
+    ...overrides,
+  };
+}
