@@ -1,0 +1,100 @@
+/**
+ * The module's stylesheet, injected into its own wrapper. Every selector starts at `.frr-root` or an
+ * `frr-` class: nothing styles the host, and no global reset. Colours and sizes are CSS variables that
+ * the host's `theme` prop overrides on the wrapper.
+ */
+export const STYLES = `
+.frr-root {
+  --frr-primary: #1f6fff;
+  --frr-primary-hover: #0f5ae0;
+  --frr-primary-soft: #eaf1ff;
+  --frr-danger: #e23b3b;
+  --frr-danger-soft: #fdeeee;
+  --frr-warning: #d97b00;
+  --frr-warning-soft: #fff6e6;
+  --frr-success: #1a9a55;
+  --frr-success-soft: #e8f7ef;
+  --frr-text: #1f2633;
+  --frr-text-muted: #6b7385;
+  --frr-border: #e3e6ed;
+  --frr-surface: #ffffff;
+  --frr-background: #f5f6f8;
+  --frr-radius: 4px;
+  --frr-font-size: 14px;
+  --frr-font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Microsoft YaHei", sans-serif;
+  color: var(--frr-text);
+  font-family: var(--frr-font-family);
+  font-size: var(--frr-font-size);
+  line-height: 1.5715;
+}
+.frr-root *, .frr-root *::before, .frr-root *::after { box-sizing: border-box; }
+.frr-page { display: flex; flex-direction: column; gap: 16px; padding: 16px; background: var(--frr-background); }
+.frr-card { background: var(--frr-surface); border: 1px solid var(--frr-border); border-radius: var(--frr-radius); padding: 20px 24px; }
+.frr-card-header { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-bottom: 16px; }
+.frr-heading { margin: 0; font-size: 16px; font-weight: 600; }
+.frr-subheading { margin: 16px 0 8px; font-size: 14px; font-weight: 600; }
+.frr-fields { display: grid; grid-template-columns: max-content 1fr; gap: 8px 24px; margin: 0; }
+.frr-fields dt { color: var(--frr-text-muted); }
+.frr-fields dd { margin: 0; word-break: break-word; }
+.frr-fields > div { display: contents; }
+.frr-status { display: flex; flex-direction: column; gap: 4px; padding: 12px 16px; border-radius: var(--frr-radius); border-left: 4px solid var(--frr-border); background: var(--frr-background); margin-bottom: 16px; }
+.frr-status--registered { border-left-color: var(--frr-success); background: var(--frr-success-soft); }
+.frr-status--failed { border-left-color: var(--frr-danger); background: var(--frr-danger-soft); }
+.frr-status--degraded, .frr-status--verification-needed { border-left-color: var(--frr-warning); background: var(--frr-warning-soft); }
+.frr-status-label { font-weight: 600; }
+.frr-badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; line-height: 20px; background: var(--frr-background); color: var(--frr-text-muted); white-space: nowrap; }
+.frr-badge--registered { background: var(--frr-success-soft); color: var(--frr-success); }
+.frr-badge--failed, .frr-badge--stale { background: var(--frr-danger-soft); color: var(--frr-danger); }
+.frr-badge--degraded, .frr-badge--verification-needed { background: var(--frr-warning-soft); color: var(--frr-warning); }
+.frr-warning { color: var(--frr-warning); }
+.frr-notice { margin: 0; padding: 8px 12px; border-radius: var(--frr-radius); }
+.frr-notice--success { background: var(--frr-success-soft); color: var(--frr-success); }
+.frr-notice--warning { background: var(--frr-warning-soft); color: var(--frr-warning); }
+.frr-muted { color: var(--frr-text-muted); }
+.frr-button { display: inline-flex; align-items: center; justify-content: center; gap: 6px; height: 32px; padding: 0 16px; border: 1px solid var(--frr-border); border-radius: var(--frr-radius); background: var(--frr-surface); color: var(--frr-text); font: inherit; cursor: pointer; white-space: nowrap; }
+.frr-button:hover:not(:disabled) { border-color: var(--frr-primary); color: var(--frr-primary); }
+.frr-button:focus-visible, .frr-link:focus-visible, .frr-input:focus-visible, .frr-icon-button:focus-visible { outline: 2px solid var(--frr-primary); outline-offset: 1px; }
+.frr-button:disabled { cursor: not-allowed; opacity: 0.6; }
+.frr-button--primary { background: var(--frr-primary); border-color: var(--frr-primary); color: #fff; }
+.frr-button--primary:hover:not(:disabled) { background: var(--frr-primary-hover); border-color: var(--frr-primary-hover); color: #fff; }
+.frr-button--danger { color: var(--frr-danger); border-color: var(--frr-danger); }
+.frr-link { padding: 0; border: 0; background: none; color: var(--frr-primary); font: inherit; cursor: pointer; }
+.frr-link:hover { text-decoration: underline; }
+.frr-table-wrap { overflow-x: auto; }
+.frr-table { width: 100%; border-collapse: collapse; }
+.frr-table th, .frr-table td { padding: 10px 12px; border-bottom: 1px solid var(--frr-border); text-align: left; vertical-align: top; }
+.frr-table th { background: var(--frr-background); font-weight: 500; color: var(--frr-text-muted); white-space: nowrap; }
+.frr-overlay { position: fixed; inset: 0; z-index: 1000; display: flex; align-items: flex-start; justify-content: center; padding: 10vh 16px 16px; background: rgba(15, 23, 42, 0.45); overflow-y: auto; }
+.frr-dialog { width: 520px; max-width: 100%; background: var(--frr-surface); border-radius: var(--frr-radius); box-shadow: 0 8px 32px rgba(15, 23, 42, 0.2); outline: none; }
+.frr-dialog--wide { width: 720px; }
+.frr-dialog-header { display: flex; align-items: center; justify-content: space-between; padding: 14px 24px; border-bottom: 1px solid var(--frr-border); }
+.frr-dialog-title { margin: 0; font-size: 16px; font-weight: 600; }
+.frr-dialog-body { padding: 20px 24px; max-height: 65vh; overflow-y: auto; }
+.frr-dialog-footer { display: flex; justify-content: flex-end; gap: 8px; padding: 12px 24px; border-top: 1px solid var(--frr-border); }
+.frr-icon-button { width: 28px; height: 28px; border: 0; border-radius: var(--frr-radius); background: none; color: var(--frr-text-muted); font-size: 20px; line-height: 1; cursor: pointer; }
+.frr-icon-button:hover { background: var(--frr-background); }
+.frr-form { display: flex; flex-direction: column; gap: 16px; }
+.frr-fieldset { margin: 0; padding: 0; border: 0; }
+.frr-label { display: block; margin-bottom: 6px; font-weight: 500; }
+.frr-radios { display: flex; gap: 24px; }
+.frr-radio { display: inline-flex; align-items: center; gap: 6px; cursor: pointer; }
+.frr-radio--disabled { color: var(--frr-text-muted); cursor: not-allowed; }
+.frr-input { width: 100%; height: 32px; padding: 4px 11px; border: 1px solid var(--frr-border); border-radius: var(--frr-radius); font: inherit; color: inherit; background: var(--frr-surface); }
+.frr-input[aria-invalid="true"] { border-color: var(--frr-danger); }
+.frr-hint { margin: 4px 0 0; color: var(--frr-text-muted); font-size: 12px; }
+.frr-field-error { margin: 4px 0 0; color: var(--frr-danger); font-size: 12px; }
+.frr-test-result { padding: 10px 12px; border-radius: var(--frr-radius); background: var(--frr-background); }
+.frr-test-result--ok { background: var(--frr-success-soft); }
+.frr-node + .frr-node { margin-top: 16px; }
+.frr-reasons { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 8px; }
+.frr-reason { padding: 10px 12px; border: 1px solid var(--frr-border); border-radius: var(--frr-radius); }
+.frr-reason--primary { border-color: var(--frr-danger); background: var(--frr-danger-soft); }
+.frr-reason-head { display: flex; align-items: baseline; gap: 8px; flex-wrap: wrap; }
+.frr-reason-title { font-weight: 600; }
+.frr-reason--primary .frr-reason-title { color: var(--frr-danger); font-size: 15px; }
+.frr-code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; color: var(--frr-text-muted); }
+.frr-reason-line { margin: 4px 0 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.frr-reason-details { margin-top: 8px; padding-top: 8px; border-top: 1px dashed var(--frr-border); }
+.frr-steps { margin: 4px 0 0; padding-left: 20px; }
+.frr-summary-text { width: 100%; min-height: 140px; margin-top: 8px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+`;

@@ -1,0 +1,133 @@
+import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { privateCloudRequestSchema, type PrivateCloudRequest, type RegisterResult } from '@registration/protocol/bff-api';
+import { Dialog } from '../../../components/dialog.tsx';
+import { toApiRequestError } from '../../../lib/api-error.ts';
+import { useT } from '../../../lib/use-t.ts';
+import { useRegisterPrivateCloud } from '../api/register-private-cloud.ts';
+import { useTestConnection } from '../api/test-connection.ts';
+import { ConnectionTestResult } from './connection-test-result.tsx';
+import { ProblemView } from './problem-view.tsx';
+
+/** The manuals' example address; only a placeholder, never a default value. */
+export const SERVER_ADDRESS_EXAMPLE = 'https://172.16.63.131:49155';
+
+export interface RegisterDialogProps {
+  initialServerUrl: string | null;
+  onClose: () => void;
+  /** The BFF answered the submit (registered, or refused with every node's reasons). */
+  onResult: (result: RegisterResult) => void;
+  returnFocus: RefObject<HTMLElement | null>;
+}
+
+/** Register Now: method (Private Cloud; Local Container not in this build), Server Address, Test Connection, Submit. */
+export function RegisterDialog({ initialServerUrl, onClose, onResult, returnFocus }: RegisterDialogProps) {
+  const { t } = useT();
+  const ids = { form: useId(), input: useId(), hint: useId(), error: useId(), local: useId() };
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [serverUrl, setServerUrl] = useState(initialServerUrl ?? '');
+  const [invalid, setInvalid] = useState(false);
+  const register = useRegisterPrivateCloud();
+  const test = useTestConnection();
+
+  // The same schema the BFF validates with, so the inline message and the server never disagree.
+  function validated(): PrivateCloudRequest | null {
+    const parsed = privateCloudRequestSchema.safeParse({ serverUrl });
+    setInvalid(!parsed.success);
+    if (parsed.success) return parsed.data;
+    inputRef.current?.focus();
+    return null;
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (register.isPending) return;
+    const input = validated();
+    if (!input) return;
+    test.reset();
+    register.mutate(input, { onSuccess: onResult });
+  }
+
+  function onTest() {
+    const input = validated();
+    if (input) test.mutate(input);
+  }
+
+  const pending = register.isPending;
+  const footer = (
+    <>
+      <button type="button" className="frr-button" onClick={onTest} disabled={pending || test.isPending}>
+        {t('action.testConnection')}
+      </button>
+      <button type="button" className="frr-button" onClick={onClose}>
+        {t('action.cancel')}
+      </button>
+      <button type="submit" form={ids.form} className="frr-button frr-button--primary" disabled={pending} aria-busy={pending}>
+        {t('action.submit')}
+      </button>
+    </>
+  );
+
+  return (
+    <Dialog title={t('register.title')} onClose={onClose} closeLabel={t('action.close')} returnFocus={returnFocus} initialFocus={inputRef} footer={footer}>
+      <form id={ids.form} className="frr-form" noValidate onSubmit={onSubmit}>
+        <fieldset className="frr-fieldset">
+          <legend className="frr-label">{t('register.method')}</legend>
+          <div className="frr-radios">
+            <label className="frr-radio">
+              <input type="radio" name="method" value="private-cloud" checked readOnly />
+              {t('method.private-cloud')}
+            </label>
+            <label className="frr-radio frr-radio--disabled" title={t('register.localContainerUnavailable')}>
+              <input type="radio" name="method" value="local-container" disabled aria-describedby={ids.local} />
+              {t('method.local-container')}
+            </label>
+          </div>
+          <p id={ids.local} className="frr-hint">
+            {t('register.localContainerUnavailable')}
+          </p>
+        </fieldset>
+        <div>
+          <label className="frr-label" htmlFor={ids.input}>
+            {t('register.serverAddress')}
+          </label>
+          <input
+            ref={inputRef}
+            id={ids.input}
+            className="frr-input"
+            type="text"
+            inputMode="url"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={SERVER_ADDRESS_EXAMPLE}
+            value={serverUrl}
+            aria-invalid={invalid}
+            aria-describedby={invalid ? `${ids.error} ${ids.hint}` : ids.hint}
+            onChange={(e) => {
+              setServerUrl(e.target.value);
+              if (invalid) setInvalid(!privateCloudRequestSchema.safeParse({ serverUrl: e.target.value }).success);
+            }}
+          />
+          {invalid ? (
+            <p id={ids.error} className="frr-field-error" role="alert">
+              {t('register.invalidAddress')}
+            </p>
+          ) : null}
+          <p id={ids.hint} className="frr-hint">
+            {t('register.serverAddressHint')}
+          </p>
+        </div>
+        {pending ? (
+          <p className="frr-muted" role="status">
+            {t('register.submitting')}
+          </p>
+        ) : null}
+        {register.error ? (
+          <div role="alert">
+            <ProblemView error={toApiRequestError(register.error)} />
+          </div>
+        ) : null}
+        <ConnectionTestResult pending={test.isPending} result={test.data} error={test.error} />
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,117 @@
+import { useRef, useState } from 'react';
+import type { NodeFailure, NodeState, RegisterResult, RegistrationState } from '@registration/protocol/bff-api';
+import { toApiRequestError } from '../../../lib/api-error.ts';
+import { useT } from '../../../lib/use-t.ts';
+import { useRegistrationState } from '../api/get-registration.ts';
+import { ErrorDetailsDialog } from './error-details-dialog.tsx';
+import { FailureDialog } from './failure-dialog.tsx';
+import { ProblemView } from './problem-view.tsx';
+import { ReRegisterDialog } from './re-register-dialog.tsx';
+import { RegisterDialog } from './register-dialog.tsx';
+import { RegistrationInformation } from './registration-information.tsx';
+import { VersionInformation } from './version-information.tsx';
+
+type OpenDialog =
+  | { kind: 'none' }
+  | { kind: 'register' }
+  | { kind: 'failure'; failures: NodeFailure[] }
+  | { kind: 're-register' }
+  | { kind: 'details'; nodeId: string };
+
+type Notice = 'registered' | 'deregistered' | null;
+
+/** A refusal should always list failures; if an answer lists none, fall back to the nodes' own reasons. */
+function failuresOf(result: RegisterResult): NodeFailure[] {
+  if (result.failures.length > 0) return result.failures;
+  return result.state.nodes
+    .filter((n) => n.reasons.length > 0)
+    .map((n) => ({ nodeId: n.nodeId, address: n.address, reasons: n.reasons }));
+}
+
+function findNode(state: RegistrationState, nodeId: string): NodeState | undefined {
+  return state.nodes.find((n) => n.nodeId === nodeId) ?? (state.node.nodeId === nodeId ? state.node : undefined);
+}
+
+/** Registration Management: Version Information, Registration Information and their dialogs. */
+export function RegistrationPage() {
+  const { t } = useT();
+  const query = useRegistrationState();
+  const actionRef = useRef<HTMLButtonElement>(null);
+  const [dialog, setDialog] = useState<OpenDialog>({ kind: 'none' });
+  const [notice, setNotice] = useState<Notice>(null);
+  const close = () => setDialog({ kind: 'none' });
+
+  if (query.isPending) {
+    return (
+      <div className="frr-page">
+        <p className="frr-card frr-muted" role="status">
+          {t('page.loading')}
+        </p>
+      </div>
+    );
+  }
+  if (query.isError) {
+    return (
+      <div className="frr-page">
+        <section className="frr-card" role="alert">
+          <h2 className="frr-heading">{t('page.loadFailed')}</h2>
+          <ProblemView error={toApiRequestError(query.error)} />
+          <p>
+            <button type="button" className="frr-button" onClick={() => void query.refetch()}>
+              {t('action.retry')}
+            </button>
+          </p>
+        </section>
+      </div>
+    );
+  }
+
+  const state = query.data;
+  const open = (next: OpenDialog) => {
+    setNotice(null);
+    setDialog(next);
+  };
+  const onResult = (result: RegisterResult) => {
+    if (result.ok) {
+      close();
+      setNotice('registered');
+    } else {
+      setDialog({ kind: 'failure', failures: failuresOf(result) });
+    }
+  };
+  const detailsNode = dialog.kind === 'details' ? findNode(state, dialog.nodeId) : undefined;
+
+  return (
+    <div className="frr-page">
+      <div aria-live="polite">
+        {notice ? (
+          <p className={`frr-notice ${notice === 'registered' ? 'frr-notice--success' : 'frr-notice--warning'}`}>
+            {t(notice === 'registered' ? 'page.registered' : 'page.deregistered')}
+          </p>
+        ) : null}
+      </div>
+      <VersionInformation
+        state={state}
+        actionRef={actionRef}
+        onRegister={() => open({ kind: 'register' })}
+        onReRegister={() => open({ kind: 're-register' })}
+      />
+      <RegistrationInformation nodes={state.nodes} onViewDetails={(node) => open({ kind: 'details', nodeId: node.nodeId })} />
+      {dialog.kind === 'register' ? (
+        <RegisterDialog initialServerUrl={state.serverUrl} onClose={close} onResult={onResult} returnFocus={actionRef} />
+      ) : null}
+      {dialog.kind === 'failure' ? <FailureDialog failures={dialog.failures} onBack={close} returnFocus={actionRef} /> : null}
+      {dialog.kind === 're-register' ? (
+        <ReRegisterDialog
+          onClose={close}
+          onDone={() => {
+            setNotice('deregistered');
+            setDialog({ kind: 'register' });
+          }}
+          returnFocus={actionRef}
+        />
+      ) : null}
+      {detailsNode ? <ErrorDetailsDialog state={state} node={detailsNode} onClose={close} /> : null}
+    </div>
+  );
+}

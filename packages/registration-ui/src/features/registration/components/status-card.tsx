@@ -1,0 +1,43 @@
+import type { RegistrationState } from '@registration/protocol/bff-api';
+import type { Reason } from '@registration/protocol/reason';
+import { reasonText } from '../../../lib/catalogue-text.ts';
+import { formatWhen } from '../../../lib/format.ts';
+import { useT } from '../../../lib/use-t.ts';
+
+/** The reason to quote for a failed registration: this node's first, else the first any node reports. */
+function firstReason(state: RegistrationState): Reason | undefined {
+  return state.node.reasons[0] ?? state.nodes.find((n) => n.reasons.length > 0)?.reasons[0];
+}
+
+/** Registration status as one line: what it is, since when, until when, why. */
+export function StatusCard({ state }: { state: RegistrationState }) {
+  const { t, locale } = useT();
+  const { node } = state;
+  const when = (v: string | null | undefined) => formatWhen(v, locale);
+  let detail: string;
+  switch (state.status) {
+    case 'registered':
+      detail = t('statusDetail.registered', {
+        method: state.method ? t(`method.${state.method}`) : '—',
+        validUntil: when(node.validUntil ?? state.grant?.expiresAt),
+      });
+      break;
+    case 'failed': {
+      const reason = firstReason(state);
+      const since = node.failureAt ?? state.nodes.find((n) => n.failureAt)?.failureAt;
+      detail = t('statusDetail.failed', { since: when(since), reason: reason ? reasonText(reason, locale).title : '—' });
+      break;
+    }
+    case 'degraded':
+      detail = t('statusDetail.degraded', { since: when(node.unreachableSince), validUntil: when(node.validUntil) });
+      break;
+    default:
+      detail = t(`statusDetail.${state.status}`);
+  }
+  return (
+    <div className={`frr-status frr-status--${state.status}`} data-status={state.status}>
+      <span className="frr-status-label">{t(`status.${state.status}`)}</span>
+      <span>{detail}</span>
+    </div>
+  );
+}

@@ -1,0 +1,10 @@
+import { cleanup } from '@testing-library/react';
+import { afterEach } from 'vitest';
+import './dom-matchers.ts';
+import { removeRendered } from './render.tsx';
+
+// Vitest runs without globals, so testing-library cannot register its own cleanup.
+afterEach(() => {
+  cleanup();
+  removeRendered();
+});
