@@ -1,0 +1,93 @@
+import type { HostPropsInput, Theme } from './host-props.ts';
+import { mount, unmount, update } from './lifecycles.ts';
+
+/** The element's tag name. */
+export const ELEMENT_TAG = 'fr-registration';
+
+/** Events the element dispatches (bubbling, composed) when no handler property is set. */
+export const ELEMENT_EVENTS = {
+  navigate: 'fr-registration-navigate',
+  unauthorized: 'fr-registration-unauthorized',
+  error: 'fr-registration-error',
+} as const;
+
+type TokenGetter = () => string | Promise<string>;
+const PROPERTIES = ['getAccessToken', 'theme', 'navigate', 'onUnauthorized'] as const;
+
+// Built lazily: `class extends HTMLElement` at module scope would break importing the ESM entry
+// where there is no DOM (server-side rendering of a host, tooling).
+function createElementClass() {
+  return class FrRegistrationElement extends HTMLElement {
+    static observedAttributes = ['locale', 'api-base-url', 'basename'];
+    #getAccessToken: TokenGetter | undefined;
+    #theme: Theme | undefined;
+    #navigate: ((path: string) => void) | undefined;
+    #onUnauthorized: (() => void) | undefined;
+    #mounted = false;
+
+    get getAccessToken() { return this.#getAccessToken; }
+    set getAccessToken(v: TokenGetter | undefined) { this.#getAccessToken = v; this.#sync(); }
+    get theme() { return this.#theme; }
+    set theme(v: Theme | undefined) { this.#theme = v; this.#sync(); }
+    get navigate() { return this.#navigate; }
+    set navigate(v: ((path: string) => void) | undefined) { this.#navigate = v; this.#sync(); }
+    get onUnauthorized() { return this.#onUnauthorized; }
+    set onUnauthorized(v: (() => void) | undefined) { this.#onUnauthorized = v; this.#sync(); }
+
+    connectedCallback() {
+      // Properties set before the element was upgraded sit on the instance and shadow the accessors.
+      for (const name of PROPERTIES) {
+        if (Object.prototype.hasOwnProperty.call(this, name)) {
+          const value = (this as Record<string, unknown>)[name];
+          delete (this as Record<string, unknown>)[name];
+          (this as Record<string, unknown>)[name] = value;
+        }
+      }
+      this.#sync();
+    }
+
+    disconnectedCallback() {
+      if (!this.#mounted) return;
+      this.#mounted = false;
+      void unmount({ container: this });
+    }
+
+    attributeChangedCallback() {
+      this.#sync();
+    }
+
+    #emit(type: string, detail: unknown) {
+      this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+    }
+
+    #props(): HostPropsInput {
+      return {
+        container: this,
+        locale: (this.getAttribute('locale') ?? undefined) as HostPropsInput['locale'],
+        apiBaseUrl: this.getAttribute('api-base-url') ?? '',
+        basename: this.getAttribute('basename') ?? undefined,
+        getAccessToken: this.#getAccessToken as TokenGetter,
+        theme: this.#theme,
+        navigate: this.#navigate ?? ((path: string) => this.#emit(ELEMENT_EVENTS.navigate, { path })),
+        onUnauthorized: this.#onUnauthorized ?? (() => this.#emit(ELEMENT_EVENTS.unauthorized, null)),
+      };
+    }
+
+    // Mounts once connected and given a token getter; afterwards every change is an update.
+    #sync() {
+      if (!this.isConnected || !this.#getAccessToken) return;
+      const first = !this.#mounted;
+      this.#mounted = true;
+      (first ? mount(this.#props()) : update(this.#props())).catch((err: unknown) => {
+        if (first) this.#mounted = false;
+        this.#emit(ELEMENT_EVENTS.error, { message: err instanceof Error ? err.message : String(err) });
+      });
+    }
+  };
+}
+
+/** Defines `<fr-registration>` (once; later calls and DOM-less environments are no-ops). */
+export function defineRegistrationElement(tag: string = ELEMENT_TAG): void {
+  if (typeof customElements === 'undefined' || customElements.get(tag)) return;
+  customElements.define(tag, createElementClass());
+}
