@@ -3,9 +3,8 @@ import { Hono } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { signDocument } from '@registration/licensing/jws';
 import type { Locale } from '@registration/protocol/catalogue';
-import { DOC_TYPES, type LeasePayload } from '@registration/protocol/license';
+import type { LeasePayload } from '@registration/protocol/license';
 import {
   deregisterRequestSchema,
   heartbeatRequestSchema,
@@ -14,6 +13,7 @@ import {
 } from '@registration/protocol/license-server-api';
 import type { LoadedBundle } from './bundle.ts';
 import { releaseSlot, requestSlot, type SlotOutcome } from './lease-book.ts';
+import { createLeaseSigner } from './lease-signer.ts';
 import { reasonOf, refusal } from './responses.ts';
 import type { StateStore } from './store.ts';
 
@@ -57,6 +57,7 @@ async function readRequest<T extends z.ZodObject>(c: Context<Env>, schema: T): P
 export function leaseRoutes(deps: LeaseRouteDeps) {
   const { bundle, store, clock, logger } = deps;
   const { license } = bundle;
+  const signLease = createLeaseSigner(bundle.bundle.serverPrivateKey);
 
   async function answer(c: Context<Env>, outcome: SlotOutcome, nonce: string, peer: string, kind: string) {
     if (!outcome.ok) {
@@ -76,7 +77,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       maxConnections: license.maxConnections,
       inUse: outcome.inUse,
     };
-    const lease = await signDocument(payload, bundle.bundle.serverPrivateKey, DOC_TYPES.lease);
+    const lease = await signLease(payload);
     const level = outcome.renewed ? 'debug' : 'info';
     logger[level]({ kind, nodeId: outcome.nodeId, peer, leaseId: payload.leaseId, inUse: outcome.inUse }, `${kind} granted`);
     const body: LeaseResponse = { ok: true, serverLicense: bundle.bundle.serverLicense, lease };
