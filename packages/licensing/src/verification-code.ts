@@ -11,7 +11,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const CODE_DIGITS = 6;
 /** Shortest activation secret accepted (RFC 4226 §4 requires 128 bits). */
 export const MIN_SECRET_BYTES = 16;
-const MAX_FINGERPRINT = 256;
+const MAX_FINGERPRINT = 128;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /** RFC 4226 §5.3 dynamic truncation: a 31-bit number taken at the offset named by the MAC's last nibble. */
@@ -50,7 +50,7 @@ export interface CodeInput {
   /** The license's activation secret: bytes, or base64url text. */
   secret: Uint8Array | string;
   challengeId: string;
-  /** Project (Local Container) or license-server fingerprint; no NUL, at most 256 characters. */
+  /** Project (Local Container) or license-server fingerprint; no NUL, at most 128 characters. */
   fingerprint: string;
   /** Counted in whole seconds (the QR carries epoch seconds), so milliseconds are dropped. */
   expiresAt: Date;
