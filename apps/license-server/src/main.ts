@@ -46,7 +46,9 @@ export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv)
     };
     return { url: running.url, port: running.port, language, stop };
   } catch (error) {
+    logger.error({ err: error }, 'start failed');
     await store.close();
+    flush();
     throw error;
   }
 }

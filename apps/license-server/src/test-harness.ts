@@ -87,6 +87,8 @@ export async function startServer(fixture: Fixture, options: { bundle: ServerBun
 export interface JsonResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  // Assertion-only access into JSON bodies; the shapes are pinned by toEqual and the protocol schemas.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
 
