@@ -13,13 +13,18 @@ export async function switchLanguage(page: Page, locale: 'zh-CN' | 'en') {
 
 /** Signs in through the shell's login page, in the given language, and opens Registration Management. */
 export async function openRegistration(page: Page, user: 'admin' | 'viewer', locale: 'zh-CN' | 'en' = 'en') {
+  await signIn(page, user, locale);
+  await expect(page.getByRole('heading', { name: locale === 'en' ? 'Version Information' : '版本信息' })).toBeVisible();
+}
+
+/** Signs in and opens Registration Management without expecting what the module shows. */
+export async function signIn(page: Page, user: 'admin' | 'viewer', locale: 'zh-CN' | 'en' = 'en') {
   await page.goto(`${env('E2E_SHELL_URL')}/`);
   await switchLanguage(page, locale);
   await page.getByLabel(locale === 'en' ? 'User name' : '用户名').fill(user);
   await page.getByLabel(locale === 'en' ? 'Password' : '密码').fill(user);
   await page.getByRole('button', { name: locale === 'en' ? 'Sign in' : '登录', exact: true }).click();
   await page.getByRole('link', { name: locale === 'en' ? 'Registration Management' : '注册管理' }).first().click();
-  await expect(page.getByRole('heading', { name: locale === 'en' ? 'Version Information' : '版本信息' })).toBeVisible();
 }
 
 /** Saves a full-page screenshot as a test artifact under test-results/e2e/screens. */

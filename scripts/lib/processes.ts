@@ -35,7 +35,7 @@ export interface StartOptions {
 export function startProcess(opts: StartOptions): Promise<Started> {
   const child = spawn(opts.command, opts.args, {
     cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, ...opts.env, FORCE_COLOR: '0' },
+    env: { ...process.env, ...opts.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];
@@ -47,7 +47,9 @@ export function startProcess(opts: StartOptions): Promise<Started> {
       child.kill('SIGKILL');
       reject(new Error(`${opts.name} did not become ready in ${opts.timeoutMs ?? 60_000} ms:\n${tail.join('\n')}`));
     }, opts.timeoutMs ?? 60_000);
-    const onLine = (line: string) => {
+    const onLine = (raw: string) => {
+      // Colour codes would split the words the ready pattern looks for.
+      const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
       tail.push(line);
       if (tail.length > 40) tail.shift();
       if (opts.echo !== false) process.stdout.write(`[${opts.name}] ${line}\n`);

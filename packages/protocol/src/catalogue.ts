@@ -211,7 +211,7 @@ const catalogue = {
       },
       en: {
         title: 'Maximum number of registrations reached',
-        explanation: 'The license server allows {{max}} concurrent registrations and {{inUse}} are in use.',
+        explanation: 'The license server allows at most {{max}} concurrent registrations; {{inUse}} in use.',
         troubleshooting: [
           'Click Re-register on a project that is no longer used to free its slot, or stop surplus nodes.',
           'A node that stopped without deregistering frees its slot after 24 hours without a heartbeat.',
