@@ -17,6 +17,8 @@ const realTimer: Timer = {
 };
 
 export interface Heartbeat {
+  /** Resolves when the beat in flight, if any, has finished and the next one is scheduled. */
+  settled(): Promise<void>;
   /** Stops scheduling and waits for a beat in flight. */
   stop(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export function startHeartbeat(options: {
   beat();
 
   return {
+    settled: () => inFlight,
     async stop() {
       stopped = true;
       if (handle !== null) timer.clearTimeout(handle);

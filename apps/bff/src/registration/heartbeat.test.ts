@@ -1,0 +1,148 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { healthSchema } from '@registration/protocol/license-server-api';
+import type { VendorKeys } from '../../../vendor/src/keys.ts';
+import { DEFAULT_TRANSPORT, httpsJson } from '../license-client/transport.ts';
+import { createPgliteStore } from '../store/pglite-store.ts';
+import type { RegistrationStore } from '../store/types.ts';
+import { startBff, testClock, testConfig, type TestBff } from '../testing/bff.ts';
+import { loopbackCert } from '../testing/certs.ts';
+import { makeVendor, startLicenseServer, type RunningLicenseServer } from '../testing/license-server.ts';
+import { makePlatform, type Platform } from '../testing/tokens.ts';
+import { startHeartbeat, type Timer } from './heartbeat.ts';
+
+const HOUR = 3600_000;
+const clock = testClock();
+let vendor: VendorKeys;
+let platform: Platform;
+let tls: { cert: string; key: string };
+const cleanup: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  [vendor, platform, tls] = await Promise.all([makeVendor(), makePlatform(), loopbackCert()]);
+});
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function licenseServer(maxConnections = 10): Promise<RunningLicenseServer> {
+  const ls = await startLicenseServer({ vendor, tls, clock, terms: { maxConnections } });
+  cleanup.push(() => ls.close());
+  return ls;
+}
+
+async function node(nodeId: string, store?: RegistrationStore): Promise<TestBff> {
+  const config = testConfig({
+    nodeId,
+    nodeAddress: `${nodeId}:8080`,
+    vendorPublicKey: vendor.publicJwk,
+    authPublicKey: platform.publicJwk,
+    licenseServerCa: tls.cert,
+  });
+  const bff = await startBff({ clock, config, ...(store ? { store } : {}) });
+  if (!store) cleanup.push(() => bff.close());
+  return bff;
+}
+
+async function leasesInUse(ls: RunningLicenseServer): Promise<number> {
+  const answer = await httpsJson(new URL('/health', ls.url), 'GET', undefined, { ...DEFAULT_TRANSPORT, ca: tls.cert });
+  return healthSchema.parse(JSON.parse(answer.text)).leasesInUse;
+}
+
+/** A timer the test fires by hand. */
+function manualTimer() {
+  const scheduled: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
+  const timer: Timer = {
+    setTimeout: (fn, ms) => {
+      const entry = { fn, ms, cleared: false };
+      scheduled.push(entry);
+      return entry;
+    },
+    clearTimeout: (h) => {
+      (h as { cleared: boolean }).cleared = true;
+    },
+  };
+  return { timer, scheduled };
+}
+
+describe('heartbeat loop', () => {
+  it('beats at once, then every interval, and stops cleanly', async () => {
+    const ls = await licenseServer();
+    const a = await node('node-a');
+    await a.service.registerPrivateCloud(ls.url, 'admin');
+    const { timer, scheduled } = manualTimer();
+    const heartbeat = startHeartbeat({ service: a.service, intervalMs: 2 * HOUR, logger: pino({ level: 'silent' }), timer });
+    await heartbeat.settled();
+    expect(scheduled.map((s) => s.ms)).toEqual([2 * HOUR]);
+    const firstBeat = await a.store.getNode('node-a');
+    clock.advance(2 * HOUR);
+    scheduled[0]?.fn();
+    await heartbeat.settled();
+    expect(scheduled.map((s) => s.ms)).toEqual([2 * HOUR, 2 * HOUR]);
+    expect((await a.store.getNode('node-a'))?.lastSuccessAt).toEqual(clock());
+    expect(firstBeat?.lastSuccessAt?.getTime()).toBe(clock().getTime() - 2 * HOUR);
+    await heartbeat.stop();
+    expect(scheduled[1]?.cleared).toBe(true);
+  });
+});
+
+describe('renewal', () => {
+  it('renews the lease it holds, keeping the lease id', async () => {
+    const ls = await licenseServer();
+    const a = await node('node-a');
+    await a.service.registerPrivateCloud(ls.url, 'admin');
+    const before = await a.store.getNode('node-a');
+    clock.advance(2 * HOUR);
+    await a.service.renew();
+    const after = await a.store.getNode('node-a');
+    expect(after).toMatchObject({ status: 'registered', leaseId: before?.leaseId, lastSuccessAt: clock() });
+    expect(after?.validUntil).toEqual(new Date(clock().getTime() + 24 * HOUR));
+  });
+
+  it('keeps the lease and records since when the server is unreachable', async () => {
+    const ls = await licenseServer();
+    const a = await node('node-a');
+    await a.service.registerPrivateCloud(ls.url, 'admin');
+    await ls.close();
+    clock.advance(2 * HOUR);
+    const since = clock();
+    await a.service.renew();
+    clock.advance(2 * HOUR);
+    await a.service.renew();
+    const state = await a.service.state();
+    expect(state.status).toBe('degraded');
+    expect(state.grant).not.toBeNull();
+    expect(state.node).toMatchObject({ status: 'degraded', unreachableSince: since.toISOString() });
+    expect(state.node.reasons.map((r) => r.name)).toEqual(['CONNECTION_REFUSED']);
+  });
+
+  it('registers by itself once the refusal is gone (a slot was freed)', async () => {
+    const ls = await licenseServer(1);
+    const [a, b] = await Promise.all([node('node-a'), node('node-b')]);
+    await b.service.registerPrivateCloud(ls.url, 'admin');
+    expect((await a.service.registerPrivateCloud(ls.url, 'admin')).ok).toBe(false);
+    await b.service.deregister('admin');
+    await a.service.renew();
+    expect((await a.service.state()).status).toBe('registered');
+  });
+
+  it('follows a cluster-wide Re-register: every node frees its own slot', async () => {
+    const ls = await licenseServer();
+    const shared = await createPgliteStore('memory://');
+    cleanup.push(() => shared.close());
+    const [a, b] = [await node('node-a', shared), await node('node-b', shared)];
+    await a.service.registerPrivateCloud(ls.url, 'admin');
+    await b.service.renew(); // node-b finds the cluster configuration and registers itself
+    expect((await b.service.state()).status).toBe('registered');
+    expect((await a.service.state()).nodes.map((n) => [n.nodeId, n.status])).toEqual([
+      ['node-a', 'registered'],
+      ['node-b', 'registered'],
+    ]);
+    expect(await leasesInUse(ls)).toBe(2);
+    await a.service.deregister('admin');
+    expect(await leasesInUse(ls)).toBe(1);
+    await b.service.renew();
+    expect(await leasesInUse(ls)).toBe(0);
+    expect((await b.store.getNode('node-b'))?.status).toBe('unregistered');
+  });
+});
