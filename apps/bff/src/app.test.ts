@@ -109,7 +109,9 @@ describe('edges of the app', () => {
       body: 'serverUrl=https%3A%2F%2Fevil.example',
     });
     expect(res.status).toBe(403);
-    expect(apiErrorSchema.parse(await res.json())).toMatchObject({ name: 'FORBIDDEN' });
+    const body = apiErrorSchema.parse(await res.json());
+    expect(body).toMatchObject({ name: 'FORBIDDEN' });
+    expect(body.details?.issues?.[0]).toMatch(/cross-site/);
     // …and nothing was recorded.
     expect(await bff.store.getConfig()).toBeNull();
   });

@@ -28,7 +28,9 @@ export const onError: ErrorHandler<BffEnv> = (err, c) => {
     if (name) {
       log?.info({ status: err.status, reason: err.message }, 'request refused');
       const params = name === 'PAYLOAD_TOO_LARGE' ? { limit: JSON_BODY_LIMIT_BYTES } : undefined;
-      return c.json(apiError(name, params), err.status as ContentfulStatusCode);
+      // hono/csrf throws a bare 403: say why, since "only administrators" would mislead an admin.
+      const details = err.status === 403 && !err.message ? { issues: ['cross-site form request refused (Origin not allowed)'] } : undefined;
+      return c.json(apiError(name, params, details), err.status as ContentfulStatusCode);
     }
     if (err.status === 400) {
       // Malformed JSON etc. thrown by the validator before the schema ran.

@@ -48,7 +48,6 @@ export function blankNode(self: Self, now: Date): NodeRecord {
 
 /** A verified lease: registered, earlier failures forgotten. */
 export function registeredNode(
-  prev: NodeRecord,
   self: Self,
   serverUrl: string,
   verified: { license: ServerLicensePayload; lease: LeasePayload },

@@ -76,8 +76,9 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
     const [cfg, own, nodes] = await Promise.all([store.getConfig(), store.getNode(self.nodeId), store.listNodes()]);
     const now = clock();
     const node = own ?? blankNode(self, now);
-    // Without a cluster configuration nothing is registered, whatever a row still says.
-    const status: RegistrationStatus = !cfg || node.status === 'stale' ? 'unregistered' : node.status;
+    // Without a cluster configuration nothing is registered, whatever a row still says
+    // (another node's Re-register reaches this node's row at its next heartbeat).
+    const status: RegistrationStatus = !cfg ? 'unregistered' : node.status === 'stale' ? 'failed' : node.status;
     const holds = status === 'registered' || status === 'degraded';
     return {
       product: config.product,
@@ -102,7 +103,7 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
         if (outcome.ok) await releaseOld(prev, serverUrl);
         const now = clock();
         const next = outcome.ok
-          ? registeredNode(prev, self, serverUrl, outcome, now)
+          ? registeredNode(self, serverUrl, outcome, now)
           : failedNode(prev, self, serverUrl, outcome.reasons, outcome.kind === 'unreachable', now);
         // The submit is recorded either way, so the admin sees what was tried; both rows or neither.
         await store.transaction(async (tx) => {
@@ -160,7 +161,7 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
         if (holds && prev.leaseId) {
           const out = await licenseClient.heartbeat(serverUrl, identity, prev.leaseId);
           const now = clock();
-          if (out.ok) await store.upsertNode(registeredNode(prev, self, serverUrl, out, now));
+          if (out.ok) await store.upsertNode(registeredNode(self, serverUrl, out, now));
           else if (out.kind === 'unreachable') await store.upsertNode(unreachableNode(prev, self, out.reasons, now));
           else await store.upsertNode(failedNode(prev, self, serverUrl, out.reasons, false, now));
           return;
@@ -171,7 +172,7 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
         const now = clock();
         await store.upsertNode(
           out.ok
-            ? registeredNode(prev, self, serverUrl, out, now)
+            ? registeredNode(self, serverUrl, out, now)
             : failedNode(prev, self, serverUrl, out.reasons, out.kind === 'unreachable', now),
         );
       }),
