@@ -1,5 +1,6 @@
 import { createPrivateKey, sign, type JsonWebKey } from 'node:crypto';
 import type { JWK } from 'jose';
+import type { ContainerLicensePayload } from '@registration/protocol/container-license';
 import type { Ed25519PublicJwk, LeasePayload, ServerLicensePayload } from '@registration/protocol/license';
 
 /** Test-only builders: valid documents that each test bends in one way. */
@@ -48,4 +49,22 @@ export function rawSign(header: Record<string, unknown>, payload: unknown, priva
   const input = `${b64(JSON.stringify(header))}.${b64(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
   const key = createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' });
   return `${input}.${b64(sign(null, Buffer.from(input), key))}`;
+}
+
+/** A valid Container.lic payload (activation secret: 32 bytes of 0x07). */
+export function containerLicensePayload(overrides: Partial<ContainerLicensePayload> = {}): ContainerLicensePayload {
+  return {
+    type: 'container',
+    licenseId: 'clic-0001',
+    company: 'Example Co.',
+    project: 'Demo project',
+    appName: 'webroot',
+    productVersion: '11.0',
+    issuedAt: '2026-01-01T00:00:00.000Z',
+    expiresAt: '2027-01-01T00:00:00.000Z',
+    maxNodes: 2,
+    features: ['cluster'],
+    activationSecret: Buffer.alloc(32, 7).toString('base64url'),
+    ...overrides,
+  };
 }
