@@ -125,6 +125,11 @@ describe('edges of the app', () => {
     expect(res.status).toBe(400);
   });
 
+  it('lets a DELETE from a script through csrf (no Origin, no Content-Type: forms cannot send DELETE)', async () => {
+    const res = await bff.app.request('/api/registration', { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+    expect(res.status).toBe(200);
+  });
+
   it('answers 413 PAYLOAD_TOO_LARGE over the body limit', async () => {
     const big = JSON.stringify({ serverUrl: `https://a.example/${'x'.repeat(JSON_BODY_LIMIT_BYTES)}` });
     const res = await call('POST', '/api/registration/private-cloud', { authorization: `Bearer ${admin}` }, big);

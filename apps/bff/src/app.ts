@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { JSON_BODY_LIMIT_BYTES } from './config.ts';
 import type { BffEnv } from './env.ts';
 import { adminAuth } from './middleware/auth.ts';
+import { formCsrf } from './middleware/csrf.ts';
 import { notFound, onError } from './middleware/errors.ts';
 import { requestLogger } from './middleware/request-logger.ts';
 import { createRegistrationService, type RegistrationService, type ServiceDeps } from './registration/service.ts';
@@ -25,7 +25,7 @@ export function createApp(deps: AppDeps) {
     .use(requestId())
     .use(requestLogger(deps.logger))
     .use(secureHeaders())
-    .use(csrf({ origin: deps.config.allowedOrigins }))
+    .use(formCsrf(deps.config.allowedOrigins))
     .use(
       bodyLimit({
         maxSize: JSON_BODY_LIMIT_BYTES,
