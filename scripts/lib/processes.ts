@@ -10,6 +10,8 @@ export const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 export interface Started {
   name: string;
   child: ChildProcess;
+  /** The output line that matched the ready pattern (often carries the listening URL). */
+  readyLine: string;
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -59,6 +61,7 @@ export function startProcess(opts: StartOptions): Promise<Started> {
         resolve({
           name: opts.name,
           child,
+          readyLine: line,
           exited,
           async stop(signal = 'SIGTERM') {
             if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,0 +1,139 @@
+/**
+ * `pnpm bench`: license-server heartbeats per second over HTTPS on loopback (each answer a freshly
+ * signed lease, written durably to privateConfig) against a bare Hono HTTPS endpoint measured in the
+ * same run with the same client, certificate and concurrency; then the gzip size of the module's builds.
+ * Figures are ratios against that baseline because absolute numbers on these machines are noisy.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { decodeDocumentUnverified } from '@registration/licensing/jws';
+import { createVendorKeys } from '@registration/vendor/keys';
+import { issueServerBundle } from '@registration/vendor/server-bundle';
+import { writeServerBundle } from '@registration/vendor/bundle-file';
+import { demoTerms } from './lib/demo.ts';
+import { startProcess, ROOT, TSX, type Started } from './lib/processes.ts';
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'frr-bench-'));
+const running: Started[] = [];
+try {
+  const vendor = await createVendorKeys(path.join(dir, 'vendor'));
+  const bundleFile = path.join(dir, 'bundle.json');
+  await writeServerBundle(bundleFile, await issueServerBundle({ vendor, ...demoTerms(0), maxConnections: 1000 }));
+  const tlsDir = path.join(dir, 'tls');
+
+  const ls = await startProcess({
+    name: 'license-server',
+    command: TSX,
+    args: [path.join(ROOT, 'apps/license-server/src/main.ts'), '--port', '0', '--bundle', bundleFile,
+      '--config', path.join(dir, 'config'), '--tls', tlsDir, '--log', path.join(dir, 'log'), '--language', 'en'],
+    ready: /license-server listening on/,
+    echo: false,
+  });
+  running.push(ls);
+  const lsUrl = await urlOf(ls);
+  const bare = await startProcess({
+    name: 'bare',
+    command: TSX,
+    args: [path.join(ROOT, 'apps/license-server/bench/bare-server.ts'), tlsDir, '0'],
+    ready: /bare listening on/,
+    echo: false,
+  });
+  running.push(bare);
+  const bareUrl = await urlOf(bare);
+
+  const agent = new https.Agent({ ca: await readFile(path.join(tlsDir, 'cert.pem')), keepAlive: true, maxSockets: CONCURRENCY });
+  const node = (i: number) => ({ nodeId: `bench-node-${i}`, productVersion: '11.0.18', appName: 'webroot', domain: 'localhost' });
+  const nonce = () => randomBytes(16).toString('base64url');
+
+  // Every simulated node registers once; the measured loop is its heartbeats.
+  const leaseIds: string[] = [];
+  for (let i = 0; i < CONCURRENCY; i++) {
+    const res = await post(agent, `${lsUrl}/api/v1/register`, { ...node(i), nonce: nonce() });
+    if (res.status !== 200) throw new Error(`register failed: ${res.status} ${res.body}`);
+    const lease = JSON.parse(res.body) as { lease: string };
+    leaseIds.push((decodeDocumentUnverified(lease.lease).payload as { leaseId: string }).leaseId);
+  }
+
+  const heartbeat = (i: number) => post(agent, `${lsUrl}/api/v1/heartbeat`, { ...node(i), nonce: nonce(), leaseId: leaseIds[i] });
+  const baseline = (i: number) => post(agent, `${bareUrl}/bare`, { ...node(i), nonce: nonce(), leaseId: leaseIds[i] });
+
+  await measure(baseline, 1); // warm-up: TLS sessions, JIT
+  await measure(heartbeat, 1);
+  const bareRates: number[] = [];
+  const hbRates: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    bareRates.push(await measure(baseline, SECONDS));
+    hbRates.push(await measure(heartbeat, SECONDS));
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const b = med(bareRates);
+  const h = med(hbRates);
+  console.log(`\nLicense-server heartbeats over HTTPS (loopback, ${CONCURRENCY} keep-alive clients, ${ROUNDS} × ${SECONDS}s, median)`);
+  console.log(`  bare Hono HTTPS endpoint   ${b.toFixed(0).padStart(7)} req/s   (rounds: ${bareRates.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`  heartbeat (signed lease)   ${h.toFixed(0).padStart(7)} req/s   (rounds: ${hbRates.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`  ratio heartbeat / bare     ${(h / b).toFixed(2)}×   (goal ≥ 0.60×)`);
+  agent.destroy();
+} finally {
+  await Promise.all(running.map((p) => p.stop()));
+  await rm(dir, { recursive: true, force: true });
+}
+
+// Build sizes of the micro-frontend.
+execFileSync('pnpm', ['--filter', '@registration/ui', 'build'], { cwd: ROOT, stdio: 'ignore' });
+console.log('\nRegistration module builds (gzip -9 of the JavaScript)');
+for (const [name, sub, goal] of [['ESM (React and libraries external)', 'esm', 50], ['IIFE (React inside)', 'iife', 130]] as const) {
+  const d = path.join(ROOT, 'packages/registration-ui/dist', sub);
+  let raw = 0;
+  let gz = 0;
+  for (const f of (await readdir(d)).filter((f) => f.endsWith('.js'))) {
+    const buf = await readFile(path.join(d, f));
+    raw += buf.length;
+    gz += gzipSync(buf, { level: 9 }).length;
+  }
+  console.log(`  ${name.padEnd(36)} ${(raw / 1024).toFixed(1).padStart(7)} KB raw  ${(gz / 1024).toFixed(1).padStart(6)} KB gzip   (goal ≤ ${goal} KB)`);
+}
+
+/** The listening URL printed on the ready line. */
+async function urlOf(p: Started): Promise<string> {
+  return p.readyLine.match(/https:\/\/\S+/)![0];
+}
+
+function post(agent: https.Agent, url: string, body: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+/** Runs `CONCURRENCY` closed-loop clients for `seconds` and returns successful requests per second. */
+async function measure(call: (i: number) => Promise<{ status: number }>, seconds: number): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  let ok = 0;
+  let failed = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, i) => {
+      while (performance.now() < until) {
+        const r = await call(i);
+        if (r.status === 200) ok++;
+        else failed++;
+      }
+    }),
+  );
+  if (failed > 0) throw new Error(`${failed} requests failed during the benchmark`);
+  return ok / ((performance.now() - start) / 1000);
+}
