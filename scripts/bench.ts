@@ -27,7 +27,7 @@ const running: Started[] = [];
 try {
   const vendor = await createVendorKeys(path.join(dir, 'vendor'));
   const bundleFile = path.join(dir, 'bundle.json');
-  await writeServerBundle(bundleFile, await issueServerBundle({ vendor, ...demoTerms(0), maxConnections: 1000 }));
+  await writeServerBundle(bundleFile, await issueServerBundle({ vendor, ...demoTerms(8081), maxConnections: 1000 }));
   const tlsDir = path.join(dir, 'tls');
 
   const ls = await startProcess({
