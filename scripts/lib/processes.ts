@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { stripVTControlCharacters } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,7 +52,7 @@ export function startProcess(opts: StartOptions): Promise<Started> {
     }, opts.timeoutMs ?? 60_000);
     const onLine = (raw: string) => {
       // Colour codes would split the words the ready pattern looks for.
-      const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
+      const line = stripVTControlCharacters(raw);
       tail.push(line);
       if (tail.length > 40) tail.shift();
       if (opts.echo !== false) process.stdout.write(`[${opts.name}] ${line}\n`);
