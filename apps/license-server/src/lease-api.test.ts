@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLeaseChain } from '@registration/licensing/chain';
 import { LEASE_TTL_MS } from '@registration/licensing/time';
 import { healthSchema, registerResponseSchema, serverInfoSchema } from '@registration/protocol/license-server-api';
+import { privateConfigSchema, PRIVATE_CONFIG_FILE } from './store.ts';
 import { call, createFixture, manualClock, registerBody, startServer, T0, type Fixture } from './test-harness.ts';
 
 let fx: Fixture;
@@ -195,5 +198,29 @@ describe('info, health and HTTP edges', () => {
     expect(missing.body).toMatchObject({ code: 40400, name: 'NOT_FOUND' });
     expect(missing.headers['x-content-type-options']).toBe('nosniff');
     expect(missing.headers['strict-transport-security']).toContain('max-age=');
+  });
+});
+
+describe('heartbeat durability', () => {
+  it('a renewal is written behind and is in privateConfig once the server has stopped', async () => {
+    const clock = manualClock();
+    const configDir = fx.newConfigDir();
+    const s = await startServer(fx, { bundle: await fx.bundle(), configDir, clock: clock.now });
+    let stopped = false;
+    try {
+      await call(fx, s.url, '/api/v1/register', { json: registerBody('a') });
+      const leaseId = s.store.state.leases.a?.leaseId as string;
+      // The register was durable before it was answered.
+      expect(privateConfigSchema.parse(JSON.parse(await readFile(join(configDir, PRIVATE_CONFIG_FILE), 'utf8'))).leases.a?.leaseId).toBe(leaseId);
+      clock.advance(2 * 3600e3);
+      const hb = await call(fx, s.url, '/api/v1/heartbeat', { json: { ...registerBody('a'), leaseId } });
+      expect(hb.status).toBe(200);
+      await s.stop();
+      stopped = true;
+      const onDisk = privateConfigSchema.parse(JSON.parse(await readFile(join(configDir, PRIVATE_CONFIG_FILE), 'utf8')));
+      expect(onDisk.leases.a).toMatchObject({ leaseId, expiresAt: new Date(clock.now().getTime() + LEASE_TTL_MS).toISOString() });
+    } finally {
+      if (!stopped) await s.stop();
+    }
   });
 });

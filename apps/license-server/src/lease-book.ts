@@ -65,7 +65,12 @@ export function requestSlot(
       expiresAt: leaseExpiry(now).toISOString(),
     };
     const leases = { ...live, [request.nodeId]: lease };
+    // A pure renewal (same node and lease, no expired lease dropped, so no slot taken or freed) may be
+    // answered before it is on disk: a crash loses at most this renewal, moving the lease's expiry back to
+    // the previous one (>= 22 h left at a 2 h heartbeat). Anything that changes slots waits for the write.
+    const writeBehind = renewing && Object.keys(live).length === Object.keys(state.leases).length;
     return {
+      writeBehind,
       next: { ...state, leases },
       result: { ok: true, nodeId: request.nodeId, lease, inUse: Object.keys(leases).length, renewed: renewing },
     };

@@ -99,6 +99,8 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       if (!parsed.ok) return c.json(parsed.response.body, parsed.response.status);
       const { nonce, ...node } = parsed.data;
       const peer = peerAddress(c);
+      // A pure renewal is answered once decided (write-behind, see requestSlot); re-acquiring a lost slot
+      // or dropping expired leases still waits until privateConfig is durable.
       const outcome = await store.update(requestSlot(license, node, peer, clock));
       return answer(c, outcome, nonce, peer, 'heartbeat');
     })

@@ -22,7 +22,7 @@ export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv)
   const bundle = await loadBundle(config.bundle);
   const tls = await loadOrCreateTls(config.tlsDir);
   if (tls.generated) say(message(language, 'tlsGenerated', { dir: config.tlsDir }));
-  const store = await StateStore.open({ dir: config.configDir, licenseId: bundle.license.licenseId, now: clock });
+  const store = await StateStore.open({ dir: config.configDir, licenseId: bundle.license.licenseId, now: clock, logger });
   try {
     const app = createLicenseServerApp({ bundle, store, clock, logger, language });
     const running = await startHttpsServer({ app, host: config.host, port: config.port, tls });
@@ -39,7 +39,8 @@ export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv)
       stopping ??= (async () => {
         logger.info({ reason }, 'stopping');
         await running.close();
-        await store.close();
+        // Writes pending write-behind renewals before the lock is released; a failure is already logged.
+        await store.close().catch(() => undefined);
         flush();
       })();
       return stopping;
@@ -47,7 +48,7 @@ export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv)
     return { url: running.url, port: running.port, language, stop };
   } catch (error) {
     logger.error({ err: error }, 'start failed');
-    await store.close();
+    await store.close().catch(() => undefined);
     flush();
     throw error;
   }

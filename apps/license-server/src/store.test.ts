@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartupError } from './messages.ts';
-import { PRIVATE_CONFIG_FILE, StateStore, type PrivateConfig } from './store.ts';
+import { writeFileAtomic } from './atomic-file.ts';
+import { PRIVATE_CONFIG_FILE, privateConfigSchema, StateStore, type PrivateConfig } from './store.ts';
 import { call, createFixture, registerBody, startServer, T0, type Fixture } from './test-harness.ts';
 
 let fx: Fixture;
@@ -138,5 +139,149 @@ describe('writer queue', () => {
       await store.close();
     }
     await expect(store.update((state) => ({ result: state }))).rejects.toThrow(/closed/);
+  });
+});
+
+/** A write that can be held open (to see who answers before the disk) or made to fail. */
+function controlledWrite() {
+  let gate: Promise<void> | null = null;
+  let open: () => void = () => undefined;
+  let failNext = 0;
+  const c = {
+    writes: 0,
+    hold() {
+      gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+    },
+    release() {
+      gate = null;
+      open();
+    },
+    fail(times: number) {
+      failNext = times;
+    },
+    write: async (path: string, data: string) => {
+      c.writes += 1;
+      if (gate) await gate;
+      if (failNext > 0) {
+        failNext -= 1;
+        throw new Error('disk full');
+      }
+      await writeFileAtomic(path, data);
+    },
+  };
+  return c;
+}
+
+const leaseAt = (leaseId: string, at: string) => ({ leaseId, peer: '127.0.0.1', registeredAt: T0.toISOString(), renewedAt: at, expiresAt: at });
+const register = (node: string, at: string) => (state: PrivateConfig) => ({
+  next: { ...state, leases: { ...state.leases, [node]: leaseAt(`l-${node}`, at) } },
+  result: 'registered',
+});
+const renew = (node: string, at: string) => (state: PrivateConfig) => ({
+  writeBehind: true,
+  next: { ...state, leases: { ...state.leases, [node]: leaseAt(`l-${node}`, at) } },
+  result: 'renewed',
+});
+const onDisk = async (dir: string) => privateConfigSchema.parse(JSON.parse(await readFile(join(dir, PRIVATE_CONFIG_FILE), 'utf8')));
+const settled = (promise: Promise<unknown>) => {
+  const flag = { done: false };
+  void promise.then(() => (flag.done = true), () => (flag.done = true));
+  return flag;
+};
+const ticks = async () => {
+  for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+};
+
+describe('write-behind renewals', () => {
+  const R1 = '2026-01-01T02:00:00.000Z';
+  const R2 = '2026-01-01T04:00:00.000Z';
+
+  it('a renewal is answered before its write completes, and is on disk once the store is closed', async () => {
+    const dir = freshDir();
+    const disk = controlledWrite();
+    const store = await StateStore.open({ dir, licenseId: 'x', now, write: disk.write });
+    await store.update(register('a', T0.toISOString()));
+    disk.hold();
+    // The write is held open, yet the renewal is answered: it only had to be decided.
+    await expect(store.update(renew('a', R1))).resolves.toBe('renewed');
+    expect(store.state.leases.a?.renewedAt).toBe(R1);
+    expect(store.hasUnwrittenChanges).toBe(true);
+    expect((await onDisk(dir)).leases.a?.renewedAt).toBe(T0.toISOString());
+    // More renewals while that write is in flight are answered too and go out with the next write.
+    await expect(store.update(renew('a', R2))).resolves.toBe('renewed');
+    const closing = store.close();
+    disk.release();
+    await closing;
+    expect((await onDisk(dir)).leases.a?.renewedAt).toBe(R2);
+    expect(store.hasUnwrittenChanges).toBe(false);
+    expect((await readdir(dir)).includes('.lock')).toBe(false);
+  });
+
+  it('a slot change still waits for durability, and a renewal queued behind it waits too', async () => {
+    const dir = freshDir();
+    const disk = controlledWrite();
+    const store = await StateStore.open({ dir, licenseId: 'x', now, write: disk.write });
+    try {
+      await store.update(register('a', T0.toISOString()));
+      disk.hold();
+      const reg = store.update(register('b', T0.toISOString()));
+      const regDone = settled(reg);
+      await ticks();
+      const renewal = store.update(renew('a', R1));
+      const renewalDone = settled(renewal);
+      await ticks();
+      expect(regDone.done).toBe(false);
+      // Never decided on top of a slot change that might still fail.
+      expect(renewalDone.done).toBe(false);
+      expect(store.state.leases.b).toBeUndefined();
+      disk.release();
+      await expect(reg).resolves.toBe('registered');
+      expect(Object.keys((await onDisk(dir)).leases).sort()).toEqual(['a', 'b']);
+      await expect(renewal).resolves.toBe('renewed');
+    } finally {
+      await store.close();
+    }
+    expect((await onDisk(dir)).leases.a?.renewedAt).toBe(R1);
+  });
+
+  it('a failed write-behind is logged, leaves privateConfig intact and is retried by the next write', async () => {
+    const dir = freshDir();
+    const disk = controlledWrite();
+    const errors: unknown[] = [];
+    const logger = { error: (obj: unknown) => void errors.push(obj) };
+    const store = await StateStore.open({ dir, licenseId: 'x', now, write: disk.write, logger });
+    try {
+      await store.update(register('a', T0.toISOString()));
+      disk.fail(1);
+      await expect(store.update(renew('a', R1))).resolves.toBe('renewed');
+      await ticks();
+      expect(errors).toHaveLength(1);
+      // The file is still the last good one, not a torn or empty write.
+      expect((await onDisk(dir)).leases.a?.renewedAt).toBe(T0.toISOString());
+      expect((await readdir(dir)).sort()).toEqual(['.lock', PRIVATE_CONFIG_FILE]);
+      expect(store.hasUnwrittenChanges).toBe(true);
+      // The next durable write carries the renewal along.
+      await expect(store.update(register('b', T0.toISOString()))).resolves.toBe('registered');
+      const file = await onDisk(dir);
+      expect(file.leases.a?.renewedAt).toBe(R1);
+      expect(Object.keys(file.leases).sort()).toEqual(['a', 'b']);
+      expect(store.hasUnwrittenChanges).toBe(false);
+      // A failed slot write is refused to its caller and does not drop renewals decided before it.
+      disk.fail(2);
+      const renewal = store.update(renew('a', R2));
+      const slot = store.update(register('c', T0.toISOString()));
+      await expect(renewal).resolves.toBe('renewed');
+      await expect(slot).rejects.toThrow('disk full');
+      expect(errors).toHaveLength(2);
+      expect(store.state.leases.c).toBeUndefined();
+      expect(store.state.leases.a?.renewedAt).toBe(R2);
+    } finally {
+      await store.close();
+    }
+    const file = await onDisk(dir);
+    expect(file.leases.a?.renewedAt).toBe(R2);
+    expect(Object.keys(file.leases).sort()).toEqual(['a', 'b']);
   });
 });

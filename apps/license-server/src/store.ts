@@ -1,5 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic-file.ts';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
@@ -31,8 +32,16 @@ export const privateConfigSchema = z.object({
 });
 export type PrivateConfig = z.infer<typeof privateConfigSchema>;
 
-/** A state transition: pure and synchronous, so a batch of them can be applied in order before one write. */
-export type Mutation<T> = (state: PrivateConfig) => { next?: PrivateConfig; result: T };
+/**
+ * A state transition: pure and synchronous, so a batch of them can be applied in order before one write
+ * (and re-run later if it has to wait its turn).
+ *
+ * `writeBehind: true` marks a change whose caller may be answered before it is on disk. Only a lease
+ * renewal that takes and frees no slot may set it: losing such a change in a crash merely moves that lease's
+ * expiry back to its previous renewal (>= 22 h left at a 2 h heartbeat), whereas an acknowledged slot
+ * (register, re-acquire, deregister, expiry cleanup) must never be lost and so always waits for the write.
+ */
+export type Mutation<T> = (state: PrivateConfig) => { next?: PrivateConfig; result: T; writeBehind?: boolean };
 
 interface Pending {
   mutation: Mutation<unknown>;
@@ -40,17 +49,38 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+export interface StateStoreOptions {
+  dir: string;
+  licenseId: string;
+  now: () => Date;
+  /** Told about a failed write-behind write (retried by the next flush); nobody else hears of it. */
+  logger?: Pick<Logger, 'error'>;
+  /** The durable write; injectable for tests. */
+  write?: (path: string, data: string) => Promise<void>;
+}
+
 /**
  * The privateConfig file behind a single writer queue. Every change goes through `update`: mutations run
- * one after another on the latest state (so check-and-insert decisions never interleave), and their callers
- * hear back only after the new state is durably on disk. Mutations that arrive while a write is in flight
- * are applied together and committed with the next single write (group commit).
+ * one after another on the latest decided state (so check-and-insert decisions never interleave), and
+ * their callers hear back only after the new state is durably on disk, except for write-behind changes
+ * (see `Mutation`), which are answered as soon as they are decided and written by the next group commit.
+ * Mutations that arrive while a write is in flight are applied together and committed with the next single
+ * write (group commit). A mutation arriving while a slot change is being written waits behind it, so a
+ * renewal is never decided on top of a slot change that may still fail.
  */
 export class StateStore {
+  /** Decided state: every durable change plus write-behind changes not yet written; never a tentative one. */
   #state: PrivateConfig;
   #lastWriteAt: string | null = null;
   #pending: Pending[] = [];
+  /** The running flush, if any; `#flushRunning` drops synchronously with its last check for work. */
   #flushing: Promise<void> | null = null;
+  #flushRunning = false;
+  /** True while a batch with slot changes is being written; new mutations then queue behind it. */
+  #writingDurable = false;
+  /** Counts decided changes; `#writtenVersion` is the last one known to be on disk. */
+  #version = 0;
+  #writtenVersion = 0;
   #closed = false;
 
   private constructor(
@@ -58,12 +88,14 @@ export class StateStore {
     private readonly lock: DirLock,
     state: PrivateConfig,
     private readonly now: () => Date,
+    private readonly write: (path: string, data: string) => Promise<void>,
+    private readonly logger: Pick<Logger, 'error'> | undefined,
   ) {
     this.#state = state;
   }
 
   /** Locks `dir`, then loads privateConfig (or creates it for `licenseId`); a damaged file stops here. */
-  static async open(options: { dir: string; licenseId: string; now: () => Date }): Promise<StateStore> {
+  static async open(options: StateStoreOptions): Promise<StateStore> {
     await mkdir(options.dir, { recursive: true, mode: 0o700 });
     const lock = await acquireDirLock(options.dir);
     try {
@@ -81,7 +113,8 @@ export class StateStore {
         destroyedAt: null,
         leases: {},
       };
-      const store = new StateStore(path, lock, state, options.now);
+      const write = options.write ?? ((p: string, data: string) => writeFileAtomic(p, data));
+      const store = new StateStore(path, lock, state, options.now, write, options.logger);
       if (!loaded) await store.update(() => ({ next: state, result: undefined }));
       return store;
     } catch (error) {
@@ -90,70 +123,173 @@ export class StateStore {
     }
   }
 
-  /** The last durably written state (never a state that is still being written). */
+  /**
+   * The decided state: what the latest mutations saw and answered. It may be ahead of the file by
+   * write-behind renewals (see `hasUnwrittenChanges`), never by a slot change that is still being written.
+   */
   get state(): PrivateConfig {
     return this.#state;
   }
 
-  /** When this process last wrote privateConfig (by the injected clock); null before the first write. */
+  /** True while decided write-behind changes are not yet on disk. */
+  get hasUnwrittenChanges(): boolean {
+    return this.#version !== this.#writtenVersion;
+  }
+
+  /** When this process last successfully wrote privateConfig (by the injected clock); null before the first write. */
   get lastWriteAt(): string | null {
     return this.#lastWriteAt;
   }
 
-  /** Applies `mutation` in the writer queue; resolves with its result once any change it made is durable. */
+  /**
+   * Applies `mutation` in the writer queue; resolves with its result once any change it made is durable,
+   * or, for a write-behind change, as soon as it is decided.
+   */
   update<T>(mutation: Mutation<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the state store is closed'));
+    // Fast path: nothing queued and no slot change in flight, so `#state` is the head of the queue and a
+    // renewal (or a no-op) can be decided right here. A slot change is discarded and queued (mutations are
+    // pure, so running it again in its turn is harmless).
+    if (this.#pending.length === 0 && !this.#writingDurable) {
+      let outcome: ReturnType<Mutation<T>>;
+      try {
+        outcome = mutation(this.#state);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (!outcome.next) return Promise.resolve(outcome.result);
+      if (outcome.writeBehind) {
+        this.#decide(outcome.next);
+        this.#kick();
+        return Promise.resolve(outcome.result);
+      }
+    }
     return new Promise<T>((resolve, reject) => {
       this.#pending.push({ mutation, resolve: resolve as (value: unknown) => void, reject });
-      this.#flushing ??= this.#flush().finally(() => {
-        this.#flushing = null;
-      });
+      this.#kick();
     });
   }
 
+  #decide(next: PrivateConfig): void {
+    this.#state = next;
+    this.#version += 1;
+  }
+
+  #kick(): void {
+    // Not `#flushing ??=` with a `.finally` reset: a caller resumed by the last round could queue work
+    // after the loop's final check but before that reset, and nobody would write it.
+    if (this.#flushRunning) return;
+    this.#flushRunning = true;
+    this.#flushing = this.#flush();
+  }
+
   async #flush(): Promise<void> {
-    // Bounded by the callers: each round takes everything queued so far; callers wait for their answer.
-    while (this.#pending.length > 0) {
-      const batch = this.#pending.splice(0);
-      let draft = this.#state;
-      let changed = false;
-      const outcomes = batch.map((op) => {
-        try {
-          const { next, result } = op.mutation(draft);
-          if (next) {
-            draft = next;
-            changed = true;
+    // The loop and the `finally` below share one function so that the final check for work and the
+    // `#flushRunning` reset happen in one synchronous step (an extra await would reopen the gap).
+    try {
+      // Bounded by the callers: each round takes what is queued; a failed write-behind-only round ends it.
+      while (this.#pending.length > 0 || this.hasUnwrittenChanges) {
+        let draft = this.#state;
+        let durable = false;
+        const batch: { op: Pending; outcome: { ok: true; result: unknown } | { ok: false; error: unknown } }[] = [];
+        while (this.#pending.length > 0) {
+          const op = this.#pending[0] as Pending;
+          let outcome: ReturnType<Mutation<unknown>>;
+          try {
+            outcome = op.mutation(draft);
+          } catch (error) {
+            this.#pending.shift();
+            if (durable) batch.push({ op, outcome: { ok: false, error } });
+            else op.reject(error);
+            continue;
           }
-          return { ok: true as const, result };
-        } catch (error) {
-          return { ok: false as const, error };
+          if (outcome.next && !outcome.writeBehind) {
+            durable = true;
+            draft = outcome.next;
+          } else if (durable) {
+            // Decided on top of a slot change that is not yet durable: a renewal waits for the next round,
+            // a no-op is answered with the batch (it has seen the tentative state).
+            if (outcome.next) break;
+          } else {
+            this.#pending.shift();
+            if (outcome.next) {
+              this.#decide(outcome.next);
+              draft = this.#state;
+            }
+            op.resolve(outcome.result);
+            continue;
+          }
+          this.#pending.shift();
+          batch.push({ op, outcome: { ok: true, result: outcome.result } });
         }
-      });
-      if (changed) {
-        try {
-          await writeFileAtomic(this.path, `${JSON.stringify(draft, null, 2)}\n`);
-        } catch (error) {
-          // Nothing of this batch is durable, so nobody in it may be told otherwise.
-          for (const op of batch) op.reject(error);
-          continue;
+
+        if (durable) {
+          this.#writingDurable = true;
+          try {
+            await this.write(this.path, serialize(draft));
+          } catch (error) {
+            // Nothing of this batch's slot changes is durable, so nobody in it may be told otherwise.
+            // Write-behind changes decided earlier stay decided and are retried by the next write.
+            for (const { op } of batch) op.reject(error);
+            continue;
+          } finally {
+            this.#writingDurable = false;
+          }
+          this.#decide(draft);
+          this.#writtenVersion = this.#version;
+          this.#lastWriteAt = this.now().toISOString();
+          for (const { op, outcome } of batch) {
+            if (outcome.ok) op.resolve(outcome.result);
+            else op.reject(outcome.error);
+          }
+        } else if (this.hasUnwrittenChanges) {
+          const version = this.#version;
+          try {
+            // Renewals decided while this write is in flight are picked up by the next round.
+            await this.write(this.path, serialize(this.#state));
+          } catch (error) {
+            this.logger?.error({ err: error, path: this.path }, 'write-behind of privateConfig failed; retried by the next write');
+            if (this.#pending.length === 0) return;
+            continue;
+          }
+          this.#writtenVersion = version;
+          this.#lastWriteAt = this.now().toISOString();
         }
-        this.#state = draft;
-        this.#lastWriteAt = this.now().toISOString();
       }
-      batch.forEach((op, index) => {
-        const outcome = outcomes[index];
-        if (outcome?.ok) op.resolve(outcome.result);
-        else op.reject(outcome?.error);
-      });
+    } finally {
+      this.#flushRunning = false;
     }
   }
 
-  /** Waits for queued writes, refuses new ones and releases the directory lock. */
+  /**
+   * Waits for queued writes, writes any pending write-behind changes, refuses new ones and releases the
+   * directory lock. Rejects (after releasing the lock) if the final write-behind write failed.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    while (this.#flushing) await this.#flushing;
-    await this.lock.release();
+    let failure: unknown = null;
+    try {
+      while (this.#flushRunning) await this.#flushing;
+      if (this.hasUnwrittenChanges) {
+        const version = this.#version;
+        try {
+          await this.write(this.path, serialize(this.#state));
+          this.#writtenVersion = version;
+          this.#lastWriteAt = this.now().toISOString();
+        } catch (error) {
+          this.logger?.error({ err: error, path: this.path }, 'final write of privateConfig failed; the last renewals are lost');
+          failure = error;
+        }
+      }
+    } finally {
+      await this.lock.release();
+    }
+    if (failure !== null) throw failure;
   }
+}
+
+function serialize(state: PrivateConfig): string {
+  return `${JSON.stringify(state, null, 2)}\n`;
 }
 
 async function load(path: string): Promise<PrivateConfig | null> {

@@ -69,8 +69,8 @@ export type Fixture = Awaited<ReturnType<typeof createFixture>>;
 export async function startServer(fixture: Fixture, options: { bundle: ServerBundle; configDir?: string; clock?: () => Date }) {
   const clock = options.clock ?? (() => T0);
   const loaded = await checkBundle(options.bundle, 'test bundle');
-  const store = await StateStore.open({ dir: options.configDir ?? fixture.newConfigDir(), licenseId: loaded.license.licenseId, now: clock });
   const logger = pino({ level: 'silent' });
+  const store = await StateStore.open({ dir: options.configDir ?? fixture.newConfigDir(), licenseId: loaded.license.licenseId, now: clock, logger });
   const app = createLicenseServerApp({ bundle: loaded, store, clock, logger, language: 'en' });
   const running = await startHttpsServer({ app, host: '127.0.0.1', port: 0, tls: fixture.tls });
   return {
