@@ -55,6 +55,9 @@ try {
         AUTH_PUBLIC_KEY: paths.platformPublicKey,
         LICENSE_SERVER_CA: path.join(paths.licenseServerTls, 'cert.pem'),
         ALLOWED_ORIGINS: `http://localhost:${cfg.shellPort},http://127.0.0.1:${cfg.shellPort}`,
+        // The embedded store unless asked otherwise: a DATABASE_URL meant for tests (CI sets one) must
+        // not make the demo share a database with whatever else used it.
+        DATABASE_URL: cfg.bffDatabaseUrl,
       },
       ready: /bff listening on/,
     }),

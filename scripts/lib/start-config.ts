@@ -12,6 +12,7 @@ const schema = z.object({
   SHELL_PORT: port(5173),
   VENDOR_PORT: port(8090),
   LS_LANGUAGE: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  BFF_DATABASE_URL: z.string().url().optional(),
 });
 
 /** The start script's configuration from the environment; a bad value stops it, naming the variable. */
@@ -31,5 +32,6 @@ export function readStartConfig(env: NodeJS.ProcessEnv) {
     shellPort: e.SHELL_PORT,
     vendorPort: e.VENDOR_PORT,
     licenseServerLanguage: e.LS_LANGUAGE,
+    bffDatabaseUrl: e.BFF_DATABASE_URL,
   };
 }
