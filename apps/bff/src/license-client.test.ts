@@ -1,56 +1,46 @@
 import { X509Certificate } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   connectionTestResultSchema,
   registerResultSchema,
   type ConnectionTestResult,
   type RegisterResult,
 } from '@registration/protocol/bff-api';
-import type { VendorKeys } from '../../vendor/src/keys.ts';
 import { DEFAULT_TRANSPORT } from './license-client/transport.ts';
 import { diagnose } from './license-client/diagnose.ts';
 import { startBff, testClock, testConfig, type TestBff } from './testing/bff.ts';
-import { certOnlyFor, loopbackCert } from './testing/certs.ts';
+import { certOnlyFor } from './testing/certs.ts';
 import { startForwarder, tamperJws } from './testing/forwarder.ts';
 import { makeVendor, startLicenseServer, type RunningLicenseServer } from './testing/license-server.ts';
+import type { VendorKeys } from '../../vendor/src/keys.ts';
 import { closedPort, listenHttp, listenHttps, listenSilent, sendJson, type LoopbackServer } from './testing/servers.ts';
-import { makePlatform, type Platform } from './testing/tokens.ts';
+import { useBffSuite } from './testing/suite.ts';
 
 const clock = testClock();
-let vendor: VendorKeys;
-let platform: Platform;
-let tls: { cert: string; key: string };
-const cleanup: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  [vendor, platform, tls] = await Promise.all([makeVendor(), makePlatform(), loopbackCert()]);
-});
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const suite = useBffSuite();
 
 function track<T extends LoopbackServer>(server: T): T {
-  cleanup.push(() => server.close());
+  suite.defer(() => server.close());
   return server;
 }
 
-async function licenseServer(by: VendorKeys = vendor): Promise<RunningLicenseServer> {
-  return track(await startLicenseServer({ vendor: by, tls, clock }));
+async function licenseServer(by: VendorKeys = suite.vendor): Promise<RunningLicenseServer> {
+  return track(await startLicenseServer({ vendor: by, tls: suite.tls, clock }));
 }
 
 async function node(options: { ca?: string | null; connectTimeoutMs?: number } = {}): Promise<TestBff> {
   const config = testConfig({
-    vendorPublicKey: vendor.publicJwk,
-    authPublicKey: platform.publicJwk,
-    licenseServerCa: options.ca === undefined ? tls.cert : options.ca,
+    vendorPublicKey: suite.vendor.publicJwk,
+    authPublicKey: suite.platform.publicJwk,
+    licenseServerCa: options.ca === undefined ? suite.tls.cert : options.ca,
   });
   const bff = await startBff({ clock, config, ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}) });
-  cleanup.push(() => bff.close());
+  suite.defer(() => bff.close());
   return bff;
 }
 
 async function post(bff: TestBff, path: string, serverUrl: string): Promise<unknown> {
-  const token = await platform.token('admin', { now: clock() });
+  const token = await suite.platform.token('admin', { now: clock() });
   const res = await bff.app.request(path, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -77,8 +67,8 @@ async function refusedWith(bff: TestBff, url: string, name: string) {
   return reasons[0]!;
 }
 
-describe('trust: only vendor → server license → lease, bound to this request', () => {
-  it('refuses a license server whose bundle another vendor issued', async () => {
+describe('trust: only suite.vendor → server license → lease, bound to this request', () => {
+  it('refuses a license server whose bundle another suite.vendor issued', async () => {
     const other = await licenseServer(await makeVendor());
     const bff = await node();
     const reason = await refusedWith(bff, other.url, 'SERVER_LICENSE_UNTRUSTED');
@@ -93,8 +83,8 @@ describe('trust: only vendor → server license → lease, bound to this request
     const proxy = track(
       await startForwarder({
         target: ls.url,
-        targetCa: tls.cert,
-        tls,
+        targetCa: suite.tls.cert,
+        tls: suite.tls,
         rewrites: { answer: (b) => (typeof b.lease === 'string' ? { ...b, lease: tamperJws(b.lease, (p) => (p.maxConnections = 9999)) } : b) },
       }),
     );
@@ -108,8 +98,8 @@ describe('trust: only vendor → server license → lease, bound to this request
     const proxy = track(
       await startForwarder({
         target: ls.url,
-        targetCa: tls.cert,
-        tls,
+        targetCa: suite.tls.cert,
+        tls: suite.tls,
         rewrites: { request: (b) => ({ ...b, nonce: 'AAAAAAAAAAAAAAAAAAAAAA' }) },
       }),
     );
@@ -141,7 +131,7 @@ describe('connection diagnosis', () => {
     const ls = await licenseServer();
     const bff = await node({ ca: null });
     const reason = await refusedWith(bff, ls.url, 'TLS_UNTRUSTED');
-    const fingerprint = new X509Certificate(tls.cert).fingerprint256;
+    const fingerprint = new X509Certificate(suite.tls.cert).fingerprint256;
     expect(reason.params).toEqual({ detail: 'self-signed certificate', fingerprint });
     const test = await testConnection(bff, ls.url);
     expect(test).toMatchObject({ ok: false, fingerprint });
@@ -158,7 +148,7 @@ describe('connection diagnosis', () => {
   it('tells that something else answers at the address', async () => {
     const paths: string[] = [];
     const server = track(
-      await listenHttps(tls, (req, res) => {
+      await listenHttps(suite.tls, (req, res) => {
         paths.push(req.url ?? '');
         sendJson(res, 200, {});
       }),
@@ -168,13 +158,13 @@ describe('connection diagnosis', () => {
     expect(reason.params?.serverUrl).toBe(server.url);
     const test = await testConnection(bff, server.url);
     expect(test.reasons.map((r) => r.name)).toEqual(['NOT_A_LICENSE_SERVER']);
-    expect(test.fingerprint).toBe(new X509Certificate(tls.cert).fingerprint256);
+    expect(test.fingerprint).toBe(new X509Certificate(suite.tls.cert).fingerprint256);
     expect(paths).toEqual(['/api/v1/register', '/api/v1/info']);
   });
 
   it('treats an HTML error page as not a license server', async () => {
     const server = track(
-      await listenHttps(tls, (_req, res) => {
+      await listenHttps(suite.tls, (_req, res) => {
         res.writeHead(404, { 'content-type': 'text/html' });
         res.end('<h1>Not Found</h1>');
       }),

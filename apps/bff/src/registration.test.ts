@@ -1,32 +1,20 @@
 import { X509Certificate } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   connectionTestResultSchema,
   registerResultSchema,
   registrationStateSchema,
 } from '@registration/protocol/bff-api';
 import { startBff, testClock, testConfig, type TestBff } from './testing/bff.ts';
-import { loopbackCert } from './testing/certs.ts';
-import { makeVendor, startLicenseServer, type RunningLicenseServer } from './testing/license-server.ts';
-import { makePlatform, type Platform } from './testing/tokens.ts';
-import type { VendorKeys } from '../../vendor/src/keys.ts';
+import { startLicenseServer, type RunningLicenseServer } from './testing/license-server.ts';
+import { useBffSuite } from './testing/suite.ts';
 
 const clock = testClock();
-let vendor: VendorKeys;
-let platform: Platform;
-let tls: { cert: string; key: string };
-const cleanup: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  [vendor, platform, tls] = await Promise.all([makeVendor(), makePlatform(), loopbackCert()]);
-});
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const suite = useBffSuite();
 
 async function licenseServer(terms?: Parameters<typeof startLicenseServer>[0]['terms']): Promise<RunningLicenseServer> {
-  const ls = await startLicenseServer({ vendor, tls, clock, ...(terms ? { terms } : {}) });
-  cleanup.push(() => ls.close());
+  const ls = await startLicenseServer({ vendor: suite.vendor, tls: suite.tls, clock, ...(terms ? { terms } : {}) });
+  suite.defer(() => ls.close());
   return ls;
 }
 
@@ -34,18 +22,18 @@ async function node(nodeId = 'node-a'): Promise<TestBff> {
   const config = testConfig({
     nodeId,
     nodeAddress: `127.0.0.1:${nodeId === 'node-a' ? 8080 : 8082}`,
-    vendorPublicKey: vendor.publicJwk,
-    authPublicKey: platform.publicJwk,
-    licenseServerCa: tls.cert,
+    vendorPublicKey: suite.vendor.publicJwk,
+    authPublicKey: suite.platform.publicJwk,
+    licenseServerCa: suite.tls.cert,
   });
   const bff = await startBff({ clock, config });
-  cleanup.push(() => bff.close());
+  suite.defer(() => bff.close());
   return bff;
 }
 
 // Minted per call against the test clock, so tests that move time still present a valid token.
 const auth = async () => ({
-  authorization: `Bearer ${await platform.token('admin', { now: clock() })}`,
+  authorization: `Bearer ${await suite.platform.token('admin', { now: clock() })}`,
   'content-type': 'application/json',
 });
 
@@ -170,7 +158,7 @@ describe('Private Cloud registration against a real license server', () => {
     expect(res.status).toBe(200);
     const result = connectionTestResultSchema.parse(await res.json());
     expect(result).toMatchObject({ ok: true, serverUrl: ls.url, reasons: [] });
-    expect(result.fingerprint).toBe(new X509Certificate(tls.cert).fingerprint256);
+    expect(result.fingerprint).toBe(new X509Certificate(suite.tls.cert).fingerprint256);
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
     // A test changes nothing.
     expect(await bff.store.getConfig()).toBeNull();

@@ -1,33 +1,21 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { healthSchema } from '@registration/protocol/license-server-api';
-import type { VendorKeys } from '../../../vendor/src/keys.ts';
 import { DEFAULT_TRANSPORT, httpsJson } from '../license-client/transport.ts';
 import { createPgliteStore } from '../store/pglite-store.ts';
 import type { RegistrationStore } from '../store/types.ts';
 import { startBff, testClock, testConfig, type TestBff } from '../testing/bff.ts';
-import { loopbackCert } from '../testing/certs.ts';
-import { makeVendor, startLicenseServer, type RunningLicenseServer } from '../testing/license-server.ts';
-import { makePlatform, type Platform } from '../testing/tokens.ts';
+import { startLicenseServer, type RunningLicenseServer } from '../testing/license-server.ts';
 import { startHeartbeat, type Timer } from './heartbeat.ts';
+import { useBffSuite } from '../testing/suite.ts';
 
 const HOUR = 3600_000;
 const clock = testClock();
-let vendor: VendorKeys;
-let platform: Platform;
-let tls: { cert: string; key: string };
-const cleanup: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  [vendor, platform, tls] = await Promise.all([makeVendor(), makePlatform(), loopbackCert()]);
-});
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const suite = useBffSuite();
 
 async function licenseServer(maxConnections = 10): Promise<RunningLicenseServer> {
-  const ls = await startLicenseServer({ vendor, tls, clock, terms: { maxConnections } });
-  cleanup.push(() => ls.close());
+  const ls = await startLicenseServer({ vendor: suite.vendor, tls: suite.tls, clock, terms: { maxConnections } });
+  suite.defer(() => ls.close());
   return ls;
 }
 
@@ -35,17 +23,17 @@ async function node(nodeId: string, store?: RegistrationStore): Promise<TestBff>
   const config = testConfig({
     nodeId,
     nodeAddress: `${nodeId}:8080`,
-    vendorPublicKey: vendor.publicJwk,
-    authPublicKey: platform.publicJwk,
-    licenseServerCa: tls.cert,
+    vendorPublicKey: suite.vendor.publicJwk,
+    authPublicKey: suite.platform.publicJwk,
+    licenseServerCa: suite.tls.cert,
   });
   const bff = await startBff({ clock, config, ...(store ? { store } : {}) });
-  if (!store) cleanup.push(() => bff.close());
+  if (!store) suite.defer(() => bff.close());
   return bff;
 }
 
 async function leasesInUse(ls: RunningLicenseServer): Promise<number> {
-  const answer = await httpsJson(new URL('/health', ls.url), 'GET', undefined, { ...DEFAULT_TRANSPORT, ca: tls.cert });
+  const answer = await httpsJson(new URL('/health', ls.url), 'GET', undefined, { ...DEFAULT_TRANSPORT, ca: suite.tls.cert });
   return healthSchema.parse(JSON.parse(answer.text)).leasesInUse;
 }
 
@@ -129,7 +117,7 @@ describe('renewal', () => {
   it('follows a cluster-wide Re-register: every node frees its own slot', async () => {
     const ls = await licenseServer();
     const shared = await createPgliteStore('memory://');
-    cleanup.push(() => shared.close());
+    suite.defer(() => shared.close());
     const [a, b] = [await node('node-a', shared), await node('node-b', shared)];
     await a.service.registerPrivateCloud(ls.url, 'admin');
     await b.service.renew(); // node-b finds the cluster configuration and registers itself
