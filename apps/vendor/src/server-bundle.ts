@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import { DocumentError, generateEd25519KeyPair, signDocument, verifyDocument } from '@registration/licensing/jws';
 import { parseIpRanges } from '@registration/licensing/ip-ranges';
@@ -37,6 +37,8 @@ export interface IssueServerBundleOptions extends ServerLicenseTerms {
   /** Issue time (default: now); injectable so tests can make licenses that are already expired. */
   issuedAt?: Date;
   licenseId?: string;
+  /** The activation secret (base64url); a fresh 256-bit one by default. */
+  activationSecret?: string;
 }
 
 /** A bundle that must not be used: wrong format, wrong vendor, tampered license, or a key that does not match. */
@@ -79,6 +81,7 @@ export async function issueServerBundle(options: IssueServerBundleOptions): Prom
     serverLicense,
     serverPrivateKey: ed25519PrivateJwkSchema.parse({ ...server.privateJwk, kid }),
     vendorPublicKey: options.vendor.publicJwk,
+    activationSecret: options.activationSecret ?? randomBytes(32).toString('base64url'),
   });
 }
 

@@ -24,5 +24,12 @@ export const serverBundleSchema = z.object({
   serverLicense: z.string().min(1).max(16_384),
   serverPrivateKey: ed25519PrivateJwkSchema,
   vendorPublicKey: ed25519PublicJwkSchema,
+  /**
+   * The license's activation secret (base64url, >= 128 bits; DESIGN.md §2): the license server verifies
+   * the 6-digit code typed on its activation page with it, and the vendor keeps a copy per licenseId so
+   * that its phone page can compute the code. Not inside the signed license: a changed secret only makes
+   * the phone page's codes not match.
+   */
+  activationSecret: z.string().regex(/^[A-Za-z0-9_-]{22,128}$/),
 });
 export type ServerBundle = z.infer<typeof serverBundleSchema>;
