@@ -1,15 +1,17 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import type { HttpBindings } from '@hono/node-server';
 import { LICENSE_SERVER_SERVICE, type Health, type ServerInfo } from '@registration/protocol/license-server-api';
 import pkg from '../package.json' with { type: 'json' };
+import { activationRoutes, type ActivationDeps } from './activation-routes.ts';
 import { liveLeases } from './lease-book.ts';
-import { leaseRoutes, peerAddress, type LeaseRouteDeps } from './lease-routes.ts';
+import { leaseRoutes, peerAddress } from './lease-routes.ts';
 import { apiError } from './responses.ts';
 
 /** Dependencies of the license server app; tests pass real ones built on a temp dir and an injected clock. */
-export type LicenseServerDeps = LeaseRouteDeps;
+export type LicenseServerDeps = ActivationDeps;
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -28,13 +30,15 @@ export function createLicenseServerApp(deps: LicenseServerDeps) {
   app.use(bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => c.json(apiError('PAYLOAD_TOO_LARGE', language), 413) }));
 
   app.route('/api/v1', leaseRoutes(deps));
+  // The activation forms must come from the page itself: a cross-site form could refresh the QR code.
+  app.use('/license/*', csrf());
+  app.route('/license', activationRoutes(deps));
 
   app.get('/api/v1/info', (c) => {
-    // Activation by QR comes with the lifecycle issue; until then the server counts as activated.
     const body: ServerInfo = {
       service: LICENSE_SERVER_SERVICE,
       version: pkg.version,
-      activated: true,
+      activated: store.state.activatedAt !== null,
       serverLicense: bundle.bundle.serverLicense,
     };
     return c.json(body, 200);
@@ -44,7 +48,7 @@ export function createLicenseServerApp(deps: LicenseServerDeps) {
     const state = store.state;
     const body: Health = {
       status: state.destroyedAt === null ? 'ok' : 'destroyed',
-      activated: true,
+      activated: state.activatedAt !== null,
       leasesInUse: Object.keys(liveLeases(state, clock())).length,
       maxConnections: bundle.license.maxConnections,
       lastWriteAt: store.lastWriteAt,

@@ -23,7 +23,16 @@ describe('loadConfig', () => {
       tlsDir: '/srv/ls/tls',
       logDir: '/srv/ls/log',
       language: 'zh-CN',
+      phonePageUrl: 'http://127.0.0.1:8090',
     });
+  });
+
+  it('takes the operator commands and a phone page URL for a LAN phone', () => {
+    const config = loadConfig(['reset-lock', '--phone-page-url', 'http://192.168.1.20:8090/'], {}, '/srv/ls');
+    expect(config).toMatchObject({ command: 'reset-lock', phonePageUrl: 'http://192.168.1.20:8090' });
+    expect(loadConfig(['destroy'], {}, '/srv/ls').command).toBe('destroy');
+    expect(() => loadConfig(['explode'], {}, '/srv/ls')).toThrow(/start, destroy, machine-info, reset-lock/);
+    expect(() => loadConfig([], { LS_PHONE_PAGE_URL: 'ftp://x' }, '/srv/ls')).toThrow(/LS_PHONE_PAGE_URL/);
   });
 
   it('takes flags over LS_* variables over defaults', () => {

@@ -5,8 +5,12 @@ import { LOCALES, type Locale } from '@registration/protocol/catalogue';
 import { StartupError } from './messages.ts';
 
 /** Everything the license server needs to start; paths are absolute. */
+/** What the process is asked to do; everything but `start` is a one-shot operator command on the config dir. */
+export const COMMANDS = ['start', 'destroy', 'machine-info', 'reset-lock'] as const;
+export type Command = (typeof COMMANDS)[number];
+
 export interface LicenseServerConfig {
-  command: 'start';
+  command: Command;
   port: number;
   host: string;
   bundle: string;
@@ -14,6 +18,8 @@ export interface LicenseServerConfig {
   tlsDir: string;
   logDir: string;
   language: Locale;
+  /** Base URL of the vendor phone page that activation QR codes point to (reachable from a phone). */
+  phonePageUrl: string;
 }
 
 // flag name, env mirror, default (paths relative to the working directory, like the container's /app/*).
@@ -25,6 +31,7 @@ const SETTINGS = {
   tls: { flag: '--tls', env: 'LS_TLS_DIR', fallback: 'tls' },
   log: { flag: '--log', env: 'LS_LOG_DIR', fallback: 'log' },
   language: { flag: '--language', env: 'LS_LANGUAGE', fallback: 'zh-CN' },
+  'phone-page-url': { flag: '--phone-page-url', env: 'LS_PHONE_PAGE_URL', fallback: 'http://127.0.0.1:8090' },
 } as const;
 type Setting = keyof typeof SETTINGS;
 
@@ -38,6 +45,9 @@ const configSchema = z.object({
   tls: path,
   log: path,
   language: z.enum(LOCALES, `must be one of ${LOCALES.join(', ')}`),
+  'phone-page-url': z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL like http://192.168.1.20:8090' })
+    .refine((u) => !u.includes('?') && !u.includes('#'), 'must not have a query or fragment'),
 });
 
 function fail(setting: string, value: string, problem: string): never {
@@ -59,7 +69,7 @@ function parseCommandLine(argv: string[]): { positionals: string[]; flags: Parti
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): LicenseServerConfig {
   const { positionals, flags } = parseCommandLine(argv);
   const [command = 'start', ...extra] = positionals;
-  if (command !== 'start') fail('command', command, 'the only command is "start"');
+  if (!(COMMANDS as readonly string[]).includes(command)) fail('command', command, `must be one of ${COMMANDS.join(', ')}`);
   if (extra.length > 0) fail('command', extra.join(' '), 'unexpected argument');
 
   const raw = {} as Record<Setting, string>;
@@ -79,7 +89,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
   }
   const v = result.data;
   return {
-    command: 'start',
+    command: command as Command,
     port: v.port,
     host: v.host,
     bundle: resolve(cwd, v.bundle),
@@ -87,5 +97,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
     tlsDir: resolve(cwd, v.tls),
     logDir: resolve(cwd, v.log),
     language: v.language,
+    phonePageUrl: v['phone-page-url'].replace(/\/+$/, ''),
   };
 }

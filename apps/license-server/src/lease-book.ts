@@ -3,6 +3,7 @@ import { checkRegistration } from '@registration/licensing/checks';
 import { leaseExpiry } from '@registration/licensing/time';
 import type { ServerLicensePayload } from '@registration/protocol/license';
 import type { Reason } from '@registration/protocol/reason';
+import { reasonOf } from './responses.ts';
 import type { LeaseRecord, Mutation, PrivateConfig } from './store.ts';
 
 /** Leases still valid at `now`; an expired lease frees its slot without anyone having to clean it up. */
@@ -38,9 +39,13 @@ export function requestSlot(
   request: SlotRequest,
   peer: string,
   clock: () => Date,
+  /** Where this server's activation page is, as the node addressed it (named in the refusal). */
+  activationUrl = '/license/qrcode',
 ): Mutation<SlotOutcome> {
   return (state) => {
     const now = clock();
+    // Nobody registers before the QR activation; the other checks would only distract from that.
+    if (state.activatedAt === null) return { result: { ok: false, reasons: [reasonOf('SERVER_NOT_ACTIVATED', { activationUrl })] } };
     const live = liveLeases(state, now);
     const held = live[request.nodeId];
     const renewing = request.leaseId !== undefined && held?.leaseId === request.leaseId;

@@ -17,6 +17,15 @@ import { createLeaseSigner } from './lease-signer.ts';
 import { reasonOf, refusal } from './responses.ts';
 import type { StateStore } from './store.ts';
 
+/** Where a node finds the activation page: the origin it used to reach this server. */
+function activationUrl(c: Context<Env>): string {
+  try {
+    return `${new URL(c.req.url).origin}/license/qrcode`;
+  } catch {
+    return '/license/qrcode';
+  }
+}
+
 /** What the lease routes need; the same object `createLicenseServerApp` receives. */
 export interface LeaseRouteDeps {
   bundle: LoadedBundle;
@@ -91,7 +100,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       const { nonce, ...node } = parsed.data;
       const peer = peerAddress(c);
       // Resolves only once the new lease is durable in privateConfig.
-      const outcome = await store.update(requestSlot(license, node, peer, clock));
+      const outcome = await store.update(requestSlot(license, node, peer, clock, activationUrl(c)));
       return answer(c, outcome, nonce, peer, 'register');
     })
     .post('/heartbeat', async (c) => {
@@ -101,7 +110,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       const peer = peerAddress(c);
       // A pure renewal is answered once decided (write-behind, see requestSlot); re-acquiring a lost slot
       // or dropping expired leases still waits until privateConfig is durable.
-      const outcome = await store.update(requestSlot(license, node, peer, clock));
+      const outcome = await store.update(requestSlot(license, node, peer, clock, activationUrl(c)));
       return answer(c, outcome, nonce, peer, 'heartbeat');
     })
     .post('/deregister', async (c) => {

@@ -24,7 +24,7 @@ export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv)
   if (tls.generated) say(message(language, 'tlsGenerated', { dir: config.tlsDir }));
   const store = await StateStore.open({ dir: config.configDir, licenseId: bundle.license.licenseId, now: clock, logger });
   try {
-    const app = createLicenseServerApp({ bundle, store, clock, logger, language });
+    const app = createLicenseServerApp({ bundle, store, clock, logger, language, phonePageUrl: config.phonePageUrl });
     const running = await startHttpsServer({ app, host: config.host, port: config.port, tls });
     const { license } = bundle;
     logger.info({ url: running.url, licenseId: license.licenseId, configDir: config.configDir }, 'listening');

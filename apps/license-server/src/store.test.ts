@@ -77,7 +77,8 @@ describe('privateConfig', () => {
     // The lock is released after a refused start, so the admin can fix the file and start again.
     expect((await readdir(dir)).includes('.lock')).toBe(false);
 
-    const other: PrivateConfig = { version: 1, licenseId: 'old', createdAt: T0.toISOString(), activatedAt: null, destroyedAt: null, leases: {} };
+    // A privateConfig written before activation existed still loads (activation and instanceId default).
+    const other = { version: 1, licenseId: 'old', createdAt: T0.toISOString(), activatedAt: null, destroyedAt: null, leases: {} };
     await writeFile(path, JSON.stringify(other));
     expect(await startupKey(StateStore.open({ dir, licenseId: 'new', now }))).toBe('stateOtherLicense');
   });

@@ -1,7 +1,10 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { initialLockState, lockStateSchema } from '@registration/licensing/lockout';
+import { projectIdentitySchema } from '@registration/protocol/project-identity';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic-file.ts';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
 import { StartupError } from './messages.ts';
@@ -10,6 +13,16 @@ export const PRIVATE_CONFIG_FILE = 'privateConfig';
 
 const isoDate = z.iso.datetime({ offset: true });
 
+/** The activation page's current QR challenge. */
+export const challengeRecordSchema = z.object({
+  challengeId: z.string().min(1).max(64),
+  fingerprint: z.string().min(1).max(128),
+  issuedAt: isoDate,
+  expiresAt: isoDate,
+  usedAt: isoDate.nullable(),
+});
+export type ChallengeRecord = z.infer<typeof challengeRecordSchema>;
+
 /** One node's slot: held until `expiresAt` unless renewed by a heartbeat. */
 export const leaseRecordSchema = z.object({
   leaseId: z.string().min(1).max(128),
@@ -17,6 +30,11 @@ export const leaseRecordSchema = z.object({
   registeredAt: isoDate,
   renewedAt: isoDate,
   expiresAt: isoDate,
+  /** What the node reported about its project (11.5.11 restart rule); absent for older nodes. */
+  project: projectIdentitySchema.optional(),
+  productVersion: z.string().max(32).optional(),
+  /** Held from before this process started: the restart rule decides at the node's next contact. */
+  resumePending: z.boolean().optional(),
 });
 export type LeaseRecord = z.infer<typeof leaseRecordSchema>;
 
@@ -29,6 +47,18 @@ export const privateConfigSchema = z.object({
   activatedAt: isoDate.nullable(),
   destroyedAt: isoDate.nullable(),
   leases: z.record(z.string().min(1).max(128), leaseRecordSchema),
+  /** Identifies this installation's state (the activation fingerprint); a new one when privateConfig is lost. */
+  instanceId: z.string().min(8).max(64).default(() => randomUUID()),
+  activation: z
+    .object({
+      /** Wrong-code lock, per license (not per challenge, tab or client address). */
+      lock: lockStateSchema,
+      /** The one current QR challenge; a refresh replaces it, a right code marks it used. */
+      challenge: challengeRecordSchema.nullable(),
+      /** Nodes refused by the restart rule until the next successful scan: nodeId → why, since when. */
+      rescanRequired: z.record(z.string().min(1).max(128), z.object({ rule: z.string().max(256), since: isoDate })),
+    })
+    .default(() => ({ lock: { ...initialLockState }, challenge: null, rescanRequired: {} })),
 });
 export type PrivateConfig = z.infer<typeof privateConfigSchema>;
 
@@ -112,6 +142,8 @@ export class StateStore {
         activatedAt: null,
         destroyedAt: null,
         leases: {},
+        instanceId: randomUUID(),
+        activation: { lock: { ...initialLockState }, challenge: null, rescanRequired: {} },
       };
       const write = options.write ?? ((p: string, data: string) => writeFileAtomic(p, data));
       const store = new StateStore(path, lock, state, options.now, write, options.logger);

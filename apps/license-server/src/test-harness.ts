@@ -8,6 +8,8 @@ import pino from 'pino';
 import type { ServerBundle } from '@registration/protocol/server-bundle';
 import { createVendorKeys, type VendorKeys } from '../../vendor/src/keys.ts';
 import { issueServerBundle, type ServerLicenseTerms } from '../../vendor/src/server-bundle.ts';
+import { computeVerificationCode } from '@registration/licensing/verification-code';
+import { currentChallenge, submitActivationCode } from './activation.ts';
 import { createLicenseServerApp } from './app.ts';
 import { checkBundle } from './bundle.ts';
 import { startHttpsServer } from './https-server.ts';
@@ -65,13 +67,33 @@ export async function createFixture() {
 }
 export type Fixture = Awaited<ReturnType<typeof createFixture>>;
 
-/** The whole server as main.ts wires it, on 127.0.0.1 and an ephemeral port, with an injected clock. */
-export async function startServer(fixture: Fixture, options: { bundle: ServerBundle; configDir?: string; clock?: () => Date }) {
+/**
+ * Activates a server the way its page does (challenge, the code the phone would compute, submit), but
+ * straight on the store: for tests about something else than activation.
+ */
+export async function activateStore(store: StateStore, secret: string, clock: () => Date): Promise<void> {
+  const challenge = await store.update(currentChallenge(clock(), true));
+  const code = computeVerificationCode({ secret, ...challenge, expiresAt: new Date(challenge.expiresAt) });
+  const outcome = await store.update(submitActivationCode({ secret, challengeId: challenge.challengeId, code, now: clock() }));
+  if (!outcome.ok) throw new Error(`test activation failed: ${outcome.reason.name}`);
+}
+
+export const PHONE_PAGE_URL = 'http://127.0.0.1:8090';
+
+/**
+ * The whole server as main.ts wires it, on 127.0.0.1 and an ephemeral port, with an injected clock;
+ * activated unless `activated: false` (or its config dir was activated before).
+ */
+export async function startServer(
+  fixture: Fixture,
+  options: { bundle: ServerBundle; configDir?: string; clock?: () => Date; activated?: boolean; language?: 'en' | 'zh-CN' },
+) {
   const clock = options.clock ?? (() => T0);
   const loaded = await checkBundle(options.bundle, 'test bundle');
   const logger = pino({ level: 'silent' });
   const store = await StateStore.open({ dir: options.configDir ?? fixture.newConfigDir(), licenseId: loaded.license.licenseId, now: clock, logger });
-  const app = createLicenseServerApp({ bundle: loaded, store, clock, logger, language: 'en' });
+  if (options.activated !== false && store.state.activatedAt === null) await activateStore(store, options.bundle.activationSecret, clock);
+  const app = createLicenseServerApp({ bundle: loaded, store, clock, logger, language: options.language ?? 'en', phonePageUrl: PHONE_PAGE_URL });
   const running = await startHttpsServer({ app, host: '127.0.0.1', port: 0, tls: fixture.tls });
   return {
     ...running,

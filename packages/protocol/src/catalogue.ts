@@ -220,24 +220,6 @@ const catalogue = {
       },
     },
   },
-  SERVER_NOT_ACTIVATED: {
-    code: 30010,
-    status: 403,
-    text: {
-      'zh-CN': {
-        title: '授权服务器未激活',
-        explanation: '授权服务器尚未通过扫码激活。',
-        troubleshooting: ['在浏览器打开 {{activationUrl}}，用手机扫描二维码，输入 6 位验证码完成激活后再注册。'],
-      },
-      en: {
-        title: 'License server not activated',
-        explanation: 'The license server has not been activated by QR code yet.',
-        troubleshooting: [
-          'Open {{activationUrl}} in a browser, scan the QR code with a phone and type the 6-digit code, then register again.',
-        ],
-      },
-    },
-  },
   CONNECTION_FAILED: {
     code: 31000,
     status: 502,
@@ -481,6 +463,54 @@ const catalogue = {
         troubleshooting: [
           'Restore the connection to the license server; the node registers again by itself.',
           'Check that the license server is running.',
+        ],
+      },
+    },
+  },
+  SERVER_NOT_ACTIVATED: {
+    code: 30010,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '授权服务器尚未激活',
+        explanation: '授权服务器启动后需要先扫码激活，激活前拒绝所有注册。',
+        troubleshooting: [
+          '在浏览器中打开授权服务器的激活页面 {{activationUrl}}。',
+          '用手机扫描页面上的二维码，得到 6 位验证码，在激活页面输入并提交。',
+          '激活后回到本页面重新提交注册。',
+        ],
+      },
+      en: {
+        title: 'The license server is not activated yet',
+        explanation: 'A license server must be activated by scanning its QR code before it registers anyone.',
+        troubleshooting: [
+          'Open the license server\'s activation page {{activationUrl}} in a browser.',
+          'Scan the QR code on that page with a phone, then type the 6-digit code shown on the phone and submit.',
+          'Then submit the registration here again.',
+        ],
+      },
+    },
+  },
+  PROJECT_RESCAN_REQUIRED: {
+    code: 31014,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '授权服务器重启后需要重新扫码',
+        explanation: '授权服务器重启后，本工程不满足免扫码恢复的条件：{{rule}}。',
+        troubleshooting: [
+          '在授权服务器的激活页面 {{activationUrl}} 重新扫描二维码并输入 6 位验证码。',
+          '完成后节点会自动重新注册，无需在本页面再次提交。',
+          '免扫码恢复要求 FineReport 11.5.11 及以上、2026-05-20 及以后获取的授权服务器镜像，以及工程配置（外接配置库、状态服务器、文件服务器）基本不变。',
+        ],
+      },
+      en: {
+        title: 'Scan the QR code again after the license server restart',
+        explanation: 'After the license server restarted, this project does not meet the conditions to resume without a scan: {{rule}}.',
+        troubleshooting: [
+          'Scan the QR code again on the license server\'s activation page {{activationUrl}} and type the 6-digit code.',
+          'The node then registers again by itself; you do not need to submit here again.',
+          'Resuming without a scan needs FineReport 11.5.11 or later, a license server image obtained on or after 2026-05-20, and a project configuration (external config DB, state server, file server) that stayed essentially the same.',
         ],
       },
     },

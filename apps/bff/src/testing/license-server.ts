@@ -9,6 +9,7 @@ import type { ServerBundle } from '@registration/protocol/server-bundle';
 import { createLicenseServerApp } from '../../../license-server/src/app.ts';
 import { checkBundle } from '../../../license-server/src/bundle.ts';
 import { StateStore } from '../../../license-server/src/store.ts';
+import { activateStore, PHONE_PAGE_URL } from '../../../license-server/src/test-harness.ts';
 import { createVendorKeys, type VendorKeys } from '../../../vendor/src/keys.ts';
 import { issueServerBundle, type ServerLicenseTerms } from '../../../vendor/src/server-bundle.ts';
 import type { LoopbackServer } from './servers.ts';
@@ -64,12 +65,15 @@ export async function startLicenseServer(options: {
   const loaded = await checkBundle(bundle, 'in-memory bundle');
   const dir = await mkdtemp(path.join(tmpdir(), 'bff-ls-'));
   const store = await StateStore.open({ dir, licenseId: loaded.license.licenseId, now: options.clock });
+  // Activated through the real code check, as a person with a phone would; activation has its own tests.
+  await activateStore(store, bundle.activationSecret, options.clock);
   const app = createLicenseServerApp({
     bundle: loaded,
     store,
     clock: options.clock,
     logger: pino({ level: 'silent' }),
     language: 'en',
+    phonePageUrl: PHONE_PAGE_URL,
   });
   const server = https.createServer({ cert: options.tls.cert, key: options.tls.key }, getRequestListener(app.fetch));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

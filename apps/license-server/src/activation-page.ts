@@ -1,0 +1,159 @@
+import { describe, type Locale } from '@registration/protocol/catalogue';
+import type { LockStatus } from '@registration/licensing/lockout';
+import type { Reason } from '@registration/protocol/reason';
+
+/**
+ * The activation page at `/license/qrcode`, rendered on the server in the `--language` the server was
+ * started with: it works without JavaScript (forms), and a small nonce'd script only runs the countdown.
+ */
+
+const TEXT = {
+  en: {
+    title: 'License server activation',
+    company: 'Company',
+    license: 'License',
+    fingerprint: 'Server fingerprint',
+    activatedAt: 'Activated on',
+    activated: 'This license server is activated. Report servers can register with it.',
+    steps: ['Scan the QR code with your phone’s camera or browser.', 'The phone shows a 6-digit code.', 'Type the code below and press Submit.'],
+    expiresIn: 'The QR code expires in',
+    expiredNow: 'This QR code has expired. Press Refresh QR code.',
+    expiresAt: 'valid until',
+    refresh: 'Refresh QR code',
+    code: 'Verification code',
+    submit: 'Submit',
+    cantScan: 'Cannot scan? Open this address on the phone:',
+    attemptsLeft: '{{n}} attempts left before code entry locks for a while.',
+    lockedUntil: 'Too many wrong codes: code entry is locked until {{until}}.',
+    disabled: 'Code entry is disabled after {{n}} wrong codes in a row. On the license server machine run: license-server reset-lock --config <config dir>',
+    rescanTitle: 'Waiting for a new scan after the restart',
+    rescanIntro: 'These report server nodes do not meet the rule for resuming without a scan. A right code lets them register again by themselves:',
+    success: 'Activated. Report servers can register now.',
+    resumed: 'Scanned again: the waiting nodes register again by themselves.',
+  },
+  'zh-CN': {
+    title: '授权服务器激活',
+    company: '公司',
+    license: '许可证',
+    fingerprint: '服务器指纹',
+    activatedAt: '激活时间',
+    activated: '授权服务器已激活，报表服务器可以向其注册。',
+    steps: ['用手机相机或浏览器扫描二维码。', '手机上会显示 6 位验证码。', '在下方输入验证码并点击提交。'],
+    expiresIn: '二维码剩余有效时间',
+    expiredNow: '二维码已过期，请点击“刷新二维码”。',
+    expiresAt: '有效期至',
+    refresh: '刷新二维码',
+    code: '验证码',
+    submit: '提交',
+    cantScan: '无法扫码？在手机上打开以下地址：',
+    attemptsLeft: '还可尝试 {{n}} 次，之后将暂时锁定。',
+    lockedUntil: '验证码错误次数过多，已锁定至 {{until}}。',
+    disabled: '连续 {{n}} 次验证码错误，已停止输入。请在授权服务器所在机器上执行：license-server reset-lock --config <配置目录>',
+    rescanTitle: '重启后等待重新扫码',
+    rescanIntro: '以下报表服务器节点不满足免扫码恢复的条件，输入正确的验证码后它们会自动重新注册：',
+    success: '激活成功，报表服务器现在可以注册。',
+    resumed: '已重新扫码，等待中的节点会自动重新注册。',
+  },
+} as const;
+
+export interface ActivationView {
+  language: Locale;
+  company: string;
+  licenseId: string;
+  fingerprint: string;
+  activatedAt: string | null;
+  /** Present when a scan is needed. */
+  qr: { svg: string; url: string; challengeId: string; expiresAt: string } | null;
+  lock: LockStatus;
+  rescan: { nodeId: string; rule: string; since: string }[];
+  /** The outcome of the form just submitted. */
+  notice: { kind: 'success'; text: 'success' | 'resumed' } | { kind: 'error'; reason: Reason } | null;
+  nonce: string;
+  now: Date;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
+
+function fill(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(params[k] ?? ''));
+}
+
+function when(iso: string, language: Locale): string {
+  return new Date(iso).toLocaleString(language, { timeZoneName: 'short' });
+}
+
+function noticeHtml(view: ActivationView): string {
+  const { notice, language } = view;
+  if (notice === null) return '';
+  if (notice.kind === 'success') return `<p class="notice ok" role="status">${escapeHtml(TEXT[language][notice.text])}</p>`;
+  const text = describe(notice.reason.name, language, notice.reason.params);
+  const steps = text.troubleshooting.map((s) => `<li>${escapeHtml(s)}</li>`).join('');
+  return `<div class="notice error" role="alert"><strong>${escapeHtml(text.title)}</strong><p>${escapeHtml(text.explanation)}</p><ul>${steps}</ul></div>`;
+}
+
+function lockHtml(view: ActivationView): string {
+  const t = TEXT[view.language];
+  const { lock } = view;
+  if (lock.kind === 'locked') return `<p class="lock" data-lock="locked">${escapeHtml(fill(t.lockedUntil, { until: when(lock.until.toISOString(), view.language) }))}</p>`;
+  if (lock.kind === 'disabled') return `<p class="lock" data-lock="disabled">${escapeHtml(fill(t.disabled, { n: lock.failures }))}</p>`;
+  return lock.attemptsLeft < 5 ? `<p class="lock" data-lock="open">${escapeHtml(fill(t.attemptsLeft, { n: lock.attemptsLeft }))}</p>` : '';
+}
+
+function scanHtml(view: ActivationView): string {
+  const t = TEXT[view.language];
+  const qr = view.qr;
+  if (qr === null) return '';
+  const closed = view.lock.kind !== 'open';
+  const steps = t.steps.map((s) => `<li>${escapeHtml(s)}</li>`).join('');
+  const rescan =
+    view.rescan.length === 0
+      ? ''
+      : `<section class="rescan"><h2>${escapeHtml(t.rescanTitle)}</h2><p>${escapeHtml(t.rescanIntro)}</p><ul>${view.rescan
+          .map((r) => `<li><code>${escapeHtml(r.nodeId)}</code> — ${escapeHtml(r.rule)} (${escapeHtml(when(r.since, view.language))})</li>`)
+          .join('')}</ul></section>`;
+  return `${rescan}<ol class="steps">${steps}</ol>
+<div class="qr" data-challenge="${escapeHtml(qr.challengeId)}">${qr.svg}</div>
+<p class="countdown"><span>${escapeHtml(t.expiresIn)}</span> <strong id="countdown" data-expires="${escapeHtml(qr.expiresAt)}">5:00</strong>
+ <small>(${escapeHtml(t.expiresAt)} ${escapeHtml(when(qr.expiresAt, view.language))})</small></p>
+<p id="expired" class="notice error" hidden>${escapeHtml(t.expiredNow)}</p>
+<form method="post" action="/license/challenge"><button type="submit" class="secondary">${escapeHtml(t.refresh)}</button></form>
+<form method="post" action="/license/activate" class="code">
+<input type="hidden" name="challengeId" value="${escapeHtml(qr.challengeId)}">
+<label for="code">${escapeHtml(t.code)}</label>
+<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="12" pattern="[0-9０-９ \\-]*" required${closed ? ' disabled' : ''}>
+<button type="submit"${closed ? ' disabled' : ''}>${escapeHtml(t.submit)}</button>
+</form>
+${lockHtml(view)}
+<details class="link"><summary>${escapeHtml(t.cantScan)}</summary><a href="${escapeHtml(qr.url)}">${escapeHtml(qr.url)}</a></details>`;
+}
+
+const STYLE = `body{font:15px/1.5 system-ui,"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:0;background:#f3f5f8;color:#1f2d3d}
+main{max-width:560px;margin:32px auto;background:#fff;border-radius:8px;box-shadow:0 1px 4px #0002;padding:24px 32px}
+h1{font-size:22px;margin:0 0 12px}h2{font-size:16px}dl{display:grid;grid-template-columns:auto 1fr;gap:4px 16px;margin:0 0 16px}dt{color:#5a6b7d}dd{margin:0;word-break:break-all}
+.qr svg{width:240px;height:240px;display:block;margin:8px auto}.countdown{text-align:center}#countdown{font-variant-numeric:tabular-nums}
+form{display:flex;gap:8px;align-items:center;justify-content:center;margin:8px 0}form.code{flex-wrap:wrap}
+label{width:100%;text-align:center;color:#5a6b7d}input#code{font-size:22px;letter-spacing:6px;width:10ch;text-align:center;padding:6px}
+button{font-size:15px;padding:8px 18px;border:0;border-radius:4px;background:#3685f2;color:#fff;cursor:pointer}button.secondary{background:#e8eef7;color:#1f2d3d}button:disabled{opacity:.5;cursor:not-allowed}
+.notice{padding:10px 14px;border-radius:4px}.ok{background:#e7f6ec;color:#12632f}.error{background:#fdecec;color:#8a1f1f}.error ul{margin:4px 0 0;padding-left:20px}
+.lock{text-align:center;color:#8a5a00}.link{font-size:13px;color:#5a6b7d;word-break:break-all}.activated{font-size:17px}`;
+
+// Counts down to data-expires; shows the "expired" notice and disables Submit at zero.
+const SCRIPT = `(()=>{const el=document.getElementById('countdown');if(!el)return;const end=Date.parse(el.dataset.expires);
+const tick=()=>{const s=Math.max(0,Math.round((end-Date.now())/1000));el.textContent=Math.floor(s/60)+':'+String(s%60).padStart(2,'0');
+if(s===0){document.getElementById('expired').hidden=false;document.querySelectorAll('form.code button').forEach(b=>b.disabled=true);return;}setTimeout(tick,1000);};tick();})();`;
+
+/** The whole page. Every interpolated value is escaped; the QR SVG comes from the qrcode library. */
+export function renderActivationPage(view: ActivationView): string {
+  const t = TEXT[view.language];
+  const status = view.activatedAt !== null && view.qr === null ? `<p class="activated">✔ ${escapeHtml(t.activated)}</p>` : '';
+  const activated = view.activatedAt === null ? '' : `<dt>${escapeHtml(t.activatedAt)}</dt><dd>${escapeHtml(when(view.activatedAt, view.language))}</dd>`;
+  return `<!doctype html>
+<html lang="${view.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(t.title)}</title><style nonce="${view.nonce}">${STYLE}</style></head>
+<body><main><h1>${escapeHtml(t.title)}</h1>
+<dl><dt>${escapeHtml(t.company)}</dt><dd>${escapeHtml(view.company)}</dd><dt>${escapeHtml(t.license)}</dt><dd>${escapeHtml(view.licenseId)}</dd>
+<dt>${escapeHtml(t.fingerprint)}</dt><dd><code>${escapeHtml(view.fingerprint)}</code></dd>${activated}</dl>
+${noticeHtml(view)}${status}${scanHtml(view)}
+</main><script nonce="${view.nonce}">${SCRIPT}</script></body></html>`;
+}

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
+import QRCode from 'qrcode';
+import { lockStatus } from '@registration/licensing/lockout';
+import { CATALOGUE } from '@registration/protocol/catalogue';
+import type { Reason } from '@registration/protocol/reason';
+import { activationQrUrl, currentChallenge, needsScan, serverFingerprint, submitActivationCode, type ActivationOutcome } from './activation.ts';
+import { renderActivationPage, type ActivationView } from './activation-page.ts';
+import type { LeaseRouteDeps } from './lease-routes.ts';
+import { peerAddress } from './lease-routes.ts';
+
+/** The activation routes' dependencies: the lease routes' plus where the phone page lives. */
+export interface ActivationDeps extends LeaseRouteDeps {
+  /** Base URL of the vendor phone page (what the QR code points to). */
+  phonePageUrl: string;
+}
+
+type Env = { Bindings: HttpBindings };
+
+/** `GET /license/activation` and the JSON answers of the POST routes. */
+export interface ActivationStatus {
+  activated: boolean;
+  activatedAt: string | null;
+  fingerprint: string;
+  needsScan: boolean;
+  challenge: { challengeId: string; url: string; expiresAt: string } | null;
+  lock: { kind: 'open'; attemptsLeft: number } | { kind: 'locked'; until: string } | { kind: 'disabled'; failures: number };
+  rescanRequired: { nodeId: string; rule: string; since: string }[];
+}
+
+const wantsJson = (c: Context<Env>) => (c.req.header('content-type') ?? '').includes('application/json');
+
+/**
+ * The activation page and its forms (`/license/qrcode`, `/license/challenge`, `/license/activate`), plus
+ * a JSON status. Forms post back to the page itself, so it works without JavaScript; JSON bodies get JSON.
+ */
+export function activationRoutes(deps: ActivationDeps) {
+  const { bundle, store, clock, logger, language, phonePageUrl } = deps;
+  const secret = bundle.bundle.activationSecret;
+
+  async function status(fresh = false): Promise<ActivationStatus> {
+    const now = clock();
+    const challenge = needsScan(store.state) ? await store.update(currentChallenge(now, fresh)) : null;
+    const state = store.state;
+    const lock = lockStatus(state.activation.lock, now);
+    return {
+      activated: state.activatedAt !== null,
+      activatedAt: state.activatedAt,
+      fingerprint: serverFingerprint(state),
+      needsScan: needsScan(state),
+      challenge: challenge && { challengeId: challenge.challengeId, url: activationQrUrl(phonePageUrl, state, challenge), expiresAt: challenge.expiresAt },
+      lock: lock.kind === 'locked' ? { kind: 'locked', until: lock.until.toISOString() } : lock,
+      rescanRequired: Object.entries(state.activation.rescanRequired).map(([nodeId, r]) => ({ nodeId, ...r })),
+    };
+  }
+
+  async function page(c: Context<Env>, s: ActivationStatus, notice: ActivationView['notice'], httpStatus: 200 | 400 | 403 | 409 | 422 | 423) {
+    const nonce = randomBytes(16).toString('base64');
+    const qr = s.challenge && { ...s.challenge, svg: await QRCode.toString(s.challenge.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) };
+    const now = clock();
+    const html = renderActivationPage({
+      language,
+      company: bundle.license.company,
+      licenseId: bundle.license.licenseId,
+      fingerprint: s.fingerprint,
+      activatedAt: s.activatedAt,
+      qr,
+      lock: lockStatus(store.state.activation.lock, now),
+      rescan: s.rescanRequired,
+      notice,
+      nonce,
+      now,
+    });
+    c.header('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`);
+    c.header('Cache-Control', 'no-store');
+    return c.html(html, httpStatus);
+  }
+
+  const statusOf = (reason: Reason): 400 | 403 | 409 | 422 | 423 => {
+    const s = CATALOGUE[reason.name].status;
+    return s === 400 || s === 409 || s === 422 || s === 423 ? s : 403;
+  };
+
+  return new Hono<Env>()
+    .get('/qrcode', async (c) => page(c, await status(), null, 200))
+    .get('/activation', async (c) => c.json(await status(), 200))
+    .post('/challenge', async (c) => {
+      const s = await status(true);
+      if (wantsJson(c)) return c.json(s, 200);
+      return c.redirect('/license/qrcode', 303);
+    })
+    .post('/activate', async (c) => {
+      const json = wantsJson(c);
+      let body: Record<string, unknown> = {};
+      try {
+        body = json ? ((await c.req.json()) as Record<string, unknown>) : await c.req.parseBody();
+      } catch {
+        body = {};
+      }
+      const challengeId = typeof body.challengeId === 'string' ? body.challengeId : undefined;
+      const outcome: ActivationOutcome = await store.update(submitActivationCode({ secret, challengeId, code: body.code, now: clock() }));
+      const peer = peerAddress(c);
+      if (outcome.ok) logger.info({ peer, activatedAt: outcome.activatedAt, resumed: outcome.resumed }, 'activation code accepted');
+      else logger.warn({ peer, code: outcome.reason.code }, 'activation code refused');
+      const s = await status();
+      if (json) return outcome.ok ? c.json({ ok: true as const, ...s }, 200) : c.json({ ok: false as const, reasons: [outcome.reason], ...s }, statusOf(outcome.reason));
+      if (outcome.ok) return page(c, s, { kind: 'success', text: outcome.resumed.length > 0 ? 'resumed' : 'success' }, 200);
+      return page(c, s, { kind: 'error', reason: outcome.reason }, statusOf(outcome.reason));
+    });
+}
