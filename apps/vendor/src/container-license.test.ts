@@ -1,0 +1,82 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkContainerLicense } from '@registration/licensing/container-checks';
+import { decodeDocumentUnverified } from '@registration/licensing/jws';
+import { DOC_TYPES } from '@registration/protocol/license';
+import { issueContainerLicense, writeContainerLic, type ContainerLicenseTerms } from './container-license.ts';
+import { recordContainerLicense } from './issued-record.ts';
+import { createVendorKeys, type VendorKeys } from './keys.ts';
+import { readRecord } from './records.ts';
+
+const terms: ContainerLicenseTerms = {
+  company: 'Acme',
+  project: 'Sales reports',
+  appName: 'webroot',
+  productVersion: '11.0',
+  maxNodes: 2,
+  features: ['report'],
+  expiresAt: new Date('2030-01-01T00:00:00Z'),
+};
+const issuedAt = new Date('2026-01-01T00:00:00Z');
+const local = { productVersion: '11.0.18', appName: 'webroot', project: { name: 'Sales reports' }, nodes: 2 };
+
+let dir: string;
+let vendor: VendorKeys;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vendor-container-'));
+  vendor = await createVendorKeys(join(dir, 'vendor'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('issueContainerLicense', () => {
+  it('signs a Container.lic that the licensing check accepts, with the container typ and a fresh secret', async () => {
+    const { lic, license } = await issueContainerLicense({ ...terms, vendor, issuedAt });
+    expect(decodeDocumentUnverified(lic).header).toMatchObject({ alg: 'EdDSA', typ: DOC_TYPES.containerLicense, kid: vendor.publicJwk.kid });
+    const check = await checkContainerLicense({ jwsText: lic, vendorKey: vendor.publicJwk, local, now: new Date('2026-06-01T00:00:00Z') });
+    expect(check).toEqual({ ok: true, license });
+    expect(license).toMatchObject({ type: 'container', company: 'Acme', maxNodes: 2, issuedAt: issuedAt.toISOString() });
+    expect(Buffer.from(license.activationSecret, 'base64url')).toHaveLength(32);
+    const second = await issueContainerLicense({ ...terms, vendor, issuedAt });
+    expect(second.license.activationSecret).not.toBe(license.activationSecret);
+    expect(second.license.licenseId).not.toBe(license.licenseId);
+  });
+
+  it('carries the project id when given, and the checks then require it', async () => {
+    const { lic } = await issueContainerLicense({ ...terms, vendor, issuedAt, projectFingerprint: 'proj-42' });
+    const now = new Date('2026-06-01T00:00:00Z');
+    const wrong = await checkContainerLicense({ jwsText: lic, vendorKey: vendor.publicJwk, local, now });
+    expect(wrong.ok ? [] : wrong.reasons.map((r) => r.name)).toEqual(['PROJECT_CONTENT_MISMATCH']);
+    const right = await checkContainerLicense({ jwsText: lic, vendorKey: vendor.publicJwk, local: { ...local, project: { name: 'Sales reports', id: 'proj-42' } }, now });
+    expect(right.ok).toBe(true);
+  });
+
+  it('refuses an expiry not after the issue date, and terms the format cannot carry (naming the fields)', async () => {
+    await expect(issueContainerLicense({ ...terms, vendor, issuedAt, expiresAt: issuedAt })).rejects.toThrow(/after the issue date/);
+    await expect(issueContainerLicense({ ...terms, vendor, issuedAt, maxNodes: 0, appName: '' })).rejects.toThrow(
+      /cannot go into a Container.lic: appName, maxNodes/,
+    );
+  });
+
+  it('writes the file 0600, keeps an existing one unless forced, and records the license unbound', async () => {
+    const { lic, license } = await issueContainerLicense({ ...terms, vendor, issuedAt });
+    const path = join(dir, 'out', 'Container.lic');
+    await writeContainerLic(path, lic);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect((await readFile(path, 'utf8')).trim()).toBe(lic);
+    await expect(writeContainerLic(path, lic)).rejects.toThrow(/already exists; pass --force/);
+    await writeContainerLic(path, lic, { force: true });
+
+    await recordContainerLicense(join(dir, 'vendor'), license);
+    expect(await readRecord(join(dir, 'vendor'), license.licenseId)).toEqual({
+      licenseId: license.licenseId,
+      kind: 'container',
+      activationSecret: license.activationSecret,
+      issuedAt: license.issuedAt,
+      company: 'Acme',
+      project: 'Sales reports',
+      binding: null,
+    });
+  });
+});
