@@ -37,6 +37,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'trusted certificates',
+    // One confirmation per license-server origin; the CHECK keeps every row in the one format compared.
+    sql: `
+      CREATE TABLE trusted_certificate (
+        origin text PRIMARY KEY,
+        fingerprint text NOT NULL CHECK (fingerprint ~ '^([0-9A-F]{2}:){31}[0-9A-F]{2}$'),
+        subject text NOT NULL,
+        confirmed_by text NOT NULL,
+        confirmed_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 // Any constant will do, as long as every node uses the same one ("regstore" in ASCII).

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import { MIGRATIONS, migrate } from './migrations.ts';
 import { createPgliteStore } from './pglite-store.ts';
 import { storeContract } from './store.contract.ts';
 
@@ -18,6 +20,32 @@ describe('PGlite store on disk', () => {
       const second = await createPgliteStore(path.join(dir, 'data'));
       expect((await second.getConfig())?.serverUrl).toBe('https://a:1');
       await second.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('upgrades a version-1 database in place: its rows stay, trusted certificates arrive', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bff-pglite-'));
+    try {
+      const data = path.join(dir, 'data');
+      // A database as the previous release left it: migration 1 only, one configuration row.
+      const old = await PGlite.create(data);
+      const driver = {
+        query: (text: string, params?: unknown[]) => old.query(text, params),
+        transaction: <T>(fn: (tx: { query: typeof old.query }) => Promise<T>) => old.transaction((tx) => fn(tx)),
+        close: () => old.close(),
+      };
+      expect(await migrate(driver, MIGRATIONS.filter((m) => m.version === 1))).toEqual([1]);
+      await old.query(
+        "INSERT INTO registration_config (id, method, server_url, updated_at, updated_by) VALUES (1, 'private-cloud', 'https://a:1', now(), 'admin')",
+      );
+      await old.close();
+
+      const upgraded = await createPgliteStore(data);
+      expect((await upgraded.getConfig())?.serverUrl).toBe('https://a:1');
+      expect(await upgraded.listTrustedCertificates()).toEqual([]);
+      await upgraded.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@ import { grantSchema, nodeStatusSchema, registrationMethodSchema } from '@regist
 import { leasePayloadSchema } from '@registration/protocol/license';
 import { reasonSchema } from '@registration/protocol/reason';
 import type { SqlClient, SqlDriver } from './sql.ts';
-import type { NodeRecord, RegistrationConfig, RegistrationStore } from './types.ts';
+import type { NodeRecord, RegistrationConfig, RegistrationStore, TrustedCertificateRecord } from './types.ts';
 
 interface ConfigRow {
   method: string;
@@ -27,6 +27,16 @@ interface NodeRow {
   unreachable_since: Date | string | null;
   seen_at: Date | string;
 }
+
+interface TrustedCertificateRow {
+  origin: string;
+  fingerprint: string;
+  subject: string;
+  confirmed_by: string;
+  confirmed_at: Date | string;
+}
+
+const TRUSTED_COLUMNS = 'origin, fingerprint, subject, confirmed_by, confirmed_at';
 
 const NODE_COLUMNS = `node_id, address, status, server_url, lease, lease_id, "grant", valid_until, last_success_at,
   failure_at, reasons, unreachable_since, seen_at`;
@@ -53,6 +63,16 @@ function toNode(r: NodeRow): NodeRecord {
     reasons: z.array(reasonSchema).parse(json(r.reasons)),
     unreachableSince: dateOrNull(r.unreachable_since),
     seenAt: date(r.seen_at),
+  };
+}
+
+function toTrusted(r: TrustedCertificateRow): TrustedCertificateRecord {
+  return {
+    origin: r.origin,
+    fingerprint: r.fingerprint,
+    subject: r.subject,
+    confirmedBy: r.confirmed_by,
+    confirmedAt: date(r.confirmed_at),
   };
 }
 
@@ -130,6 +150,35 @@ export class SqlRegistrationStore implements RegistrationStore {
   async listNodes(): Promise<NodeRecord[]> {
     const { rows } = await this.db.query<NodeRow>(`SELECT ${NODE_COLUMNS} FROM node_registration ORDER BY node_id`);
     return rows.map(toNode);
+  }
+
+  async getTrustedCertificate(origin: string): Promise<TrustedCertificateRecord | null> {
+    const { rows } = await this.db.query<TrustedCertificateRow>(
+      `SELECT ${TRUSTED_COLUMNS} FROM trusted_certificate WHERE origin = $1`,
+      [origin],
+    );
+    return rows[0] ? toTrusted(rows[0]) : null;
+  }
+
+  async listTrustedCertificates(): Promise<TrustedCertificateRecord[]> {
+    const { rows } = await this.db.query<TrustedCertificateRow>(`SELECT ${TRUSTED_COLUMNS} FROM trusted_certificate ORDER BY origin`);
+    return rows.map(toTrusted);
+  }
+
+  async trustCertificate(c: TrustedCertificateRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO trusted_certificate (${TRUSTED_COLUMNS}) VALUES ($1, $2, $3, $4, $5::timestamptz)
+       ON CONFLICT (origin) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, subject = EXCLUDED.subject,
+         confirmed_by = EXCLUDED.confirmed_by, confirmed_at = EXCLUDED.confirmed_at`,
+      [c.origin, c.fingerprint, c.subject, c.confirmedBy, c.confirmedAt.toISOString()],
+    );
+  }
+
+  async forgetCertificate(origin: string): Promise<boolean> {
+    const { rows } = await this.db.query<{ origin: string }>('DELETE FROM trusted_certificate WHERE origin = $1 RETURNING origin', [
+      origin,
+    ]);
+    return rows.length > 0;
   }
 
   async transaction<T>(fn: (tx: RegistrationStore) => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Grant } from '@registration/protocol/bff-api';
 import type { LeasePayload } from '@registration/protocol/license';
-import type { NodeRecord, RegistrationStore } from './types.ts';
+import type { NodeRecord, RegistrationStore, TrustedCertificateRecord } from './types.ts';
 
 /** How a store implementation is opened for the shared contract. */
 export interface StoreFactory {
@@ -57,6 +57,20 @@ function node(overrides: Partial<NodeRecord> = {}): NodeRecord {
     reasons: [],
     unreachableSince: null,
     seenAt: t0,
+    ...overrides,
+  };
+}
+
+const FP_A = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').toUpperCase()).join(':');
+const FP_B = Array.from({ length: 32 }, (_, i) => (255 - i).toString(16).toUpperCase()).join(':');
+
+function trusted(overrides: Partial<TrustedCertificateRecord> = {}): TrustedCertificateRecord {
+  return {
+    origin: 'https://172.16.63.131:49155',
+    fingerprint: FP_A,
+    subject: 'CN=localhost\nO=License Server (self-signed)',
+    confirmedBy: 'admin',
+    confirmedAt: t0,
     ...overrides,
   };
 }
@@ -150,6 +164,31 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await s.getNode('node-a'))?.status).toBe('unregistered');
     });
 
+    it('keeps one confirmed certificate per origin: round-trip, re-confirm replaces, forget removes', async () => {
+      const s = await open();
+      expect(await s.getTrustedCertificate('https://172.16.63.131:49155')).toBeNull();
+      expect(await s.listTrustedCertificates()).toEqual([]);
+      const first = trusted();
+      await s.trustCertificate(first);
+      await s.trustCertificate(trusted({ origin: 'https://10.0.0.5:8081', confirmedBy: 'root' }));
+      expect(await s.getTrustedCertificate(first.origin)).toEqual(first);
+      const renewed = trusted({ fingerprint: FP_B, subject: 'CN=license.example', confirmedBy: 'root', confirmedAt: new Date(t0.getTime() + 60_000) });
+      await s.trustCertificate(renewed);
+      expect(await s.getTrustedCertificate(first.origin)).toEqual(renewed);
+      expect((await s.listTrustedCertificates()).map((c) => c.origin)).toEqual(['https://10.0.0.5:8081', first.origin]);
+      expect(await s.forgetCertificate(first.origin)).toBe(true);
+      expect(await s.forgetCertificate(first.origin)).toBe(false);
+      expect(await s.getTrustedCertificate(first.origin)).toBeNull();
+      expect(await s.listTrustedCertificates()).toHaveLength(1);
+    });
+
+    it('refuses a fingerprint that is not SHA-256 colon hex, storing nothing', async () => {
+      const s = await open();
+      await expect(s.trustCertificate(trusted({ fingerprint: 'ab:cd' }))).rejects.toThrow();
+      await expect(s.trustCertificate(trusted({ fingerprint: FP_A.toLowerCase() }))).rejects.toThrow();
+      expect(await s.listTrustedCertificates()).toEqual([]);
+    });
+
     if (factory.openConcurrently) {
       const openConcurrently = factory.openConcurrently.bind(factory);
       it('migrates once when several nodes start at the same time', async () => {
@@ -158,6 +197,16 @@ export function storeContract(name: string, factory: StoreFactory): void {
         const [first, second] = stores;
         await first!.upsertNode(node());
         expect((await second!.getNode('node-a'))?.leaseId).toBe('lease-1');
+      });
+
+      it('shares confirmed certificates between nodes (cluster-wide)', async () => {
+        const stores = await openConcurrently(2);
+        opened.push(...stores);
+        const [a, b] = stores;
+        await a!.trustCertificate(trusted());
+        expect(await b!.getTrustedCertificate(trusted().origin)).toEqual(trusted());
+        expect(await b!.forgetCertificate(trusted().origin)).toBe(true);
+        expect(await a!.getTrustedCertificate(trusted().origin)).toBeNull();
       });
     }
   });

@@ -31,11 +31,33 @@ export interface NodeRecord {
   seenAt: Date;
 }
 
+/** An administrator's confirmation that `origin` may present exactly the certificate `fingerprint`. */
+export interface TrustedCertificateRecord {
+  /** `https://host:port` of the license server. */
+  origin: string;
+  /** SHA-256 of the certificate, upper-case colon hex. */
+  fingerprint: string;
+  subject: string;
+  /** `sub` of the administrator who confirmed it. */
+  confirmedBy: string;
+  confirmedAt: Date;
+}
+
+/** Confirmed license-server certificates, one per origin, shared by every node of a cluster. */
+export interface TrustedCertificateStore {
+  getTrustedCertificate(origin: string): Promise<TrustedCertificateRecord | null>;
+  listTrustedCertificates(): Promise<TrustedCertificateRecord[]>;
+  /** Inserts or replaces the confirmation for its origin (re-confirming after a change replaces it). */
+  trustCertificate(record: TrustedCertificateRecord): Promise<void>;
+  /** Removes the confirmation for `origin`; whether there was one. */
+  forgetCertificate(origin: string): Promise<boolean>;
+}
+
 /**
  * Persistence of the registration. Every method is one statement or one transaction, so a failed
  * request never leaves half a state behind; `transaction` groups several writes into one.
  */
-export interface RegistrationStore {
+export interface RegistrationStore extends TrustedCertificateStore {
   getConfig(): Promise<RegistrationConfig | null>;
   setConfig(config: RegistrationConfig): Promise<void>;
   clearConfig(): Promise<void>;
