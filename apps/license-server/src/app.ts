@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { HttpBindings } from '@hono/node-server';
 import { LICENSE_SERVER_SERVICE, type Health, type ServerInfo } from '@registration/protocol/license-server-api';
@@ -58,6 +59,8 @@ export function createLicenseServerApp(deps: LicenseServerDeps) {
 
   app.notFound((c) => c.json(apiError('NOT_FOUND', language), 404));
   app.onError((error, c) => {
+    // The csrf middleware refuses a cross-site form with a 403 HTTPException: an answer, not a failure.
+    if (error instanceof HTTPException && error.status === 403) return c.json(apiError('FORBIDDEN', language), 403);
     logger.error({ err: error, path: c.req.path }, 'request failed');
     return c.json(apiError('INTERNAL_ERROR', language), 500);
   });

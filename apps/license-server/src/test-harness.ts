@@ -119,7 +119,7 @@ export function call(
   fixture: Fixture,
   url: string,
   path: string,
-  options: { method?: string; json?: unknown; raw?: string | Buffer } = {},
+  options: { method?: string; json?: unknown; raw?: string | Buffer; headers?: Record<string, string>; localAddress?: string; agent?: Agent } = {},
 ): Promise<JsonResponse> {
   const payload = options.raw ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
   return new Promise((resolve, reject) => {
@@ -127,8 +127,12 @@ export function call(
       new URL(path, url),
       {
         method: options.method ?? (payload === undefined ? 'GET' : 'POST'),
-        agent: fixture.agent,
-        headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        // A chosen source address (127.0.0.x) needs its own socket, not the pooled agent's.
+        ...(options.localAddress === undefined ? { agent: options.agent ?? fixture.agent } : { localAddress: options.localAddress, ca: fixture.tls.cert, agent: false }),
+        headers: {
+          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
+          ...options.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
