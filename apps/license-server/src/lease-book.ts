@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkRegistration } from '@registration/licensing/checks';
+import { canResumeWithoutScan } from '@registration/licensing/restart-policy';
+import type { ProjectIdentity } from '@registration/protocol/project-identity';
 import { leaseExpiry } from '@registration/licensing/time';
 import type { ServerLicensePayload } from '@registration/protocol/license';
 import type { Reason } from '@registration/protocol/reason';
@@ -20,6 +22,16 @@ export interface SlotRequest {
   domain: string;
   /** Present for a heartbeat: the lease being renewed. */
   leaseId?: string;
+  /** What the node reports about its project (the restart rule compares it with the lease's). */
+  project?: ProjectIdentity;
+}
+
+/** Where the request lands: this process run and how nodes reach the activation page. */
+export interface SlotContext {
+  /** This process run; leases granted by an earlier run go through the restart rule. */
+  bootId: string;
+  /** The activation page as the node addressed this server (named in refusals). */
+  activationUrl: string;
 }
 
 export type SlotOutcome =
@@ -39,15 +51,35 @@ export function requestSlot(
   request: SlotRequest,
   peer: string,
   clock: () => Date,
-  /** Where this server's activation page is, as the node addressed it (named in the refusal). */
-  activationUrl = '/license/qrcode',
+  context: SlotContext,
 ): Mutation<SlotOutcome> {
+  const { activationUrl } = context;
   return (state) => {
     const now = clock();
     // Nobody registers before the QR activation; the other checks would only distract from that.
     if (state.activatedAt === null) return { result: { ok: false, reasons: [reasonOf('SERVER_NOT_ACTIVATED', { activationUrl })] } };
+    const waiting = state.activation.rescanRequired[request.nodeId];
+    if (waiting) return { result: { ok: false, reasons: [reasonOf('PROJECT_RESCAN_REQUIRED', { rule: waiting.rule, activationUrl })] } };
     const live = liveLeases(state, now);
-    const held = live[request.nodeId];
+    const previous = live[request.nodeId];
+    if (previous && previous.bootId !== context.bootId) {
+      // Held across a license-server restart: the 11.5.11 rule decides whether it resumes without a scan.
+      const decision = canResumeWithoutScan({
+        before: previous.project ?? null,
+        after: request.project ?? { kind: 'standalone-builtin-db' },
+        productVersion: request.productVersion,
+        serverImageIssuedAt: new Date(license.issuedAt),
+      });
+      if (!decision.resume) {
+        const { [request.nodeId]: _dropped, ...rest } = live;
+        const rescanRequired = { ...state.activation.rescanRequired, [request.nodeId]: { rule: decision.reason, since: now.toISOString() } };
+        return {
+          next: { ...state, leases: rest, activation: { ...state.activation, rescanRequired } },
+          result: { ok: false, reasons: [reasonOf('PROJECT_RESCAN_REQUIRED', { rule: decision.reason, activationUrl })] },
+        };
+      }
+    }
+    const held = previous;
     const renewing = request.leaseId !== undefined && held?.leaseId === request.leaseId;
     const reasons = checkRegistration({
       license,
@@ -68,18 +100,27 @@ export function requestSlot(
       registeredAt: renewing && held ? held.registeredAt : at,
       renewedAt: at,
       expiresAt: leaseExpiry(now).toISOString(),
+      ...(request.project === undefined ? {} : { project: request.project }),
+      productVersion: request.productVersion,
+      bootId: context.bootId,
     };
     const leases = { ...live, [request.nodeId]: lease };
     // A pure renewal (same node and lease, no expired lease dropped, so no slot taken or freed) may be
     // answered before it is on disk: a crash loses at most this renewal, moving the lease's expiry back to
     // the previous one (>= 22 h left at a 2 h heartbeat). Anything that changes slots waits for the write.
-    const writeBehind = renewing && Object.keys(live).length === Object.keys(state.leases).length;
+    const writeBehind =
+      renewing && held?.bootId === context.bootId && Object.keys(live).length === Object.keys(state.leases).length && sameProject(held.project, request.project);
     return {
       writeBehind,
       next: { ...state, leases },
       result: { ok: true, nodeId: request.nodeId, lease, inUse: Object.keys(leases).length, renewed: renewing },
     };
   };
+}
+
+// A changed identity must reach the disk before the answer: the restart rule compares against it.
+function sameProject(a: ProjectIdentity | undefined, b: ProjectIdentity | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 /** Frees the slot of `nodeId` if it holds `leaseId`; false when there is no such (unexpired) lease. */

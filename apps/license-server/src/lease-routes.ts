@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
@@ -33,6 +34,8 @@ export interface LeaseRouteDeps {
   clock: () => Date;
   logger: Logger;
   language: Locale;
+  /** This process run (default: a fresh id per app); leases from earlier runs meet the restart rule. */
+  bootId?: string;
 }
 
 type Env = { Bindings: HttpBindings };
@@ -58,7 +61,8 @@ async function readRequest<T extends z.ZodObject>(c: Context<Env>, schema: T): P
   if (result.success) return { ok: true, data: result.data };
   const named = result.error.issues.map((issue) => issue.path[0]).filter((key) => key !== undefined).map(String);
   // A body that is not an object at all gets every expected field named.
-  const fields = named.length > 0 ? [...new Set(named)] : Object.keys(schema.shape);
+  const required = Object.entries(schema.shape as Record<string, z.ZodType>).filter(([, field]) => !field.safeParse(undefined).success);
+  const fields = named.length > 0 ? [...new Set(named)] : required.map(([key]) => key);
   return { ok: false, response: refusal([reasonOf('PARAM_INPUT_ERROR', { fields: fields.join(', ') })]) };
 }
 
@@ -67,6 +71,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
   const { bundle, store, clock, logger } = deps;
   const { license } = bundle;
   const signLease = createLeaseSigner(bundle.bundle.serverPrivateKey);
+  const bootId = deps.bootId ?? randomUUID();
 
   async function answer(c: Context<Env>, outcome: SlotOutcome, nonce: string, peer: string, kind: string) {
     if (!outcome.ok) {
@@ -100,7 +105,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       const { nonce, ...node } = parsed.data;
       const peer = peerAddress(c);
       // Resolves only once the new lease is durable in privateConfig.
-      const outcome = await store.update(requestSlot(license, node, peer, clock, activationUrl(c)));
+      const outcome = await store.update(requestSlot(license, node, peer, clock, { bootId, activationUrl: activationUrl(c) }));
       return answer(c, outcome, nonce, peer, 'register');
     })
     .post('/heartbeat', async (c) => {
@@ -110,7 +115,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       const peer = peerAddress(c);
       // A pure renewal is answered once decided (write-behind, see requestSlot); re-acquiring a lost slot
       // or dropping expired leases still waits until privateConfig is durable.
-      const outcome = await store.update(requestSlot(license, node, peer, clock, activationUrl(c)));
+      const outcome = await store.update(requestSlot(license, node, peer, clock, { bootId, activationUrl: activationUrl(c) }));
       return answer(c, outcome, nonce, peer, 'heartbeat');
     })
     .post('/deregister', async (c) => {

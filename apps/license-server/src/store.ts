@@ -33,8 +33,11 @@ export const leaseRecordSchema = z.object({
   /** What the node reported about its project (11.5.11 restart rule); absent for older nodes. */
   project: projectIdentitySchema.optional(),
   productVersion: z.string().max(32).optional(),
-  /** Held from before this process started: the restart rule decides at the node's next contact. */
-  resumePending: z.boolean().optional(),
+  /**
+   * The process run that granted or last resumed it; a lease from an earlier run is held across a restart
+   * and the restart rule decides at the node's next contact whether it resumes without a new scan.
+   */
+  bootId: z.string().max(64).optional(),
 });
 export type LeaseRecord = z.infer<typeof leaseRecordSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { projectIdentitySchema } from './project-identity.ts';
 import { reasonSchema } from './reason.ts';
 
 /** Identifies a license server (used by the connection diagnosis). */
@@ -12,6 +13,8 @@ export const registerRequestSchema = z.object({
   productVersion: z.string().min(1).max(32),
   appName: z.string().min(1).max(128),
   domain: z.string().min(1).max(253),
+  /** The project's identity, for the 11.5.11 rule on resuming after a license-server restart. */
+  project: projectIdentitySchema.optional(),
 });
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 
