@@ -1,33 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli.ts';
-
-// The CLI is run as users run it: a real `tsx` process from the repository root.
-const ROOT = resolve(import.meta.dirname, '../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const CLI = join(ROOT, 'apps/vendor/src/cli.ts');
-
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (line) => (stdout += `${line}\n`), stderr: (line) => (stderr += `${line}\n`) });
-  return { code, stdout, stderr };
-}
+import { cli, inProcess } from './cli/test-process.ts';
+import { readRecord } from './records.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -60,6 +36,10 @@ describe('vendor CLI (real process)', () => {
     expect((await stat(bundlePath)).mode & 0o777).toBe(0o600);
     const bundle = JSON.parse(await readFile(bundlePath, 'utf8'));
     expect(bundle).toMatchObject({ format: 'fr-license-server-bundle', version: 1 });
+    // The vendor keeps the activation secret per license, so its phone page can compute the codes.
+    const licenseId = JSON.parse(Buffer.from(bundle.serverLicense.split('.')[1], 'base64url').toString()).licenseId;
+    expect(await readRecord(vendorDir, licenseId)).toMatchObject({ kind: 'server', company: 'Acme Ltd', activationSecret: bundle.activationSecret, binding: null });
+    expect(issue.stdout).toContain(`recorded in ${join(vendorDir, 'issued')}`);
 
     const verify = await cli('verify', bundlePath, '--vendor-public', join(vendorDir, 'vendor.public.jwk.json'));
     expect(verify.stderr).toBe('');
@@ -126,5 +106,8 @@ describe('vendor CLI (real process)', () => {
     const help = await inProcess(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('issue-server --vendor-dir');
+    for (const command of ['issue-container --vendor-dir', 'unbind <licenseId> --vendor-dir', 'serve --vendor-dir']) {
+      expect(help.stdout).toContain(command);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { decodeDocumentUnverified } from '@registration/licensing/jws';
+import type { ContainerLicensePayload } from '@registration/protocol/container-license';
 import { serverLicensePayloadSchema, type ServerLicensePayload } from '@registration/protocol/license';
 import { serverBundleSchema } from '@registration/protocol/server-bundle';
 import { BundleError } from './server-bundle.ts';
@@ -31,6 +32,22 @@ export function formatLicense(license: ServerLicensePayload, now: Date): string[
     ['issued at', license.issuedAt],
     ['expires at', expiry(license.expiresAt, now)],
     ['server key', license.serverKey.kid ?? license.serverKey.x],
+  ];
+  return rows.map(([label, value]) => `  ${label.padEnd(16)} ${value}`);
+}
+
+/** The fields of a Container.lic as aligned `label  value` lines; never the activation secret. */
+export function formatContainerLicense(license: ContainerLicensePayload, now: Date): string[] {
+  const rows: [string, string][] = [
+    ['license id', license.licenseId],
+    ['company', license.company],
+    ['project', license.projectFingerprint === undefined ? license.project : `${license.project} (id ${license.projectFingerprint})`],
+    ['app name', license.appName],
+    ['product version', license.productVersion],
+    ['max nodes', String(license.maxNodes)],
+    ['features', license.features.length === 0 ? '(none)' : license.features.join(', ')],
+    ['issued at', license.issuedAt],
+    ['expires at', expiry(license.expiresAt, now)],
   ];
   return rows.map(([label, value]) => `  ${label.padEnd(16)} ${value}`);
 }

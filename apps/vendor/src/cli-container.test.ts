@@ -1,0 +1,81 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkContainerLicense } from '@registration/licensing/container-checks';
+import { cli, inProcess } from './cli/test-process.ts';
+import { loadVendorPublicKey } from './keys.ts';
+import { bind, readRecord } from './records.ts';
+
+let dir: string;
+let vendorDir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vendor-cli-container-'));
+  vendorDir = join(dir, 'vendor');
+  expect((await inProcess(['keygen', '--out', vendorDir])).code).toBe(0);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const issueFlags = (out: string) => [
+  'issue-container', '--vendor-dir', vendorDir, '--out', out, '--company', 'Acme Ltd', '--project', 'Sales reports',
+  '--app-names', 'webroot', '--product-version', '11.0', '--max-nodes', '2', '--features', 'report,bi', '--days', '365',
+];
+
+describe('vendor issue-container and unbind (real process)', () => {
+  it('issues a Container.lic the licensing check accepts, records it, and unbind frees its project', async () => {
+    const lic = join(dir, 'Container.lic');
+    const issued = await cli(...issueFlags(lic));
+    expect(issued.stderr).toBe('');
+    expect(issued.code).toBe(0);
+    expect((await stat(lic)).mode & 0o777).toBe(0o600);
+    const check = await checkContainerLicense({
+      jwsText: await readFile(lic),
+      vendorKey: await loadVendorPublicKey(join(vendorDir, 'vendor.public.jwk.json')),
+      local: { productVersion: '11.0.18', appName: 'webroot', project: { name: 'Sales reports' }, nodes: 2 },
+      now: new Date(),
+    });
+    if (!check.ok) throw new Error(JSON.stringify(check.reasons));
+    const { licenseId, activationSecret } = check.license;
+    expect(check.license).toMatchObject({ company: 'Acme Ltd', maxNodes: 2, features: ['report', 'bi'] });
+    expect(issued.stdout).toMatch(/max nodes\s+2/);
+    expect(issued.stdout).not.toContain(activationSecret);
+    expect(await readRecord(vendorDir, licenseId)).toMatchObject({ kind: 'container', activationSecret, project: 'Sales reports', binding: null });
+
+    const again = await cli(...issueFlags(lic));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^error: .*Container\.lic already exists; pass --force to replace it\n$/);
+
+    await bind(vendorDir, licenseId, 'project-A', new Date('2026-05-01T08:00:00Z'));
+    const unbound = await cli('unbind', licenseId, '--vendor-dir', vendorDir);
+    expect(unbound.stderr).toBe('');
+    expect(unbound.code).toBe(0);
+    expect(unbound.stdout).toContain(
+      `unbound Container.lic ${licenseId} (Acme Ltd / Sales reports): freed its project fingerprint project-A, bound since 2026-05-01T08:00:00.000Z`,
+    );
+    expect((await readRecord(vendorDir, licenseId))?.binding).toBeNull();
+    const twice = await inProcess(['unbind', licenseId, '--vendor-dir', vendorDir]);
+    expect(twice).toMatchObject({ code: 0, stdout: expect.stringContaining('was not bound; nothing to free') });
+  });
+
+  it('refuses bad arguments and unknown or unsafe license ids with one line, exit 1', async () => {
+    const flags = issueFlags(join(dir, 'x.lic'));
+    const without = (flag: string) => flags.filter((f, i) => f !== flag && flags[i - 1] !== flag);
+    const cases: [string[], RegExp][] = [
+      [without('--project'), /^error: --project is required$/],
+      [without('--app-names'), /^error: --app-name is required$/],
+      [flags.map((f) => (f === 'webroot' ? 'webroot,decision' : f)), /^error: --app-name: a Container.lic certifies exactly one app name$/],
+      [flags.map((f) => (f === '2' ? '0' : f)), /^error: --max-nodes /],
+      [[...flags, '--expires', '2030-01-01'], /^error: --expires or --days: give exactly one of them$/],
+      [['unbind', 'no-such-license', '--vendor-dir', vendorDir], /^error: no license no-such-license in .*issued$/],
+      [['unbind', '../vendor.secret.jwk', '--vendor-dir', vendorDir], /^error: license id is not a safe file name$/],
+      [['unbind', '--vendor-dir', vendorDir], /^error: unbind takes exactly one license id$/],
+      [['unbind', 'x'], /^error: --vendor-dir is required$/],
+    ];
+    for (const [args, expected] of cases) {
+      const result = await inProcess(args);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr.trim()).toMatch(expected);
+    }
+  });
+});

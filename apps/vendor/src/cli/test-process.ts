@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { runCli } from '../cli.ts';
+
+/** Test-only: the CLI run as users run it (a real `tsx` process from the repository root), or in-process. */
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const CLI = join(ROOT, 'apps/vendor/src/cli.ts');
+
+export interface Output {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts the CLI; `output()` is what it printed so far, `exit` its exit code. */
+export function spawnCli(...args: string[]): { child: ChildProcess; output: () => Output; exit: Promise<number | null> } {
+  const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<number | null>((done, fail) => {
+    child.on('error', fail);
+    child.on('close', (code) => done(code));
+  });
+  return { child, output: () => ({ code: child.exitCode, stdout, stderr }), exit };
+}
+
+/** Runs the CLI to the end in a real process. */
+export async function cli(...args: string[]): Promise<Output> {
+  const run = spawnCli(...args);
+  const code = await run.exit;
+  return { ...run.output(), code };
+}
+
+/** The same `runCli` in this process (fast, for argument errors). */
+export async function inProcess(args: string[]): Promise<Output> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (line) => (stdout += `${line}\n`), stderr: (line) => (stderr += `${line}\n`) });
+  return { code, stdout, stderr };
+}
