@@ -112,6 +112,57 @@ export const registerResultSchema = z.object({
 });
 export type RegisterResult = z.infer<typeof registerResultSchema>;
 
+/** SHA-256 of a certificate's DER in the usual form: 32 upper-case hex pairs joined by colons. */
+export const certificateFingerprintSchema = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'fingerprint must be SHA-256 as AB:CD:… (32 pairs)'));
+
+/**
+ * Why the BFF does or does not trust a license server's certificate: `ca` — it chains to a system CA or
+ * LICENSE_SERVER_CA; `confirmed` — an administrator confirmed its fingerprint for this origin;
+ * `untrusted` — neither; `changed` — another certificate was confirmed for this origin.
+ */
+export const certificateTrustSchema = z.enum(['ca', 'confirmed', 'untrusted', 'changed']);
+export type CertificateTrust = z.infer<typeof certificateTrustSchema>;
+
+/** The certificate a license server presented, as shown before anyone trusts it. */
+export const serverCertificateSchema = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  /** Subject alternative names (`localhost`, `127.0.0.1`). */
+  altNames: z.array(z.string()),
+  validFrom: z.string(),
+  validTo: z.string(),
+  fingerprint: z.string(),
+  /** Whether the names cover the host of the address typed. */
+  coversHost: z.boolean(),
+  /** Whether now (server clock) is inside validFrom…validTo. */
+  validNow: z.boolean(),
+});
+export type ServerCertificate = z.infer<typeof serverCertificateSchema>;
+
+/** An administrator's confirmation of one certificate for one license-server origin (cluster-wide). */
+export const trustedCertificateSchema = z.object({
+  origin: z.string(),
+  fingerprint: z.string(),
+  subject: z.string(),
+  confirmedBy: z.string(),
+  confirmedAt: z.string(),
+});
+export type TrustedCertificate = z.infer<typeof trustedCertificateSchema>;
+
+/** `POST /api/registration/private-cloud/trust`: confirm the fingerprint the server presents now. */
+export const trustRequestSchema = z.object({ serverUrl: serverUrlSchema, fingerprint: certificateFingerprintSchema });
+export type TrustRequest = z.infer<typeof trustRequestSchema>;
+
+/** `GET /api/registration/private-cloud/trust`: every confirmation. */
+export const trustedCertificateListSchema = z.object({ certificates: z.array(trustedCertificateSchema) });
+
+/** `DELETE /api/registration/private-cloud/trust` `{ serverUrl }`: whether a confirmation was removed. */
+export const trustRemovedSchema = z.object({ origin: z.string(), removed: z.boolean() });
+
 /** Answer of Test Connection. */
 export const connectionTestResultSchema = z.object({
   ok: z.boolean(),
@@ -120,5 +171,11 @@ export const connectionTestResultSchema = z.object({
   /** SHA-256 fingerprint of the certificate presented, when a TLS handshake happened. */
   fingerprint: z.string().nullable(),
   latencyMs: z.number().nullable(),
+  /** The certificate presented, when a TLS handshake happened. */
+  certificate: serverCertificateSchema.nullable().default(null),
+  /** Whether that certificate is trusted and why; null without a handshake. */
+  trust: certificateTrustSchema.nullable().default(null),
+  /** The confirmation on record for this origin, if any (shown when the certificate changed). */
+  confirmed: trustedCertificateSchema.nullable().default(null),
 });
 export type ConnectionTestResult = z.infer<typeof connectionTestResultSchema>;

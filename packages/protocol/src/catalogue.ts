@@ -336,7 +336,7 @@ const catalogue = {
         title: '证书不受信任',
         explanation: '授权服务器的 HTTPS 证书不受信任（{{detail}}）。证书指纹 SHA-256：{{fingerprint}}',
         troubleshooting: [
-          '配置签发该证书的 CA（LICENSE_SERVER_CA），或在控制台中核对并确认证书指纹。',
+          '配置签发该证书的 CA（LICENSE_SERVER_CA），或在“立即注册”中点击“测试连接”，核对证书指纹后点击“信任此证书”。',
           '与授权服务器管理员核对指纹，防止中间人攻击。',
         ],
       },
@@ -344,7 +344,7 @@ const catalogue = {
         title: 'Certificate not trusted',
         explanation: 'The license server’s HTTPS certificate is not trusted ({{detail}}). SHA-256 fingerprint: {{fingerprint}}',
         troubleshooting: [
-          'Configure the CA that issued the certificate (LICENSE_SERVER_CA), or check and confirm the fingerprint in the console.',
+          'Configure the CA that issued the certificate (LICENSE_SERVER_CA), or click Test Connection in Register Now, check the fingerprint and click Trust this certificate.',
           'Compare the fingerprint with the license server’s administrator to rule out interception.',
         ],
       },
@@ -384,6 +384,76 @@ const catalogue = {
         troubleshooting: [
           'Check the port: it may belong to another service.',
           'Check the license server container’s port mapping.',
+        ],
+      },
+    },
+  },
+  TLS_CERT_CHANGED: {
+    code: 31008,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '授权服务器的证书已变更',
+        explanation:
+          '授权服务器的 HTTPS 证书与 {{confirmedBy}} 于 {{confirmedAt}} 确认的证书不同，连接已拒绝。已确认的指纹：{{confirmedFingerprint}}；当前出示的指纹：{{fingerprint}}',
+        troubleshooting: [
+          '只有在预期证书会变更时（例如授权服务器更换或续期了证书）才确认新的指纹，并先与授权服务器管理员核对。',
+          '如果没有人更换过证书，可能有人在拦截连接：不要确认，检查报表服务器到授权服务器之间的网络。',
+        ],
+      },
+      en: {
+        title: 'The license server’s certificate changed',
+        explanation:
+          'The license server’s HTTPS certificate is not the one {{confirmedBy}} confirmed on {{confirmedAt}}, so the connection was refused. Confirmed fingerprint: {{confirmedFingerprint}}; presented now: {{fingerprint}}',
+        troubleshooting: [
+          'Confirm the new fingerprint only if you expected this change (for example the license server’s certificate was replaced or renewed), after comparing it with the license server’s administrator.',
+          'If nobody changed the certificate, someone may be intercepting the connection: do not confirm it, and check the network between the report server and the license server.',
+        ],
+      },
+    },
+  },
+  TLS_CERT_EXPIRED: {
+    code: 31009,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '授权服务器的证书不在有效期内',
+        explanation: '授权服务器的 HTTPS 证书有效期为 {{validFrom}} 至 {{validTo}}，当前不在有效期内；即使已确认其指纹也不会接受。',
+        troubleshooting: [
+          '为授权服务器更换有效的证书（挂载到 tls/ 目录后重启），然后确认新证书的指纹。',
+          '检查报表服务器与授权服务器的系统时间是否正确。',
+        ],
+      },
+      en: {
+        title: 'The license server’s certificate is not valid now',
+        explanation:
+          'The license server’s HTTPS certificate is valid from {{validFrom}} to {{validTo}}, which does not include now; it is not accepted even when its fingerprint was confirmed.',
+        troubleshooting: [
+          'Give the license server a valid certificate (mount it into its tls/ directory and restart), then confirm the new certificate’s fingerprint.',
+          'Check that the system clocks of the report server and the license server are correct.',
+        ],
+      },
+    },
+  },
+  TLS_FINGERPRINT_MISMATCH: {
+    code: 31020,
+    status: 409,
+    text: {
+      'zh-CN': {
+        title: '指纹与授权服务器当前的证书不一致',
+        explanation: '要确认的指纹 {{expected}} 不是 {{serverUrl}} 当前出示的证书指纹 {{presented}}，未信任任何证书。',
+        troubleshooting: [
+          '重新点击“测试连接”，核对显示的证书后再信任。',
+          '如果证书反复变化，报表服务器与授权服务器之间可能有人在拦截连接。',
+        ],
+      },
+      en: {
+        title: 'Fingerprint does not match the server’s certificate',
+        explanation:
+          'The fingerprint to confirm, {{expected}}, is not that of the certificate {{serverUrl}} presents now ({{presented}}); nothing was trusted.',
+        troubleshooting: [
+          'Click Test Connection again and check the certificate shown before trusting it.',
+          'If the certificate keeps changing, something between the report server and the license server may be intercepting the connection.',
         ],
       },
     },
