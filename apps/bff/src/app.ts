@@ -11,6 +11,7 @@ import { notFound, onError } from './middleware/errors.ts';
 import { requestLogger } from './middleware/request-logger.ts';
 import { createRegistrationService, type RegistrationService, type ServiceDeps } from './registration/service.ts';
 import { registrationRoutes } from './routes/registration.ts';
+import { trustRoutes } from './routes/trust.ts';
 
 /** What the BFF is built from; tests pass real-but-local ones (PGlite in memory, loopback license server). */
 export interface AppDeps extends ServiceDeps {
@@ -36,7 +37,8 @@ export function createApp(deps: AppDeps) {
     )
     .use('/api/*', adminAuth({ publicKey: deps.config.authPublicKey, clock: deps.clock }))
     .get('/healthz', (c) => c.json({ status: 'ok' as const, nodeId: deps.config.nodeId }, 200))
-    .route('/api/registration', registrationRoutes(service));
+    .route('/api/registration', registrationRoutes(service))
+    .route('/api/registration/private-cloud/trust', trustRoutes(deps));
   app.onError(onError);
   app.notFound(notFound);
   return app;

@@ -6,10 +6,10 @@ import {
   type ConnectionTestResult,
   type RegisterResult,
 } from '@registration/protocol/bff-api';
-import { DEFAULT_TRANSPORT } from './license-client/transport.ts';
+import { DEFAULT_TRANSPORT, TimeoutError } from './license-client/transport.ts';
 import { diagnose } from './license-client/diagnose.ts';
 import { startBff, testClock, testConfig, type TestBff } from './testing/bff.ts';
-import { certOnlyFor } from './testing/certs.ts';
+import { certOnlyFor, loopbackCert } from './testing/certs.ts';
 import { startForwarder, tamperJws } from './testing/forwarder.ts';
 import { makeVendor, startLicenseServer, type RunningLicenseServer } from './testing/license-server.ts';
 import type { VendorKeys } from '../../vendor/src/keys.ts';
@@ -28,13 +28,18 @@ async function licenseServer(by: VendorKeys = suite.vendor): Promise<RunningLice
   return track(await startLicenseServer({ vendor: by, tls: suite.tls, clock }));
 }
 
-async function node(options: { ca?: string | null; connectTimeoutMs?: number } = {}): Promise<TestBff> {
+async function node(options: { ca?: string | null; connectTimeoutMs?: number; totalTimeoutMs?: number } = {}): Promise<TestBff> {
   const config = testConfig({
     vendorPublicKey: suite.vendor.publicJwk,
     authPublicKey: suite.platform.publicJwk,
     licenseServerCa: options.ca === undefined ? suite.tls.cert : options.ca,
   });
-  const bff = await startBff({ clock, config, ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}) });
+  const bff = await startBff({
+    clock,
+    config,
+    ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    ...(options.totalTimeoutMs ? { totalTimeoutMs: options.totalTimeoutMs } : {}),
+  });
   suite.defer(() => bff.close());
   return bff;
 }
@@ -116,6 +121,8 @@ describe('connection diagnosis', () => {
     const reason = await refusedWith(bff, `https://127.0.0.1:${port}`, 'CONNECTION_REFUSED');
     expect(reason.params).toEqual({ host: '127.0.0.1', port });
     expect((await bff.store.getNode('node-a'))?.unreachableSince).toEqual(clock());
+    const test = await testConnection(bff, `https://127.0.0.1:${port}`);
+    expect(test).toMatchObject({ ok: false, reasons: [{ name: 'CONNECTION_REFUSED' }], trust: null, certificate: null, latencyMs: null });
   });
 
   it('recognises a plain HTTP server behind an https:// address, and an http:// address', async () => {
@@ -125,16 +132,28 @@ describe('connection diagnosis', () => {
     expect(reason.params).toEqual({ host: '127.0.0.1', port: web.port });
     const test = await testConnection(bff, web.url);
     expect(test.reasons.map((r) => r.name)).toEqual(['PLAIN_HTTP']);
+    const behindHttps = await testConnection(bff, `https://127.0.0.1:${web.port}`);
+    expect(behindHttps).toMatchObject({ ok: false, reasons: [{ name: 'PLAIN_HTTP' }], trust: null, certificate: null });
   });
 
-  it('refuses a certificate nobody vouches for and shows its fingerprint', async () => {
-    const ls = await licenseServer();
+  it('refuses a certificate nobody vouches for and shows it: fingerprint, names, validity', async () => {
+    const own = await loopbackCert(clock()); // valid on the test clock
+    const ls = track(await startLicenseServer({ vendor: suite.vendor, tls: own, clock }));
     const bff = await node({ ca: null });
     const reason = await refusedWith(bff, ls.url, 'TLS_UNTRUSTED');
-    const fingerprint = new X509Certificate(suite.tls.cert).fingerprint256;
-    expect(reason.params).toEqual({ detail: 'self-signed certificate', fingerprint });
+    const x = new X509Certificate(own.cert);
+    const fingerprint = x.fingerprint256;
+    expect(reason.params).toEqual({
+      detail: 'self-signed certificate',
+      fingerprint,
+      subject: 'CN=localhost, O=License Server (self-signed)',
+      issuer: 'CN=localhost, O=License Server (self-signed)',
+      validFrom: new Date(x.validFrom).toISOString(),
+      validTo: new Date(x.validTo).toISOString(),
+      altNames: ['localhost', '127.0.0.1', '0:0:0:0:0:0:0:1'],
+    });
     const test = await testConnection(bff, ls.url);
-    expect(test).toMatchObject({ ok: false, fingerprint });
+    expect(test).toMatchObject({ ok: false, fingerprint, trust: 'untrusted', confirmed: null, certificate: { fingerprint, validNow: true } });
   });
 
   it('names the host a trusted certificate does not cover', async () => {
@@ -143,6 +162,9 @@ describe('connection diagnosis', () => {
     const bff = await node({ ca: other.cert });
     const reason = await refusedWith(bff, server.url, 'TLS_HOSTNAME_MISMATCH');
     expect(reason.params).toEqual({ host: '127.0.0.1', altNames: ['license.example.test'] });
+    const test = await testConnection(bff, server.url);
+    // The CA vouches for the certificate, not for this address: nothing an administrator should confirm.
+    expect(test).toMatchObject({ ok: false, trust: 'ca', certificate: { coversHost: false, altNames: ['license.example.test'] } });
   });
 
   it('tells that something else answers at the address', async () => {
@@ -158,6 +180,7 @@ describe('connection diagnosis', () => {
     expect(reason.params?.serverUrl).toBe(server.url);
     const test = await testConnection(bff, server.url);
     expect(test.reasons.map((r) => r.name)).toEqual(['NOT_A_LICENSE_SERVER']);
+    expect(test.trust).toBe('ca');
     expect(test.fingerprint).toBe(new X509Certificate(suite.tls.cert).fingerprint256);
     expect(paths).toEqual(['/api/v1/register', '/api/v1/info']);
   });
@@ -179,16 +202,38 @@ describe('connection diagnosis', () => {
     const bff = await node({ connectTimeoutMs: 300 });
     const reason = await refusedWith(bff, `https://127.0.0.1:${silent.port}`, 'CONNECTION_TIMEOUT');
     expect(reason.params).toEqual({ host: '127.0.0.1', port: silent.port, timeoutMs: 300 });
+    const test = await testConnection(bff, `https://127.0.0.1:${silent.port}`);
+    expect(test).toMatchObject({ ok: false, trust: null, certificate: null, fingerprint: null });
+  });
+
+  it('gives up on an HTTPS server that completes the handshake but never answers, still naming its certificate', async () => {
+    const mute = track(await listenHttps(suite.tls, () => undefined));
+    const bff = await node({ totalTimeoutMs: 400 });
+    const reason = await refusedWith(bff, mute.url, 'CONNECTION_TIMEOUT');
+    expect(reason.params).toEqual({ host: '127.0.0.1', port: mute.port, timeoutMs: 400 });
+    const test = await testConnection(bff, mute.url);
+    expect(test).toMatchObject({ ok: false, trust: 'ca', fingerprint: new X509Certificate(suite.tls.cert).fingerprint256 });
+  });
+
+  it('names a host name that does not resolve (a real lookup of a reserved .invalid name)', async () => {
+    const bff = await node();
+    const reason = await refusedWith(bff, 'https://nonexistent.invalid:8081', 'CONNECTION_DNS');
+    expect(reason).toEqual({ code: 31001, name: 'CONNECTION_DNS', params: { host: 'nonexistent.invalid' } });
+    const test = await testConnection(bff, 'https://nonexistent.invalid:8081');
+    expect(test).toMatchObject({ ok: false, trust: null, certificate: null });
   });
 
   it('maps resolver failures to CONNECTION_DNS (no real lookup: network stays on loopback)', async () => {
     const url = new URL('https://license.invalid:8081');
     for (const code of ['ENOTFOUND', 'EAI_AGAIN']) {
       const err = Object.assign(new Error(`getaddrinfo ${code} license.invalid`), { code });
-      const d = await diagnose(err, url, DEFAULT_TRANSPORT);
+      const d = diagnose(err, url, DEFAULT_TRANSPORT);
       expect(d.reason).toEqual({ code: 31001, name: 'CONNECTION_DNS', params: { host: 'license.invalid' } });
     }
-    const other = await diagnose(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), url, DEFAULT_TRANSPORT);
+    // A resolver that never answers is a name problem too, not a slow license server.
+    const hung = diagnose(new TimeoutError('lookup', 5000), url, DEFAULT_TRANSPORT);
+    expect(hung.reason).toEqual({ code: 31001, name: 'CONNECTION_DNS', params: { host: 'license.invalid' } });
+    const other = diagnose(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), url, DEFAULT_TRANSPORT);
     expect(other.reason).toMatchObject({ name: 'CONNECTION_FAILED', params: { serverUrl: 'https://license.invalid:8081' } });
   });
 });

@@ -11,21 +11,27 @@ import {
 } from '@registration/protocol/license-server-api';
 import type { Reason } from '@registration/protocol/reason';
 import { reason } from './errors.ts';
-import { diagnose, hostOf, portOf } from './license-client/diagnose.ts';
-import { DEFAULT_TRANSPORT, httpsJson, type HttpAnswer, type TransportOptions } from './license-client/transport.ts';
-import type { DeregisterOutcome, LeaseOutcome, LicenseClient, NodeIdentity } from './license-client/types.ts';
+import { diagnose, hostOf, portOf, type Diagnosis } from './license-client/diagnose.ts';
+import { DEFAULT_TRANSPORT, handshake, httpsJson, type HttpAnswer, type TransportOptions } from './license-client/transport.ts';
+import { createTrustVerifier } from './license-client/trust.ts';
+import type { CertificateInspection, DeregisterOutcome, LeaseOutcome, LicenseClient, NodeIdentity } from './license-client/types.ts';
+import type { TrustedCertificateStore } from './store/types.ts';
 
 export interface LicenseClientOptions {
   /** The only key trusted to certify license servers. */
   vendorKey: Ed25519PublicJwk;
   /** Extra PEM trusted for the license server's TLS (LICENSE_SERVER_CA). */
   ca: string | null;
+  /** Fingerprints administrators confirmed per origin (the cluster store); null: only CAs are trusted. */
+  trusted: TrustedCertificateStore | null;
   clock: () => Date;
   connectTimeoutMs?: number;
   totalTimeoutMs?: number;
 }
 
-type Exchange = { ok: true; answer: HttpAnswer } | { ok: false; reasons: Reason[]; fingerprint: string | null };
+type Exchange = { ok: true; answer: HttpAnswer } | { ok: false; reasons: Reason[]; seen: Omit<Diagnosis, 'reason'> };
+
+const NOTHING_SEEN: Omit<Diagnosis, 'reason'> = { certificate: null, trust: null, confirmed: null };
 
 /** `https://host:port[/prefix]` + `/api/v1/x`, keeping a reverse-proxy prefix if the admin typed one. */
 function endpoint(serverUrl: string, path: string): URL {
@@ -49,18 +55,19 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_TRANSPORT.connectTimeoutMs,
     totalTimeoutMs: options.totalTimeoutMs ?? DEFAULT_TRANSPORT.totalTimeoutMs,
   };
+  const verify = createTrustVerifier({ store: options.trusted, clock: options.clock });
 
   async function exchange(serverUrl: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Exchange> {
     const url = endpoint(serverUrl, path);
     // The license server only speaks HTTPS; sending node details in clear text is not worth a try.
     if (url.protocol !== 'https:') {
-      return { ok: false, reasons: [reason('PLAIN_HTTP', { host: hostOf(url), port: portOf(url) })], fingerprint: null };
+      return { ok: false, reasons: [reason('PLAIN_HTTP', { host: hostOf(url), port: portOf(url) })], seen: NOTHING_SEEN };
     }
     try {
-      return { ok: true, answer: await httpsJson(url, method, body, transport) };
+      return { ok: true, answer: await httpsJson(url, method, body, transport, verify) };
     } catch (e) {
-      const d = await diagnose(e, url, transport);
-      return { ok: false, reasons: [d.reason], fingerprint: d.fingerprint };
+      const { reason: why, ...seen } = diagnose(e, url, transport);
+      return { ok: false, reasons: [why], seen };
     }
   }
 
@@ -132,14 +139,21 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
     async testConnection(serverUrl): Promise<ConnectionTestResult> {
       const origin = new URL(serverUrl).origin;
       const res = await exchange(serverUrl, 'GET', '/api/v1/info');
-      if (!res.ok) return { ok: false, serverUrl, reasons: res.reasons, fingerprint: res.fingerprint, latencyMs: null };
+      if (!res.ok) {
+        const fingerprint = res.seen.certificate?.fingerprint ?? null;
+        return { ok: false, serverUrl, reasons: res.reasons, fingerprint, latencyMs: null, ...res.seen };
+      }
       const { answer } = res;
+      const { certificate, trust, confirmed } = answer.verdict;
       const result = (reasons: Reason[]): ConnectionTestResult => ({
         ok: reasons.length === 0,
         serverUrl,
         reasons,
         fingerprint: answer.fingerprint,
         latencyMs: answer.elapsedMs,
+        certificate,
+        trust,
+        confirmed,
       });
       const json = parseJson(answer);
       const info = json.ok && answer.status === 200 ? serverInfoSchema.safeParse(json.value) : null;
@@ -155,6 +169,18 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
       // Reachable and genuine, but registering would fail until someone activates it: say so now.
       if (!info.data.activated) return result([reason('SERVER_NOT_ACTIVATED', { activationUrl: `${origin}/license/qrcode` })]);
       return result([]);
+    },
+
+    async inspectCertificate(serverUrl): Promise<CertificateInspection> {
+      const url = new URL(serverUrl);
+      if (url.protocol !== 'https:') return { ok: false, reason: reason('PLAIN_HTTP', { host: hostOf(url), port: portOf(url) }) };
+      try {
+        const { socket, peer } = await handshake(url, transport);
+        socket.destroy(); // only looked at: nothing is sent on it
+        return { ok: true, verdict: await verify(url.origin, hostOf(url), peer) };
+      } catch (e) {
+        return { ok: false, reason: diagnose(e, url, transport).reason };
+      }
     },
   };
 }

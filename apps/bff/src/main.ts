@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const store = config.databaseUrl
     ? await createPostgresStore({ connectionString: config.databaseUrl, logger })
     : await createPgliteStore(config.dataDir);
-  const licenseClient = createLicenseClient({ vendorKey: config.vendorPublicKey, ca: config.licenseServerCa, clock });
+  const licenseClient = createLicenseClient({ vendorKey: config.vendorPublicKey, ca: config.licenseServerCa, trusted: store, clock });
   const deps = { store, clock, licenseClient, logger, config };
   const service = createRegistrationService(deps);
   const app = createApp({ ...deps, service });

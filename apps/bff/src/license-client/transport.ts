@@ -1,13 +1,13 @@
-import https from 'node:https';
+import http from 'node:http';
 import { isIP } from 'node:net';
-import type { TLSSocket } from 'node:tls';
-import { rootCertificates } from 'node:tls';
+import tls, { rootCertificates, type TLSSocket } from 'node:tls';
+import { createTrustVerifier, type PeerCertificate, type TrustVerifier, type Verdict } from './trust.ts';
 
 /** TLS trust and time limits for calls to a license server. */
 export interface TransportOptions {
   /** Extra PEM trusted besides the system CAs (a self-signed license server's certificate). */
   ca: string | null;
-  /** TCP connect + TLS handshake. */
+  /** Name lookup + TCP connect + TLS handshake. */
   connectTimeoutMs: number;
   /** The whole exchange, answer included. */
   totalTimeoutMs: number;
@@ -29,6 +29,8 @@ export interface HttpAnswer {
   text: string;
   /** SHA-256 fingerprint of the certificate the server presented. */
   fingerprint: string | null;
+  /** The certificate and why it was accepted. */
+  verdict: Verdict;
   elapsedMs: number;
 }
 
@@ -37,10 +39,10 @@ export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
   readonly code = 'BFF_TIMEOUT';
   constructor(
-    readonly phase: 'connect' | 'total',
+    readonly phase: 'lookup' | 'connect' | 'total',
     readonly timeoutMs: number,
   ) {
-    super(`no ${phase === 'connect' ? 'connection' : 'answer'} within ${timeoutMs} ms`);
+    super(`no ${phase === 'lookup' ? 'name resolution' : phase === 'connect' ? 'connection' : 'answer'} within ${timeoutMs} ms`);
   }
 }
 
@@ -50,7 +52,26 @@ export class TooLargeError extends Error {
   readonly code = 'BFF_TOO_LARGE';
 }
 
-/** The TLS options every connection to a license server uses (also the fingerprint probe). */
+/** The handshake worked, but the certificate is not one to send anything to (verdict says why). */
+export class CertificateRefusedError extends Error {
+  override readonly name = 'CertificateRefusedError';
+  readonly code = 'BFF_CERT_REFUSED';
+  constructor(readonly verdict: Verdict) {
+    super(`certificate refused: ${verdict.refusal?.name ?? 'unknown'}`);
+  }
+}
+
+/** Host of a URL without IPv6 brackets. */
+export function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
+/** Port of a URL, with the scheme's default. */
+export function portOf(url: URL): number {
+  return Number(url.port || (url.protocol === 'http:' ? 80 : 443));
+}
+
+/** The TLS options every connection to a license server uses. */
 export function tlsOptions(host: string, ca: string | null) {
   return {
     // `ca` replaces Node's default roots, so keep the system CAs next to the configured one.
@@ -60,50 +81,133 @@ export function tlsOptions(host: string, ca: string | null) {
   };
 }
 
-/** One HTTPS exchange with a fresh connection (no pooling: heartbeats are hours apart). */
-export function httpsJson(
+/** A TLS connection whose certificate has not been judged yet: nothing was sent on it. */
+export interface Handshake {
+  socket: TLSSocket;
+  peer: PeerCertificate;
+}
+
+/**
+ * Connects and completes the TLS handshake without refusing any certificate, so that the caller can
+ * judge it (CA, confirmed fingerprint) and show it. The caller owns the socket afterwards.
+ */
+export function handshake(url: URL, options: TransportOptions): Promise<Handshake> {
+  const host = hostOf(url);
+  return new Promise((resolve, reject) => {
+    let resolved = isIP(host) !== 0;
+    let settled = false;
+    const socket = tls.connect({ host, port: portOf(url), rejectUnauthorized: false, ...tlsOptions(host, options.ca) });
+    const fail = (e: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      reject(e);
+    };
+    // A resolver that never answers is a name problem, not a slow server: say which phase ran out.
+    const timer = setTimeout(
+      () => fail(new TimeoutError(resolved ? 'connect' : 'lookup', options.connectTimeoutMs)),
+      options.connectTimeoutMs,
+    );
+    socket.once('lookup', (err: Error | null) => {
+      if (!err) resolved = true;
+    });
+    socket.on('error', fail);
+    socket.once('secureConnect', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.off('error', fail);
+      // Errors after this point reach whoever uses the socket next; never an unhandled 'error'.
+      socket.on('error', () => undefined);
+      const cert = socket.getPeerCertificate();
+      if (!cert?.raw) {
+        socket.destroy();
+        reject(Object.assign(new Error('the server presented no certificate'), { code: 'BFF_NO_CERTIFICATE' }));
+        return;
+      }
+      // Node runs its host-name check only once the chain verified; the trust rule does its own.
+      const error = socket.authorized ? null : String(socket.authorizationError ?? 'CERT_UNTRUSTED');
+      const verifyError = error === 'ERR_TLS_CERT_ALTNAME_INVALID' ? null : error;
+      resolve({ socket, peer: { der: cert.raw, verifyError } });
+    });
+  });
+}
+
+// Without a verifier only CA-trusted certificates are used (tests reading a server's /health).
+const CA_ONLY: TrustVerifier = createTrustVerifier({ store: null, clock: () => new Date() });
+
+/**
+ * One HTTPS exchange on a fresh connection (no pooling: heartbeats are hours apart). The request is
+ * written only after `verify` accepted the certificate; a refused one throws CertificateRefusedError.
+ */
+export async function httpsJson(
   url: URL,
   method: 'GET' | 'POST',
   body: unknown,
   options: TransportOptions,
+  verify: TrustVerifier = CA_ONLY,
   clock: () => number = () => performance.now(),
 ): Promise<HttpAnswer> {
   const started = clock();
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return new Promise<HttpAnswer>((resolve, reject) => {
-    let fingerprint: string | null = null;
-    const req = https.request({
-      protocol: 'https:',
-      host,
-      port: url.port || 443,
+  const host = hostOf(url);
+  let total: NodeJS.Timeout | undefined;
+  let socket: TLSSocket | undefined;
+  let expired = false;
+  const deadline = new Promise<never>((_, reject) => {
+    total = setTimeout(() => {
+      expired = true;
+      socket?.destroy();
+      reject(new TimeoutError('total', options.totalTimeoutMs));
+    }, options.totalTimeoutMs);
+  });
+  // A handshake that completes after the deadline must not leave its socket open.
+  const shaking = handshake(url, options).then((s) => {
+    socket = s.socket;
+    if (expired) s.socket.destroy();
+    return s;
+  });
+  try {
+    const shake = await Promise.race([shaking, deadline]);
+    const verdict = await Promise.race([verify(url.origin, host, shake.peer), deadline]);
+    if (verdict.refusal) {
+      shake.socket.destroy();
+      throw new CertificateRefusedError(verdict);
+    }
+    const answer = await Promise.race([exchange(shake.socket, url, method, payload, options), deadline]).catch((e: unknown) => {
+      // Keep what the handshake showed, so a diagnosis after it still names the certificate.
+      throw Object.assign(e instanceof Error ? e : new Error(String(e)), { verdict });
+    });
+    return { ...answer, fingerprint: verdict.certificate.fingerprint, verdict, elapsedMs: Math.round(clock() - started) };
+  } finally {
+    clearTimeout(total);
+    socket?.destroy();
+  }
+}
+
+/** HTTP/1.1 over an already verified TLS socket. */
+function exchange(
+  socket: TLSSocket,
+  url: URL,
+  method: 'GET' | 'POST',
+  payload: Buffer | undefined,
+  options: TransportOptions,
+): Promise<{ status: number; contentType: string; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      createConnection: () => socket,
+      host: url.hostname,
+      port: portOf(url),
       path: `${url.pathname}${url.search}`,
       method,
-      agent: false,
-      rejectUnauthorized: true,
-      ...tlsOptions(host, options.ca),
       headers: {
         accept: 'application/json',
+        connection: 'close',
         ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
       },
     });
-    const total = setTimeout(() => req.destroy(new TimeoutError('total', options.totalTimeoutMs)), options.totalTimeoutMs);
-    const fail = (e: Error) => {
-      clearTimeout(total);
-      reject(e);
-    };
-    req.on('socket', (socket) => {
-      const connect = setTimeout(
-        () => req.destroy(new TimeoutError('connect', options.connectTimeoutMs)),
-        options.connectTimeoutMs,
-      );
-      socket.once('secureConnect', () => {
-        clearTimeout(connect);
-        fingerprint = (socket as TLSSocket).getPeerCertificate().fingerprint256 ?? null;
-      });
-      socket.once('close', () => clearTimeout(connect));
-    });
-    req.on('error', fail);
+    req.on('error', reject);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -115,17 +219,14 @@ export function httpsJson(
         }
         chunks.push(chunk);
       });
-      res.on('error', fail);
-      res.on('end', () => {
-        clearTimeout(total);
+      res.on('error', reject);
+      res.on('end', () =>
         resolve({
           status: res.statusCode ?? 0,
           contentType: String(res.headers['content-type'] ?? ''),
           text: Buffer.concat(chunks).toString('utf8'),
-          fingerprint,
-          elapsedMs: Math.round(clock() - started),
-        });
-      });
+        }),
+      );
     });
     req.end(payload);
   });

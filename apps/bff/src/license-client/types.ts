@@ -1,6 +1,7 @@
 import type { ConnectionTestResult } from '@registration/protocol/bff-api';
 import type { LeasePayload, ServerLicensePayload } from '@registration/protocol/license';
 import type { Reason } from '@registration/protocol/reason';
+import type { Verdict } from './trust.ts';
 
 /** What a node says about itself to the license server (its address is the TCP peer). */
 export interface NodeIdentity {
@@ -24,10 +25,17 @@ export type LeaseOutcome =
 
 export type DeregisterOutcome = { ok: true } | { ok: false; kind: FailureKind; reasons: Reason[] };
 
+/**
+ * The certificate a license server presents right now, judged but not used (nothing is sent):
+ * `handshake` — with the verdict, refusal included; `unreachable` — no TLS handshake, and why.
+ */
+export type CertificateInspection = { ok: true; verdict: Verdict } | { ok: false; reason: Reason };
+
 /** The BFF's view of a license server; every failure comes back as catalogue reasons, never thrown. */
 export interface LicenseClient {
   register(serverUrl: string, node: NodeIdentity): Promise<LeaseOutcome>;
   heartbeat(serverUrl: string, node: NodeIdentity, leaseId: string): Promise<LeaseOutcome>;
   deregister(serverUrl: string, input: { nodeId: string; leaseId: string }): Promise<DeregisterOutcome>;
   testConnection(serverUrl: string): Promise<ConnectionTestResult>;
+  inspectCertificate(serverUrl: string): Promise<CertificateInspection>;
 }

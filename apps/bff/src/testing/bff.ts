@@ -64,6 +64,7 @@ export async function startBff(options: {
   const licenseClient = createLicenseClient({
     vendorKey: options.config.vendorPublicKey,
     ca: options.config.licenseServerCa,
+    trusted: store,
     clock: options.clock,
     ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.totalTimeoutMs ? { totalTimeoutMs: options.totalTimeoutMs } : {}),
