@@ -27,7 +27,7 @@ export type DeregisterOutcome = { ok: true } | { ok: false; kind: FailureKind; r
 
 /**
  * The certificate a license server presents right now, judged but not used (nothing is sent):
- * `handshake` — with the verdict, refusal included; `unreachable` — no TLS handshake, and why.
+ * `ok: true` — a handshake happened, with the verdict (refusal included); `ok: false` — none, and why.
  */
 export type CertificateInspection = { ok: true; verdict: Verdict } | { ok: false; reason: Reason };
 

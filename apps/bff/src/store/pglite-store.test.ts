@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { MIGRATIONS, migrate } from './migrations.ts';
 import { createPgliteStore } from './pglite-store.ts';
+import type { SqlDriver } from './sql.ts';
 import { storeContract } from './store.contract.ts';
 
 storeContract('PGlite', { open: () => createPgliteStore('memory://') });
@@ -31,9 +32,9 @@ describe('PGlite store on disk', () => {
       const data = path.join(dir, 'data');
       // A database as the previous release left it: migration 1 only, one configuration row.
       const old = await PGlite.create(data);
-      const driver = {
-        query: (text: string, params?: unknown[]) => old.query(text, params),
-        transaction: <T>(fn: (tx: { query: typeof old.query }) => Promise<T>) => old.transaction((tx) => fn(tx)),
+      const driver: SqlDriver = {
+        query: (text, params) => old.query(text, params),
+        transaction: (fn) => old.transaction((tx) => fn({ query: (text, params) => tx.query(text, params) })),
         close: () => old.close(),
       };
       expect(await migrate(driver, MIGRATIONS.filter((m) => m.version === 1))).toEqual([1]);
