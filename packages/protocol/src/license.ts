@@ -44,7 +44,10 @@ export const serverLicensePayloadSchema = z.object({
   issuedAt: isoDate,
   expiresAt: isoDate,
   serverKey: ed25519PublicJwkSchema,
-  /** Legacy machine binding (FR 10): hash of the machine info the server must run on. */
+  /**
+   * Legacy machine binding (FR 10): the `digest` of the MachineInfo.rif the license was issued for
+   * (hex SHA-256 of `canonicalMachineFacts`, see `./machine-info.ts`); absent = runs on any machine.
+   */
   machineInfoHash: z.string().max(128).optional(),
 });
 export type ServerLicensePayload = z.infer<typeof serverLicensePayloadSchema>;
