@@ -22,6 +22,8 @@ describe('loadConfig', () => {
       configDir: '/srv/ls/config',
       tlsDir: '/srv/ls/tls',
       logDir: '/srv/ls/log',
+      uninstallDir: '/srv/ls/uninstall',
+      requireDir: '/srv/ls/require',
       language: 'zh-CN',
       phonePageUrl: 'http://127.0.0.1:8090',
     });

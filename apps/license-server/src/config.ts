@@ -17,6 +17,10 @@ export interface LicenseServerConfig {
   configDir: string;
   tlsDir: string;
   logDir: string;
+  /** Where `destroy` writes receipt.fr (the manual's `uninstall` folder). */
+  uninstallDir: string;
+  /** Where `machine-info` writes MachineInfo.rif (the manual's `require` folder). */
+  requireDir: string;
   language: Locale;
   /** Base URL of the vendor phone page that activation QR codes point to (reachable from a phone). */
   phonePageUrl: string;
@@ -30,6 +34,8 @@ const SETTINGS = {
   config: { flag: '--config', env: 'LS_CONFIG_DIR', fallback: 'config' },
   tls: { flag: '--tls', env: 'LS_TLS_DIR', fallback: 'tls' },
   log: { flag: '--log', env: 'LS_LOG_DIR', fallback: 'log' },
+  uninstall: { flag: '--uninstall', env: 'LS_UNINSTALL_DIR', fallback: 'uninstall' },
+  require: { flag: '--require', env: 'LS_REQUIRE_DIR', fallback: 'require' },
   language: { flag: '--language', env: 'LS_LANGUAGE', fallback: 'zh-CN' },
   'phone-page-url': { flag: '--phone-page-url', env: 'LS_PHONE_PAGE_URL', fallback: 'http://127.0.0.1:8090' },
 } as const;
@@ -44,6 +50,8 @@ const configSchema = z.object({
   config: path,
   tls: path,
   log: path,
+  uninstall: path,
+  require: path,
   language: z.enum(LOCALES, `must be one of ${LOCALES.join(', ')}`),
   'phone-page-url': z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL like http://192.168.1.20:8090' })
@@ -96,6 +104,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
     configDir: resolve(cwd, v.config),
     tlsDir: resolve(cwd, v.tls),
     logDir: resolve(cwd, v.log),
+    uninstallDir: resolve(cwd, v.uninstall),
+    requireDir: resolve(cwd, v.require),
     language: v.language,
     phonePageUrl: v['phone-page-url'].replace(/\/+$/, ''),
   };

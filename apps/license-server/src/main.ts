@@ -1,12 +1,16 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Locale } from '@registration/protocol/catalogue';
+import { DESTROY_RECEIPT_FILE } from '@registration/protocol/destroy-receipt';
 import { createLicenseServerApp } from './app.ts';
 import { loadBundle } from './bundle.ts';
-import { loadConfig } from './config.ts';
+import { machineInfo, resetLock, type CommandIo } from './commands.ts';
+import { loadConfig, type LicenseServerConfig } from './config.ts';
+import { destroyLicenseServer } from './destroy.ts';
 import { startHttpsServer } from './https-server.ts';
 import { liveLeases } from './lease-book.ts';
 import { createLogger } from './logger.ts';
+import { checkMachineBinding, MACHINE_INFO_OVERRIDE_ENV } from './machine-info.ts';
 import { message, StartupError } from './messages.ts';
 import { StateStore } from './store.ts';
 import { loadOrCreateTls } from './tls.ts';
@@ -14,12 +18,17 @@ import { loadOrCreateTls } from './tls.ts';
 /** Starts the license server from flags and LS_* variables; resolves with a `stop` for tests and signals. */
 export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv) {
   const config = loadConfig(argv, env);
+  if (config.command !== 'start') throw new Error(`startLicenseServer cannot run "${config.command}"; use runCommand`);
   const language = config.language;
   const { logger, flush } = createLogger(config.logDir);
   const clock = () => new Date();
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   const bundle = await loadBundle(config.bundle);
+  // Legacy machine-bound licenses (FR 10) run only on the machine they were issued for.
+  const machine = await checkMachineBinding(bundle.license, env);
+  if (machine.override !== null) say(message(language, 'machineOverride', { env: MACHINE_INFO_OVERRIDE_ENV, path: machine.override }));
+  if (machine.bound) say(message(language, 'machineBound', { digest: machine.digest ?? '' }));
   const tls = await loadOrCreateTls(config.tlsDir);
   if (tls.generated) say(message(language, 'tlsGenerated', { dir: config.tlsDir }));
   const store = await StateStore.open({ dir: config.configDir, licenseId: bundle.license.licenseId, now: clock, logger });
@@ -33,6 +42,12 @@ export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv)
     const inUse = Object.keys(liveLeases(store.state, clock())).length;
     say(message(language, 'licenseSummary', { licenseId: license.licenseId, company: license.company, max: license.maxConnections, inUse, expiresAt: license.expiresAt }));
     if (Date.parse(license.expiresAt) <= clock().getTime()) say(message(language, 'licenseExpired', { expiresAt: license.expiresAt }));
+    // Still serving after a destroy, so report servers hear a clear 30002 instead of a connection error.
+    const { destroyedAt } = store.state;
+    if (destroyedAt !== null) {
+      logger.warn({ destroyedAt }, 'serving a destroyed license server: every registration is refused (30002)');
+      say(message(language, 'destroyedWarning', { destroyedAt, receipt: join(config.uninstallDir, DESTROY_RECEIPT_FILE) }));
+    }
 
     let stopping: Promise<void> | null = null;
     const stop = (reason: string) => {
@@ -54,6 +69,21 @@ export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv)
   }
 }
 
+/** Runs a one-shot operator command (`destroy`, `reset-lock`, `machine-info`) on a stopped server's directories. */
+export async function runCommand(config: LicenseServerConfig, io: CommandIo): Promise<void> {
+  switch (config.command) {
+    case 'destroy':
+      await destroyLicenseServer(config, io);
+      return;
+    case 'reset-lock':
+      return resetLock(config, io);
+    case 'machine-info':
+      return machineInfo(config, io);
+    case 'start':
+      throw new Error('start is not a one-shot command');
+  }
+}
+
 function languageHint(argv: string[], env: NodeJS.ProcessEnv): Locale {
   const i = argv.indexOf('--language');
   const value = (i >= 0 ? argv[i + 1] : undefined) ?? argv.find((a) => a.startsWith('--language='))?.slice(11) ?? env.LS_LANGUAGE;
@@ -62,7 +92,14 @@ function languageHint(argv: string[], env: NodeJS.ProcessEnv): Locale {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  let command = 'start';
   try {
+    const config = loadConfig(argv, process.env);
+    command = config.command;
+    if (config.command !== 'start') {
+      await runCommand(config, { out: (text) => process.stdout.write(`${text}\n`), now: () => new Date(), env: process.env });
+      return;
+    }
     const server = await startLicenseServer(argv, process.env);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
@@ -73,7 +110,8 @@ async function main(): Promise<void> {
   } catch (error) {
     const language = languageHint(argv, process.env);
     const detail = error instanceof StartupError ? error.render(language) : error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${message(language, 'startFailed', { detail })}\n`);
+    const key = command === 'start' ? 'startFailed' : 'commandFailed';
+    process.stderr.write(`${message(language, key, { detail, command })}\n`);
     process.exit(1);
   }
 }

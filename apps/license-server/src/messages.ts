@@ -52,6 +52,95 @@ const MESSAGES = {
     en: 'The license server could not start: {{detail}}',
     'zh-CN': '授权服务器无法启动：{{detail}}',
   },
+  // Operator commands (destroy, reset-lock, machine-info) and the machine-bound legacy mode.
+  commandFailed: {
+    en: 'license-server {{command}} failed: {{detail}}',
+    'zh-CN': 'license-server {{command}} 执行失败：{{detail}}',
+  },
+  serverRunning: {
+    en: 'license-server {{command}} needs the license server to be stopped, but one is running (pid {{pid}}) on {{dir}}. Stop it first (Ctrl+C, docker stop, or kill {{pid}}), then run the command again.',
+    'zh-CN': '执行 license-server {{command}} 前必须先停止授权服务器，但它正在运行（进程 {{pid}}，目录 {{dir}}）。请先停止它（Ctrl+C、docker stop 或 kill {{pid}}），然后重新执行该命令。',
+  },
+  noPrivateConfig: {
+    en: 'There is no privateConfig in {{dir}}: no license server has run with this --config directory, so license-server {{command}} has nothing to do. Check --config (LS_CONFIG_DIR).',
+    'zh-CN': '{{dir}} 中没有 privateConfig：没有授权服务器使用过该 --config 目录，license-server {{command}} 无事可做。请检查 --config（LS_CONFIG_DIR）。',
+  },
+  destroyDone: {
+    en: 'The license server of license {{licenseId}} is destroyed.',
+    'zh-CN': '许可证 {{licenseId}} 的授权服务器已销毁。',
+  },
+  destroyCompleted: {
+    en: 'An interrupted destroy was completed; its receipt and destroy time are kept.',
+    'zh-CN': '已完成上次中断的销毁操作，保留其回执和销毁时间。',
+  },
+  destroyAlready: {
+    en: 'This license server was already destroyed at {{destroyedAt}}; nothing was changed. Its receipt:',
+    'zh-CN': '该授权服务器已于 {{destroyedAt}} 销毁，未做任何修改。其回执：',
+  },
+  destroyReissued: {
+    en: 'This license server was already destroyed at {{destroyedAt}}, but its receipt was missing; a new receipt was signed for the same destroy time (the leases in use then were not kept, so it lists none).',
+    'zh-CN': '该授权服务器已于 {{destroyedAt}} 销毁，但回执已丢失；已为同一销毁时间重新签发回执（当时使用中的租约未保存，因此回执中不含租约）。',
+  },
+  receiptMovedAside: {
+    en: 'The file {{path}} is not this server’s receipt ({{why}}); it was kept as {{aside}}.',
+    'zh-CN': '文件 {{path}} 不是本服务器的回执（{{why}}），已保留为 {{aside}}。',
+  },
+  receiptFacts: {
+    en: '  license        {{licenseId}} ({{company}})\n  instance       {{instanceId}} (fingerprint {{fingerprint}})\n  destroyed at   {{destroyedAt}}\n  leases in use  {{leases}}\n  receipt        {{path}}',
+    'zh-CN': '  许可证         {{licenseId}}（{{company}}）\n  实例           {{instanceId}}（指纹 {{fingerprint}}）\n  销毁时间       {{destroyedAt}}\n  使用中的租约   {{leases}}\n  回执           {{path}}',
+  },
+  receiptLeasesUnknown: {
+    en: 'not recorded (re-issued receipt)',
+    'zh-CN': '未记录（重新签发的回执）',
+  },
+  receiptLease: {
+    en: '    {{nodeId}}  {{peer}}  lease {{leaseId}}, last renewed {{renewedAt}}',
+    'zh-CN': '    {{nodeId}}  {{peer}}  租约 {{leaseId}}，最近续期 {{renewedAt}}',
+  },
+  receiptMoreLeases: {
+    en: '    … and {{n}} more (all are listed in the receipt)',
+    'zh-CN': '    …… 另有 {{n}} 个（回执中列出了全部）',
+  },
+  destroyNext: {
+    en: 'Send {{path}} to the vendor, who checks it with `vendor verify-receipt`. Every registration and heartbeat is now refused with 30002 ACCOUNT_STATUS_ERROR: a report server that restarts fails at once, a running one within 24 hours. `start` still runs, so that report servers get this clear answer instead of a connection error.',
+    'zh-CN': '请将 {{path}} 发送给厂商，厂商使用 `vendor verify-receipt` 校验。此后所有注册和心跳都会被拒绝（30002 ACCOUNT_STATUS_ERROR）：重启的报表服务器立即注册失败，运行中的报表服务器在 24 小时内失败。`start` 仍可运行，以便报表服务器得到明确的答复而不是连接错误。',
+  },
+  destroyedWarning: {
+    en: 'Warning: this license server was destroyed at {{destroyedAt}} (receipt: {{receipt}}). It refuses every registration and heartbeat with 30002 ACCOUNT_STATUS_ERROR. To serve licenses again, start the new bundle from the vendor with an empty --config directory.',
+    'zh-CN': '警告：该授权服务器已于 {{destroyedAt}} 销毁（回执：{{receipt}}），所有注册和心跳都会被拒绝（30002 ACCOUNT_STATUS_ERROR）。如需重新提供授权，请使用厂商提供的新证书包并指定一个空的 --config 目录启动。',
+  },
+  machineInfoWritten: {
+    en: 'Wrote {{path}} for this machine ({{hostname}}, {{platform}}/{{arch}}, machine-id {{machineId}}, {{macs}} network address(es)); digest {{digest}}.\nSend this file to the vendor to get a license-server bundle bound to this machine.',
+    'zh-CN': '已为本机（{{hostname}}，{{platform}}/{{arch}}，machine-id {{machineId}}，{{macs}} 个网卡地址）生成 {{path}}；摘要 {{digest}}。\n请将该文件发送给厂商，以获取绑定本机的授权服务器证书包。',
+  },
+  machineOverride: {
+    en: 'Warning: {{env}} is set, so the machine facts come from {{path}} and not from this machine. It exists for tests only; unset it in production.',
+    'zh-CN': '警告：已设置 {{env}}，机器信息取自 {{path}} 而非本机。该变量仅用于测试，生产环境请勿设置。',
+  },
+  machineBound: {
+    en: 'The license is bound to this machine (digest {{digest}}).',
+    'zh-CN': '许可证已绑定本机（摘要 {{digest}}）。',
+  },
+  machineMismatch: {
+    en: 'This license-server bundle is bound to another machine: license {{licenseId}} was issued for machine digest {{expected}}, but this machine ({{hostname}}) has digest {{actual}}. Run the license server on the machine the license was issued for, or run `license-server machine-info` on this machine and ask the vendor to re-issue the license for the new require/MachineInfo.rif.',
+    'zh-CN': '该授权服务器证书包绑定了另一台机器：许可证 {{licenseId}} 签发给机器摘要 {{expected}}，而本机（{{hostname}}）的摘要为 {{actual}}。请在许可证签发时对应的机器上运行授权服务器，或在本机执行 `license-server machine-info`，并请厂商根据新的 require/MachineInfo.rif 重新签发许可证。',
+  },
+  resetLockDone: {
+    en: 'Reset the activation code lock of license {{licenseId}} in {{dir}}.\n  before  {{before}}; {{failures}} wrong code(s) in a row, {{lockouts}} lock(s) so far\n  now     open: {{attempts}} attempts before the next 15-minute lock',
+    'zh-CN': '已重置 {{dir}} 中许可证 {{licenseId}} 的激活验证码锁定。\n  重置前  {{before}}；连续错误 {{failures}} 次，已锁定 {{lockouts}} 次\n  重置后  已开放：再错 {{attempts}} 次才会锁定 15 分钟',
+  },
+  lockOpen: {
+    en: 'open ({{attemptsLeft}} attempt(s) left before the next lock)',
+    'zh-CN': '开放（距下次锁定还可尝试 {{attemptsLeft}} 次）',
+  },
+  lockLocked: {
+    en: 'locked until {{until}}',
+    'zh-CN': '锁定至 {{until}}',
+  },
+  lockDisabled: {
+    en: 'code entry disabled after {{failures}} wrong codes',
+    'zh-CN': '连续 {{failures}} 次错误后已停止输入验证码',
+  },
 } satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

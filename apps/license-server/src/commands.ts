@@ -1,0 +1,119 @@
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { lockStatus, LOCK_AFTER_FAILURES } from '@registration/licensing/lockout';
+import { resetActivationLock } from './activation.ts';
+import type { LicenseServerConfig } from './config.ts';
+import { LOG_FILE } from './logger.ts';
+import { currentMachine, machineInfoDocument, MACHINE_INFO_OVERRIDE_ENV, writeMachineInfo } from './machine-info.ts';
+import { message, StartupError } from './messages.ts';
+import { PRIVATE_CONFIG_FILE, StateStore } from './store.ts';
+
+/**
+ * The one-shot operator commands on a STOPPED server's directories (`reset-lock`, `machine-info`; `destroy`
+ * is in destroy.ts) and what they share. Failures throw a StartupError (rendered by main, exit code 1).
+ */
+
+/** What an operator command needs besides its configuration; tests pass their own. */
+export interface CommandIo {
+  out: (text: string) => void;
+  now: () => Date;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Audit lines of the commands go to the log file only (stdout is the operator's report). A log directory
+ * that cannot be written must not stop a destroy or a reset, so it then logs nowhere.
+ */
+export function commandLogger(logDir: string): Logger {
+  try {
+    mkdirSync(logDir, { recursive: true });
+    const file = pino.destination({ dest: join(logDir, LOG_FILE), mkdir: true, sync: true });
+    return pino({ level: 'info', base: { service: 'license-server' } }, file);
+  } catch {
+    return pino({ level: 'silent' });
+  }
+}
+
+/**
+ * Opens the privateConfig of a stopped server. It must exist (a command never creates an installation),
+ * and the directory lock must be free: a running server holds it, and the refusal says to stop it first.
+ */
+export async function openForCommand(
+  config: LicenseServerConfig,
+  options: { licenseId?: string; now: () => Date; logger: Logger },
+): Promise<StateStore> {
+  let licenseId = options.licenseId;
+  try {
+    const text = await readFile(join(config.configDir, PRIVATE_CONFIG_FILE), 'utf8');
+    if (licenseId === undefined) {
+      // Only to name the license to the store; the store itself parses and checks the whole file.
+      const parsed: unknown = JSON.parse(text);
+      const id = parsed !== null && typeof parsed === 'object' && 'licenseId' in parsed ? parsed.licenseId : undefined;
+      licenseId = typeof id === 'string' && id !== '' ? id : '?';
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StartupError('noPrivateConfig', { dir: config.configDir, command: config.command });
+    if (!(error instanceof SyntaxError)) throw error;
+    licenseId ??= '?'; // the store reports the damage with its own message
+  }
+  try {
+    return await StateStore.open({ dir: config.configDir, licenseId, now: options.now, logger: options.logger });
+  } catch (error) {
+    if (error instanceof StartupError && error.key === 'lockHeld') {
+      throw new StartupError('serverRunning', { command: config.command, pid: error.params.pid ?? '?', dir: config.configDir });
+    }
+    throw error;
+  }
+}
+
+/** `license-server reset-lock`: opens code entry again after wrong codes (and after the 100-failure stop). */
+export async function resetLock(config: LicenseServerConfig, io: CommandIo): Promise<void> {
+  const logger = commandLogger(config.logDir);
+  const store = await openForCommand(config, { now: io.now, logger });
+  try {
+    const before = store.state.activation.lock;
+    const status = lockStatus(before, io.now());
+    await store.update(resetActivationLock());
+    const lang = config.language;
+    const described =
+      status.kind === 'open'
+        ? message(lang, 'lockOpen', { attemptsLeft: status.attemptsLeft })
+        : status.kind === 'locked'
+          ? message(lang, 'lockLocked', { until: status.until.toISOString() })
+          : message(lang, 'lockDisabled', { failures: status.failures });
+    logger.info({ licenseId: store.state.licenseId, before }, 'activation lock reset');
+    io.out(
+      message(lang, 'resetLockDone', {
+        licenseId: store.state.licenseId,
+        dir: config.configDir,
+        before: described,
+        failures: before.consecutiveFailures,
+        lockouts: before.lockouts,
+        attempts: LOCK_AFTER_FAILURES,
+      }),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+/** `license-server machine-info`: writes require/MachineInfo.rif for the vendor (legacy machine-bound mode). */
+export async function machineInfo(config: LicenseServerConfig, io: CommandIo): Promise<void> {
+  const machine = await currentMachine(io.env);
+  if (machine.override !== null) io.out(message(config.language, 'machineOverride', { env: MACHINE_INFO_OVERRIDE_ENV, path: machine.override }));
+  const document = machineInfoDocument(machine.facts, io.now());
+  const path = await writeMachineInfo(config.requireDir, document);
+  io.out(
+    message(config.language, 'machineInfoWritten', {
+      path,
+      hostname: document.hostname,
+      platform: document.platform,
+      arch: document.arch,
+      machineId: document.machineId ?? '—',
+      macs: document.macs.length,
+      digest: document.digest,
+    }),
+  );
+}
