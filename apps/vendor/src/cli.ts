@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError, type Out } from './cli/args.ts';
 import { issueContainer, unbind } from './cli/container-commands.ts';
+import { verifyReceipt } from './cli/receipt-command.ts';
 import { serve } from './cli/serve-command.ts';
 import { issueServer, keygen, print, verify } from './cli/server-commands.ts';
 import { USAGE } from './cli/usage.ts';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, (rest: string[], out: Out, now: Date) => Promise<
   serve,
   print,
   verify,
+  'verify-receipt': verifyReceipt,
 };
 
 async function run(argv: string[], out: Out, now: Date): Promise<void> {

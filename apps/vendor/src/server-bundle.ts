@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import { DocumentError, generateEd25519KeyPair, signDocument, verifyDocument } from '@registration/licensing/jws';
 import { parseIpRanges } from '@registration/licensing/ip-ranges';
@@ -8,6 +8,7 @@ import {
   type Ed25519PublicJwk,
   type ServerLicensePayload,
 } from '@registration/protocol/license';
+import { canonicalMachineFacts, type MachineInfoFile } from '@registration/protocol/machine-info';
 import {
   SERVER_BUNDLE_FORMAT,
   ed25519PrivateJwkSchema,
@@ -39,6 +40,20 @@ export interface IssueServerBundleOptions extends ServerLicenseTerms {
   licenseId?: string;
   /** The activation secret (base64url); a fresh 256-bit one by default. */
   activationSecret?: string;
+  /**
+   * Legacy machine-bound mode (FR 10): the MachineInfo.rif of the machine the license server must run on;
+   * the license then carries its digest (`machineInfoHash`) and the server refuses to start elsewhere.
+   */
+  machineInfo?: MachineInfoFile;
+}
+
+/** The digest a license binds for this MachineInfo.rif, after checking the file's own digest matches its facts. */
+export function machineBindingDigest(machineInfo: MachineInfoFile): string {
+  const digest = createHash('sha256').update(canonicalMachineFacts(machineInfo)).digest('hex');
+  if (digest !== machineInfo.digest) {
+    throw new BundleError('the MachineInfo.rif digest does not match the machine facts in it (edited?); ask for a freshly generated file');
+  }
+  return digest;
 }
 
 /** A bundle that must not be used: wrong format, wrong vendor, tampered license, or a key that does not match. */
@@ -50,6 +65,7 @@ export class BundleError extends Error {
 export async function issueServerBundle(options: IssueServerBundleOptions): Promise<ServerBundle> {
   const ranges = parseIpRanges(options.ipRanges);
   if (!ranges.ok) throw new BundleError(`--ip-ranges: ${ranges.error}`);
+  const machineInfoHash = options.machineInfo === undefined ? undefined : machineBindingDigest(options.machineInfo);
   const issuedAt = options.issuedAt ?? new Date();
   if (!(options.expiresAt.getTime() > issuedAt.getTime())) {
     throw new BundleError('the expiry date must be after the issue date');
@@ -73,6 +89,7 @@ export async function issueServerBundle(options: IssueServerBundleOptions): Prom
     issuedAt: issuedAt.toISOString(),
     expiresAt: options.expiresAt.toISOString(),
     serverKey,
+    ...(machineInfoHash === undefined ? {} : { machineInfoHash }),
   });
   const serverLicense = await signDocument(payload, options.vendor.privateJwk, DOC_TYPES.serverLicense);
   return serverBundleSchema.parse({

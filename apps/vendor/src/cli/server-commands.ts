@@ -6,6 +6,7 @@ import { formatBundleUnverified, formatLicense } from '../format.ts';
 import { recordServerBundle } from '../issued-record.ts';
 import { ISSUED_DIR } from '../records.ts';
 import { createVendorKeys, loadVendorKeys, loadVendorPublicKey } from '../keys.ts';
+import { readMachineInfoFile } from '../machine-info-file.ts';
 import { issueServerBundle, verifyServerBundle } from '../server-bundle.ts';
 import { bool, csv, expiryFrom, int, onePositional, oneExpiry, str, text, validate, when, type Out } from './args.ts';
 
@@ -26,6 +27,8 @@ const issueArgs = z
     'max-connections': int(1, 100_000),
     expires: when.optional(),
     days: int(1, 36_500).optional(),
+    // Legacy machine-bound mode (FR 10): the customer's require/MachineInfo.rif.
+    'machine-info': text.optional(),
     force: z.boolean().default(false),
   })
   .refine(oneExpiry.check, oneExpiry.message);
@@ -42,11 +45,12 @@ export async function keygen(rest: string[], out: Out): Promise<void> {
 /** `vendor issue-server …`: writes the bundle, then the vendor's record of it (kind 'server'). */
 export async function issueServer(rest: string[], out: Out, now: Date): Promise<void> {
   const names = ['vendor-dir', 'out', 'company', 'project', 'product', 'product-version', 'ip-ranges', 'domains',
-    'app-names', 'features', 'port', 'max-connections', 'expires', 'days'] as const;
+    'app-names', 'features', 'port', 'max-connections', 'expires', 'days', 'machine-info'] as const;
   const options = Object.fromEntries([...names.map((n) => [n, str] as const), ['force', bool] as const]);
   const { values } = parseArgs({ args: rest, options });
   const args = validate(issueArgs, values);
   const vendorDir = resolve(args['vendor-dir']);
+  const machineInfo = args['machine-info'] === undefined ? undefined : await readMachineInfoFile(resolve(args['machine-info']));
   const bundle = await issueServerBundle({
     vendor: await loadVendorKeys(vendorDir),
     company: args.company,
@@ -61,6 +65,7 @@ export async function issueServer(rest: string[], out: Out, now: Date): Promise<
     maxConnections: args['max-connections'],
     expiresAt: expiryFrom(args, now),
     issuedAt: now,
+    ...(machineInfo === undefined ? {} : { machineInfo }),
   });
   const path = resolve(args.out);
   await writeServerBundle(path, bundle, { force: args.force });
@@ -68,6 +73,9 @@ export async function issueServer(rest: string[], out: Out, now: Date): Promise<
   await recordServerBundle(vendorDir, bundle);
   out(`wrote ${path} (mode 0600: it holds the server private key)\n${formatBundleUnverified(bundle, now)}`);
   out(`recorded in ${resolve(vendorDir, ISSUED_DIR)} (the phone page computes this license's activation codes from it)`);
+  if (machineInfo !== undefined) {
+    out(`bound to machine ${machineInfo.digest} (${machineInfo.hostname || '?'}, ${machineInfo.platform}/${machineInfo.arch}): the license server refuses to start on any other machine`);
+  }
 }
 
 /** `vendor print <bundle.json>` */
