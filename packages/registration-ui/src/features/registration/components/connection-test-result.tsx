@@ -1,6 +1,8 @@
 import type { ConnectionTestResult as Result } from '@registration/protocol/bff-api';
 import { toApiRequestError } from '../../../lib/api-error.ts';
+import { formatWhen } from '../../../lib/format.ts';
 import { useT } from '../../../lib/use-t.ts';
+import { CertificateTrust, certificateFromTest } from './certificate-trust.tsx';
 import { ProblemView } from './problem-view.tsx';
 import { ReasonList } from './reason-list.tsx';
 
@@ -8,11 +10,16 @@ export interface ConnectionTestResultProps {
   pending: boolean;
   result: Result | undefined;
   error: unknown;
+  /** An administrator trusted the certificate shown (Test Connection is then run again). */
+  onTrusted: () => void;
 }
 
-/** What Test Connection found: latency and certificate fingerprint, or why it could not connect. */
-export function ConnectionTestResult({ pending, result, error }: ConnectionTestResultProps) {
-  const { t } = useT();
+/**
+ * What Test Connection found: latency, certificate fingerprint and why it is trusted; or why it could
+ * not connect, with the certificate to decide about when only trust is missing.
+ */
+export function ConnectionTestResult({ pending, result, error, onTrusted }: ConnectionTestResultProps) {
+  const { t, locale } = useT();
   if (pending) {
     return (
       <p className="frr-test-result" role="status">
@@ -33,13 +40,23 @@ export function ConnectionTestResult({ pending, result, error }: ConnectionTestR
       <div className="frr-test-result frr-test-result--ok" role="status">
         <p className="frr-notice frr-notice--success">{t('register.testOk', { ms: result.latencyMs ?? '—' })}</p>
         {result.fingerprint ? <p className="frr-code">{t('register.fingerprint', { fingerprint: result.fingerprint })}</p> : null}
+        {result.trust === 'ca' ? <p className="frr-hint">{t('register.caTrusted')}</p> : null}
+        {result.trust === 'confirmed' && result.confirmed ? (
+          <p className="frr-hint">
+            {t('register.confirmedTrust', { by: result.confirmed.confirmedBy, at: formatWhen(result.confirmed.confirmedAt, locale) })}
+          </p>
+        ) : null}
       </div>
     );
   }
+  const toTrust = certificateFromTest(result);
   return (
-    <div className="frr-test-result" role="alert">
-      <p className="frr-reason-title">{t('register.testFailed')}</p>
-      <ReasonList reasons={result.reasons} />
+    <div className="frr-test-result">
+      <div role="alert">
+        <p className="frr-reason-title">{t('register.testFailed')}</p>
+        <ReasonList reasons={result.reasons} />
+      </div>
+      {toTrust ? <CertificateTrust key={toTrust.certificate.fingerprint} item={toTrust} onTrusted={onTrusted} /> : null}
     </div>
   );
 }

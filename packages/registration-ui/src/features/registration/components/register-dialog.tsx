@@ -1,12 +1,15 @@
 import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { privateCloudRequestSchema, type PrivateCloudRequest, type RegisterResult } from '@registration/protocol/bff-api';
+import type { Reason } from '@registration/protocol/reason';
 import { Dialog } from '../../../components/dialog.tsx';
 import { toApiRequestError } from '../../../lib/api-error.ts';
 import { useT } from '../../../lib/use-t.ts';
 import { useRegisterPrivateCloud } from '../api/register-private-cloud.ts';
 import { useTestConnection } from '../api/test-connection.ts';
+import { CertificateTrust, certificateFromReasons, type CertificateToTrust } from './certificate-trust.tsx';
 import { ConnectionTestResult } from './connection-test-result.tsx';
 import { ProblemView } from './problem-view.tsx';
+import { ReasonList } from './reason-list.tsx';
 
 /** The manuals' example address; only a placeholder, never a default value. */
 export const SERVER_ADDRESS_EXAMPLE = 'https://172.16.63.131:49155';
@@ -28,6 +31,9 @@ export function RegisterDialog({ initialServerUrl, onClose, onResult, returnFocu
   const [invalid, setInvalid] = useState(false);
   const register = useRegisterPrivateCloud();
   const test = useTestConnection();
+  // A Submit refused only for want of certificate trust stays here, so the admin can decide in place.
+  const [untrustedSubmit, setUntrustedSubmit] = useState<{ item: CertificateToTrust; reasons: Reason[] } | null>(null);
+  const [trusted, setTrusted] = useState(false);
 
   // The same schema the BFF validates with, so the inline message and the server never disagree.
   function validated(): PrivateCloudRequest | null {
@@ -44,12 +50,31 @@ export function RegisterDialog({ initialServerUrl, onClose, onResult, returnFocu
     const input = validated();
     if (!input) return;
     test.reset();
-    register.mutate(input, { onSuccess: onResult });
+    setUntrustedSubmit(null);
+    setTrusted(false);
+    register.mutate(input, {
+      onSuccess: (result) => {
+        const reasons = result.failures.flatMap((f) => f.reasons);
+        const item = result.ok ? null : certificateFromReasons(input.serverUrl, reasons);
+        if (item) setUntrustedSubmit({ item, reasons });
+        else onResult(result);
+      },
+    });
   }
 
   function onTest() {
     const input = validated();
-    if (input) test.mutate(input);
+    if (!input) return;
+    setUntrustedSubmit(null);
+    setTrusted(false);
+    test.mutate(input);
+  }
+
+  /** After a confirmation, show that it worked by testing the connection again (Submit is the admin's call). */
+  function onTrusted(serverUrl: string) {
+    setUntrustedSubmit(null);
+    setTrusted(true);
+    test.mutate({ serverUrl });
   }
 
   const pending = register.isPending;
@@ -126,7 +151,30 @@ export function RegisterDialog({ initialServerUrl, onClose, onResult, returnFocu
             <ProblemView error={toApiRequestError(register.error)} />
           </div>
         ) : null}
-        <ConnectionTestResult pending={test.isPending} result={test.data} error={test.error} />
+        {untrustedSubmit ? (
+          <div className="frr-test-result">
+            <div role="alert">
+              <p className="frr-reason-title">{t('trust.submitFailed')}</p>
+              <ReasonList reasons={untrustedSubmit.reasons} />
+            </div>
+            <CertificateTrust
+              key={untrustedSubmit.item.certificate.fingerprint}
+              item={untrustedSubmit.item}
+              onTrusted={() => onTrusted(untrustedSubmit.item.serverUrl)}
+            />
+          </div>
+        ) : null}
+        {trusted ? (
+          <p className="frr-notice frr-notice--success" role="status">
+            {t('trust.trusted')}
+          </p>
+        ) : null}
+        <ConnectionTestResult
+          pending={test.isPending}
+          result={test.data}
+          error={test.error}
+          onTrusted={() => test.data && onTrusted(test.data.serverUrl)}
+        />
       </form>
     </Dialog>
   );
