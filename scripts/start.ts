@@ -1,6 +1,7 @@
 /**
  * `pnpm start`: brings the whole system up on one machine with its embedded defaults — demo keys,
- * a demo license-server bundle, the license server (HTTPS), the BFF (PGlite) and the demo shell —
+ * a demo license-server bundle and Container.lic, the vendor phone page, the license server (HTTPS),
+ * the BFF (PGlite) and the demo shell —
  * and prints where to click. Everything it generates goes into the git-ignored `.demo/` folder.
  */
 import path from 'node:path';
@@ -22,6 +23,22 @@ process.on('SIGTERM', () => void stopAll(0));
 try {
   await ensureDemoMaterial(paths, { licenseServerPort: cfg.licenseServerPort });
 
+  // First, so that a QR code is never shown before the page it points to can answer.
+  const vendorUrl = `http://${cfg.host}:${cfg.vendorPort}`;
+  running.push(
+    await startProcess({
+      name: 'vendor',
+      command: TSX,
+      args: [
+        path.join(ROOT, 'apps/vendor/src/cli.ts'), 'serve',
+        '--vendor-dir', paths.vendorDir,
+        '--host', cfg.host,
+        '--port', String(cfg.vendorPort),
+      ],
+      ready: /vendor phone page listening on/,
+    }),
+  );
+
   const licenseServerUrl = `https://${cfg.host}:${cfg.licenseServerPort}`;
   running.push(
     await startProcess({
@@ -36,6 +53,7 @@ try {
         '--tls', paths.licenseServerTls,
         '--log', paths.licenseServerLog,
         '--language', cfg.licenseServerLanguage,
+        '--phone-page-url', cfg.phonePageUrl,
       ],
       ready: /license-server listening on/,
     }),
@@ -88,12 +106,15 @@ Registration demo is running.
   Demo shell (open this)   ${shellUrl}/#/system/registration
   BFF                      ${bffUrl}
   License server           ${licenseServerUrl}   (health: ${licenseServerUrl}/health)
+  Vendor phone page        ${vendorUrl}   (QR codes point to ${cfg.phonePageUrl})
+                           for a real phone: HOST=0.0.0.0 PHONE_PAGE_URL=http://<LAN address>:${cfg.vendorPort} pnpm start
 
   Accounts                 admin / admin   (administrator)
                            viewer / viewer (not an administrator)
 
   In the shell: System Management > Registration Management > Register Now > Private Cloud,
   Server Address ${licenseServerUrl}, Submit.
+  Local Container: Upload lic ${paths.containerLic}, then open the QR code's address to get the code.
 
   Demo keys, bundle and data: ${paths.root}   (delete it to start from scratch)
   Ctrl+C stops everything.

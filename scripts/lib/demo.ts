@@ -1,13 +1,19 @@
 /**
- * Demo material for running the system on one machine: vendor keys, the platform's token keys and a
- * license-server bundle, generated on first start into the git-ignored demo folder and reused after.
+ * Demo material for running the system on one machine: vendor keys, the platform's token keys, a
+ * license-server bundle and a Container.lic (each recorded in the vendor's ledger, so the vendor phone
+ * page can compute their codes), generated on first start into the git-ignored demo folder and reused after.
  */
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateEd25519KeyPair } from '@registration/licensing/jws';
+import { CONTAINER_LIC_FILE_NAME } from '@registration/protocol/container-license';
+import { serverBundleSchema } from '@registration/protocol/server-bundle';
 import { createVendorKeys, loadVendorKeys, VENDOR_PUBLIC_FILE } from '@registration/vendor/keys';
 import { issueServerBundle, type ServerLicenseTerms } from '@registration/vendor/server-bundle';
-import { writeServerBundle as writeBundleFile } from '@registration/vendor/bundle-file';
+import { readServerBundleJson, writeServerBundle as writeBundleFile } from '@registration/vendor/bundle-file';
+import { issueContainerLicense, writeContainerLic, type ContainerLicenseTerms } from '@registration/vendor/container-license';
+import { recordContainerLicense, recordServerBundle, serverBundleRecord } from '@registration/vendor/issued-record';
+import { readRecord } from '@registration/vendor/records';
 
 export type DemoPaths = ReturnType<typeof demoPaths>;
 
@@ -20,6 +26,7 @@ export function demoPaths(root: string) {
     platformPublicKey: path.join(root, 'platform', 'platform.public.jwk.json'),
     platformSecretKey: path.join(root, 'platform', 'platform.secret.jwk.json'),
     bundle: path.join(root, 'license-server', 'bundle.json'),
+    containerLic: path.join(root, 'container', CONTAINER_LIC_FILE_NAME),
     licenseServerConfig: path.join(root, 'license-server', 'config'),
     licenseServerTls: path.join(root, 'license-server', 'tls'),
     licenseServerLog: path.join(root, 'license-server', 'log'),
@@ -46,7 +53,38 @@ export function demoTerms(port: number): ServerLicenseTerms {
   };
 }
 
-/** Issues a bundle signed by the demo vendor: the demo terms with `overrides`, written to `file`. */
+/** The demo Container.lic: the BFF's default app name and version, the demo project, three nodes, one year. */
+export function demoContainerTerms(): ContainerLicenseTerms {
+  return {
+    company: 'Demo Company',
+    project: 'Demo Project',
+    appName: 'webroot',
+    productVersion: '11.0',
+    maxNodes: 3,
+    features: ['report', 'dashboard', 'mobile', 'data-entry'],
+    expiresAt: new Date(Date.now() + 365 * 86_400_000),
+  };
+}
+
+/** Issues a Container.lic signed by the demo vendor (demo terms with `overrides`) to `file`, and records it. */
+export async function writeContainerLicense(
+  paths: DemoPaths,
+  file: string,
+  overrides: Partial<ContainerLicenseTerms> & { issuedAt?: Date } = {},
+): Promise<void> {
+  const { issuedAt, ...terms } = overrides;
+  const expiresAt = terms.expiresAt ?? demoContainerTerms().expiresAt;
+  const { lic, license } = await issueContainerLicense({
+    vendor: await loadVendorKeys(paths.vendorDir),
+    ...demoContainerTerms(),
+    ...terms,
+    issuedAt: issuedAt ?? new Date(Math.min(Date.now(), expiresAt.getTime() - 365 * 86_400_000)),
+  });
+  await writeContainerLic(file, lic, { force: true });
+  await recordContainerLicense(paths.vendorDir, license);
+}
+
+/** Issues a bundle signed by the demo vendor: the demo terms with `overrides`, written to `file` and recorded. */
 export async function writeServerBundle(
   paths: DemoPaths,
   file: string,
@@ -63,6 +101,15 @@ export async function writeServerBundle(
     issuedAt: issuedAt ?? new Date(Math.min(Date.now(), expiresAt.getTime() - 365 * 86_400_000)),
   });
   await writeBundleFile(file, bundle, { force: true });
+  await recordServerBundle(paths.vendorDir, bundle);
+}
+
+/** A demo folder from before the vendor kept records: record its bundle, so the phone page knows its secret. */
+async function recordExistingBundle(paths: DemoPaths): Promise<void> {
+  const bundle = serverBundleSchema.safeParse(await readServerBundleJson(paths.bundle));
+  if (!bundle.success) return; // the license server will refuse it at start, naming why
+  const record = serverBundleRecord(bundle.data);
+  if ((await readRecord(paths.vendorDir, record.licenseId)) === null) await recordServerBundle(paths.vendorDir, bundle.data);
 }
 
 /** Creates whatever demo material is missing; existing keys, bundle and data are kept. */
@@ -81,6 +128,12 @@ export async function ensureDemoMaterial(paths: DemoPaths, opts: { licenseServer
   if (!(await exists(paths.bundle))) {
     await writeServerBundle(paths, paths.bundle, { port: opts.licenseServerPort });
     console.log(`demo: license-server bundle issued to ${paths.bundle}`);
+  } else {
+    await recordExistingBundle(paths);
+  }
+  if (!(await exists(paths.containerLic))) {
+    await writeContainerLicense(paths, paths.containerLic);
+    console.log(`demo: Container.lic issued to ${paths.containerLic}`);
   }
   for (const dir of [paths.licenseServerConfig, paths.licenseServerTls, paths.licenseServerLog, paths.bffData]) {
     await mkdir(dir, { recursive: true });

@@ -13,6 +13,8 @@ const schema = z.object({
   VENDOR_PORT: port(8090),
   LS_LANGUAGE: z.enum(['zh-CN', 'en']).default('zh-CN'),
   BFF_DATABASE_URL: z.string().url().optional(),
+  // What QR codes point to; a real phone needs this machine's LAN address here (and HOST=0.0.0.0).
+  PHONE_PAGE_URL: z.string().url().optional(),
 });
 
 /** The start script's configuration from the environment; a bad value stops it, naming the variable. */
@@ -31,6 +33,7 @@ export function readStartConfig(env: NodeJS.ProcessEnv) {
     bffPort: e.BFF_PORT,
     shellPort: e.SHELL_PORT,
     vendorPort: e.VENDOR_PORT,
+    phonePageUrl: (e.PHONE_PAGE_URL ?? `http://${e.HOST}:${e.VENDOR_PORT}`).replace(/\/+$/, ''),
     licenseServerLanguage: e.LS_LANGUAGE,
     bffDatabaseUrl: e.BFF_DATABASE_URL,
   };
