@@ -15,14 +15,16 @@ body{margin:0;min-height:100vh;background:var(--bg);color:var(--fg);font:16px/1.
 main{max-width:440px;margin:0 auto;background:var(--card);border-radius:16px;padding:28px 20px 24px;box-shadow:0 1px 3px rgba(0,0,0,.08);text-align:center}
 .badge{width:56px;height:56px;margin:0 auto 12px;border-radius:50%;display:flex;align-items:center;justify-content:center;font-size:30px;font-weight:700;color:#fff;background:var(--accent)}
 .is-ok .badge{background:var(--ok)}.is-bad .badge{background:var(--bad)}.is-warn .badge{background:var(--warn)}
-h1{font-size:22px;line-height:1.35;margin:0 0 6px}
+h1{font-size:22px;line-height:1.35;margin:0 0 6px;text-wrap:balance}
 .who{color:var(--muted);margin:0 0 16px;overflow-wrap:anywhere}
 .code{font:700 clamp(40px,13vw,56px)/1.15 ui-monospace,"SF Mono",Menlo,Consolas,"Roboto Mono",monospace;letter-spacing:.22em;padding:14px 0 14px .22em;margin:8px 0 12px;border:1px dashed var(--line);border-radius:12px;-webkit-user-select:all;user-select:all;font-variant-numeric:tabular-nums}
 .timer{color:var(--muted);margin:0 0 16px;font-variant-numeric:tabular-nums}
 .timer strong{color:var(--fg)}
 .msg,.step{text-align:left;margin:0 0 12px;overflow-wrap:anywhere}
 .step{background:var(--bg);border-radius:10px;padding:12px 14px}
-.is-expired .code{opacity:.35;text-decoration:line-through}
+.is-expired .code{opacity:.3}
+.is-expired .step{display:none}
+.is-ok.is-expired .badge{background:var(--warn)}
 .fp{color:var(--muted);font-size:14px;margin:0;overflow-wrap:anywhere}
 .expired-note{color:var(--bad);text-align:left;margin:0 0 12px}
 [hidden]{display:none!important}
@@ -32,7 +34,7 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;overflow-w
 `.trim();
 
 // Counts down from the seconds left when the page was made, not from the phone's clock (which may be
-// off by minutes), and shows times in the phone's own time zone.
+// off by minutes), turns the page into the expired notice at zero, and shows times in the phone's time zone.
 export const SCRIPT = `
 (function(){
 var lang=document.documentElement.lang;
@@ -44,8 +46,11 @@ var end=performance.now()+Number(timer.getAttribute('data-remaining'))*1000;
 var out=timer.querySelector('[data-countdown]');var id=0;
 function tick(){var s=Math.max(0,Math.ceil((end-performance.now())/1000));
 out.textContent=Math.floor(s/60)+':'+String(s%60).padStart(2,'0');
-if(s===0){document.body.classList.add('is-expired');timer.hidden=true;
-var note=document.getElementById('expired-note');if(note)note.hidden=false;clearInterval(id);}}
+if(s===0){clearInterval(id);document.body.classList.add('is-expired');timer.hidden=true;
+var note=document.getElementById('expired-note');if(note)note.hidden=false;
+var title=timer.getAttribute('data-expired-title');var h1=document.querySelector('h1');
+if(title&&h1){h1.textContent=title;document.title=title;}
+var badge=document.querySelector('.badge');if(badge)badge.textContent='!';}}
 tick();id=setInterval(tick,1000);
 })();
 `.trim();

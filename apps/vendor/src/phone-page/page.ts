@@ -66,7 +66,7 @@ function codePage(lang: Language, outcome: Extract<ScanOutcome, { state: 'code' 
   // Digits spaced in the label so a screen reader reads them one by one, not as a number.
   const content = html`<p class="who">${who(record)}</p>
 <div class="code" role="text" aria-label="${code.split('').join(' ')}">${code}</div>
-<p class="timer" data-remaining="${remainingSeconds}">${remaining}</p>
+<p class="timer" data-remaining="${remainingSeconds}" data-expired-title="${TEXTS[lang].expired.title}">${remaining}</p>
 <p class="expired-note" id="expired-note" hidden>${t.expiredNote}</p>
 <p class="step">${record.kind === 'server' ? t.stepServer : t.stepContainer}</p>
 ${record.kind === 'server' ? html`<p class="fp">${t.serverFingerprint} <code>${challenge.fingerprint}</code></p>` : ''}`;
