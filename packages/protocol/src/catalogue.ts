@@ -524,12 +524,13 @@ const catalogue = {
     text: {
       'zh-CN': {
         title: '超过 24 小时未连接授权服务器',
-        explanation: '本节点自 {{since}} 起未收到授权服务器的应答，已超过 24 小时，注册失效。',
+        explanation: '本节点自 {{since}} 起无法连接授权服务器 {{serverUrl}}，最近一次成功应答在 {{lastSuccessAt}}，已超过 24 小时，注册失效。',
         troubleshooting: ['恢复与授权服务器的网络连接，节点会自动重新注册。', '检查授权服务器是否在运行。'],
       },
       en: {
         title: 'No answer from the license server for 24 hours',
-        explanation: 'This node has had no answer from the license server since {{since}}, more than 24 hours, so its registration lapsed.',
+        explanation:
+          'This node has not reached the license server at {{serverUrl}} since {{since}}; its last successful answer was at {{lastSuccessAt}}, more than 24 hours ago, so its registration lapsed.',
         troubleshooting: [
           'Restore the connection to the license server; the node registers again by itself.',
           'Check that the license server is running.',
