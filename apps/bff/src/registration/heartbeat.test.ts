@@ -59,7 +59,8 @@ describe('heartbeat loop', () => {
     const a = await node('node-a');
     await a.service.registerPrivateCloud(ls.url, 'admin');
     const { timer, scheduled } = manualTimer();
-    const heartbeat = startHeartbeat({ service: a.service, intervalMs: 2 * HOUR, logger: pino({ level: 'silent' }), timer });
+    // random 0.5 is the middle of the ±10 % jitter range: exactly the interval.
+    const heartbeat = startHeartbeat({ service: a.service, intervalMs: 2 * HOUR, logger: pino({ level: 'silent' }), timer, random: () => 0.5 });
     await heartbeat.settled();
     expect(scheduled.map((s) => s.ms)).toEqual([2 * HOUR]);
     const firstBeat = await a.store.getNode('node-a');

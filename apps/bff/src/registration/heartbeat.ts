@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { nextHeartbeatDelay } from '@registration/licensing/lease-timing';
 import type { RegistrationService } from './service.ts';
 
 /** The scheduling half of a timer API, injectable so tests drive the loop by hand. */
@@ -24,27 +25,45 @@ export interface Heartbeat {
 }
 
 /**
- * Renews this node's registration now and then every `intervalMs`: a restarted node picks its lease
- * up again at once, and a node that lost the server reconnects by itself. A beat never overlaps the next.
+ * Renews this node's registration now and then about every `intervalMs` (±10 % jitter, so a cluster's
+ * nodes do not beat in step): a restarted node picks its lease up again at once, and a node that lost the
+ * server reconnects by itself. After a failed beat it retries sooner — 1 min, 2 min, 4 min … never later
+ * than the interval — and returns to the interval after the first success. A beat never overlaps the next.
  */
 export function startHeartbeat(options: {
   service: RegistrationService;
   intervalMs: number;
   logger: Logger;
   timer?: Timer;
+  /** Where in the jitter range each delay falls, in [0, 1); injectable so tests get exact delays. */
+  random?: () => number;
 }): Heartbeat {
   const timer = options.timer ?? realTimer;
+  const random = options.random ?? Math.random;
   let handle: unknown = null;
   let stopped = false;
+  let failures = 0;
   let inFlight: Promise<void> = Promise.resolve();
 
   const beat = () => {
     handle = null;
     inFlight = options.service
       .renew()
-      .catch((err: unknown) => options.logger.error({ err }, 'heartbeat failed'))
+      .then(
+        (outcome) => {
+          failures = outcome === 'failed' ? failures + 1 : 0;
+        },
+        (err: unknown) => {
+          // A bug or a store outage: back off like any failed beat rather than hammer it.
+          failures += 1;
+          options.logger.error({ err }, 'heartbeat failed');
+        },
+      )
       .finally(() => {
-        if (!stopped) handle = timer.setTimeout(beat, options.intervalMs);
+        if (stopped) return;
+        const delay = nextHeartbeatDelay({ consecutiveFailures: failures, intervalMs: options.intervalMs, jitter: random() });
+        if (failures > 0) options.logger.info({ failures, retryInMs: delay }, 'heartbeat will retry');
+        handle = timer.setTimeout(beat, delay);
       });
   };
   beat();

@@ -1,4 +1,6 @@
+import { nodeRegistrationHealth } from '@registration/licensing/lease-timing';
 import type { Grant, NodeState } from '@registration/protocol/bff-api';
+import { codeOf } from '@registration/protocol/catalogue';
 import type { LeasePayload, ServerLicensePayload } from '@registration/protocol/license';
 import type { Reason } from '@registration/protocol/reason';
 import type { NodeRecord } from '../store/types.ts';
@@ -94,12 +96,74 @@ export function failedNode(
   };
 }
 
+/** The 24-hour rule by this node's clock: registered, degraded or failed, from the last successful answer. */
+function health(n: NodeRecord, now: Date) {
+  if (n.lastSuccessAt === null) return null;
+  return nodeRegistrationHealth({
+    lastSuccessAt: n.lastSuccessAt,
+    lastAttemptAt: n.unreachableSince === null ? n.lastSuccessAt : now,
+    firstFailureAt: n.unreachableSince,
+    now,
+  });
+}
+
 /**
- * A heartbeat that reached nobody while the lease is still held: degraded, lease kept, and the
- * first moment of silence remembered (the 24-hour rule will count from it).
+ * Whether a node that holds (or held, while degraded) a lease has gone 24 h without a successful answer:
+ * its registration has lapsed, whatever its row still says.
+ */
+export function hasLapsed(n: NodeRecord, now: Date): boolean {
+  if (n.status !== 'registered' && n.status !== 'degraded') return false;
+  return health(n, now)?.status === 'failed';
+}
+
+/** A node failed by the 24-hour rule (it keeps trying to register while the configuration names the server). */
+export function isLapsed(n: NodeRecord): boolean {
+  return n.status === 'failed' && n.reasons[0]?.name === 'HEARTBEAT_LAPSED';
+}
+
+/**
+ * A heartbeat that reached nobody while the lease is still held: degraded, lease kept, the first moment
+ * of silence remembered, and valid until 24 h after the last successful answer (the 24-hour rule).
  */
 export function unreachableNode(prev: NodeRecord, self: Self, reasons: Reason[], now: Date): NodeRecord {
-  return { ...prev, ...self, status: 'degraded', reasons, unreachableSince: prev.unreachableSince ?? now, seenAt: now };
+  const validUntil = health(prev, now)?.validUntil ?? prev.validUntil;
+  return { ...prev, ...self, status: 'degraded', reasons, validUntil, unreachableSince: prev.unreachableSince ?? now, seenAt: now };
+}
+
+/**
+ * 24 h without a successful answer: failed with HEARTBEAT_LAPSED first (since when unreachable, which
+ * server, the last success), then why the latest attempt failed. The lease is dropped — the license server
+ * has freed the slot by now — and the failure time is the moment the registration ran out, not when this
+ * node noticed (a node that was itself down for a day would otherwise date it too late).
+ */
+export function lapsedNode(prev: NodeRecord, self: Self, serverUrl: string, latest: Reason[], now: Date): NodeRecord {
+  const lastSuccessAt = prev.lastSuccessAt ?? now;
+  const h = health(prev, now);
+  const since = prev.unreachableSince ?? h?.unreachableSince ?? lastSuccessAt;
+  const lapsedAt = h?.validUntil ?? now;
+  // Already lapsed: keep the original lapse (time and params), refresh only the latest attempt's reasons.
+  const lapse: Reason =
+    isLapsed(prev) && prev.reasons[0]
+      ? prev.reasons[0]
+      : {
+          code: codeOf('HEARTBEAT_LAPSED'),
+          name: 'HEARTBEAT_LAPSED',
+          params: { since: since.toISOString(), serverUrl, lastSuccessAt: lastSuccessAt.toISOString() },
+        };
+  return {
+    ...self,
+    status: 'failed',
+    serverUrl,
+    lease: null,
+    leaseId: null,
+    grant: null,
+    validUntil: null,
+    lastSuccessAt: prev.lastSuccessAt,
+    failureAt: isLapsed(prev) ? (prev.failureAt ?? lapsedAt) : lapsedAt,
+    reasons: [lapse, ...latest.filter((r) => r.name !== 'HEARTBEAT_LAPSED')],
+    unreachableSince: since,
+    seenAt: now,
+  };
 }
 
 /** Deregistered; `notice` carries why the license server could not be told (kept for the table). */

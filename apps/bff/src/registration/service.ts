@@ -12,12 +12,21 @@ import type { NodeRecord, RegistrationStore } from '../store/types.ts';
 import {
   blankNode,
   failedNode,
+  hasLapsed,
+  isLapsed,
+  lapsedNode,
   registeredNode,
   toNodeState,
   unreachableNode,
   unregisteredNode,
   type Self,
 } from './node-record.ts';
+
+/**
+ * What one heartbeat achieved, for the loop's schedule: `ok` — a lease was granted or renewed;
+ * `failed` — an attempt was made and failed (the loop backs off); `idle` — nothing to renew.
+ */
+export type RenewOutcome = 'ok' | 'failed' | 'idle';
 
 /** The registration use cases behind the routes, plus the heartbeat's renewal. */
 export interface RegistrationService {
@@ -26,7 +35,7 @@ export interface RegistrationService {
   testConnection(serverUrl: string): Promise<ConnectionTestResult>;
   deregister(by: string): Promise<RegistrationState>;
   /** One heartbeat of this node: renew, (re)register, or follow a cluster-wide deregistration. */
-  renew(): Promise<void>;
+  renew(): Promise<RenewOutcome>;
 }
 
 export interface ServiceDeps {
@@ -75,7 +84,14 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
   async function state(): Promise<RegistrationState> {
     const [cfg, own, nodes] = await Promise.all([store.getConfig(), store.getNode(self.nodeId), store.listNodes()]);
     const now = clock();
-    const node = own ?? blankNode(self, now);
+    // The 24-hour rule holds when the state is read too, not only at the next heartbeat: a row that still
+    // says registered/degraded after 24 h without an answer (this node's beat is late or its process was
+    // down, or another node stopped) is shown as what it is. The row itself is rewritten by that node's renew.
+    const view = (n: NodeRecord): NodeRecord =>
+      hasLapsed(n, now) && n.serverUrl
+        ? { ...lapsedNode(n, { nodeId: n.nodeId, address: n.address }, n.serverUrl, n.reasons, now), seenAt: n.seenAt }
+        : n;
+    const node = view(own ?? blankNode(self, now));
     // Without a cluster configuration nothing is registered, whatever a row still says
     // (another node's Re-register reaches this node's row at its next heartbeat).
     const status: RegistrationStatus = !cfg ? 'unregistered' : node.status === 'stale' ? 'failed' : node.status;
@@ -87,7 +103,7 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
       status,
       grant: holds ? node.grant : null,
       node: toNodeState(node),
-      nodes: (own ? nodes : [...nodes, node]).map(toNodeState),
+      nodes: (own ? nodes.map(view) : [...nodes.map(view), node]).map(toNodeState),
       now: now.toISOString(),
     };
   }
@@ -145,36 +161,52 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
     renew: () =>
       serialized(async () => {
         const cfg = await store.getConfig();
-        const prev = await current();
         if (!cfg || cfg.method !== 'private-cloud' || !cfg.serverUrl) {
+          const prev = await current();
           // Another node cleared the cluster configuration (Re-register): free our slot too.
           if (prev.status === 'unregistered' && !prev.leaseId) {
             await store.upsertNode({ ...prev, ...self, seenAt: clock() });
-            return;
+            return 'idle';
           }
           const notice = await releaseOld(prev, null);
           await store.upsertNode(unregisteredNode(prev, self, notice, clock()));
-          return;
+          return notice.length > 0 ? 'failed' : 'idle';
         }
         const serverUrl = cfg.serverUrl;
+        let prev = await current();
         const holds = (prev.status === 'registered' || prev.status === 'degraded') && prev.leaseId && prev.serverUrl === serverUrl;
-        if (holds && prev.leaseId) {
+        if (holds && hasLapsed(prev, clock())) {
+          // 24 h without an answer before this beat even started (the node itself was down or asleep):
+          // the lease is worth nothing any more and the server has freed the slot, so register afresh.
+          prev = lapsedNode(prev, self, serverUrl, prev.reasons, clock());
+        } else if (holds && prev.leaseId) {
           const out = await licenseClient.heartbeat(serverUrl, identity, prev.leaseId);
           const now = clock();
-          if (out.ok) await store.upsertNode(registeredNode(self, serverUrl, out, now));
-          else if (out.kind === 'unreachable') await store.upsertNode(unreachableNode(prev, self, out.reasons, now));
-          else await store.upsertNode(failedNode(prev, self, serverUrl, out.reasons, false, now));
-          return;
+          if (out.ok) {
+            await store.upsertNode(registeredNode(self, serverUrl, out, now));
+            return 'ok';
+          }
+          if (out.kind !== 'unreachable') await store.upsertNode(failedNode(prev, self, serverUrl, out.reasons, false, now));
+          // Still unreachable: valid until 24 h after the last answer, failed from then on.
+          else if (hasLapsed(prev, now)) await store.upsertNode(lapsedNode(prev, self, serverUrl, out.reasons, now));
+          else await store.upsertNode(unreachableNode(prev, self, out.reasons, now));
+          if (out.kind === 'unreachable') logger.warn({ serverUrl, reasons: out.reasons }, 'license server unreachable');
+          return 'failed';
         }
-        // Not holding a lease from the configured server (new cluster node, earlier failure, server changed).
+        // Not holding a lease from the configured server (new cluster node, earlier failure or lapse, server
+        // changed). A lapsed node lands here on every beat: the configuration still names this server, so it
+        // registers again by itself once the server answers — no admin action, like the recovery of a degraded node.
         const out = await licenseClient.register(serverUrl, identity);
         if (out.ok) await releaseOld(prev, serverUrl);
         const now = clock();
         await store.upsertNode(
           out.ok
             ? registeredNode(self, serverUrl, out, now)
-            : failedNode(prev, self, serverUrl, out.reasons, out.kind === 'unreachable', now),
+            : out.kind === 'unreachable' && isLapsed(prev)
+              ? lapsedNode(prev, self, serverUrl, out.reasons, now)
+              : failedNode(prev, self, serverUrl, out.reasons, out.kind === 'unreachable', now),
         );
+        return out.ok ? 'ok' : 'failed';
       }),
   };
 }
