@@ -74,11 +74,20 @@ describe('loadConfig', () => {
     expect(c.licenseServerCa).toContain('BEGIN CERTIFICATE');
   });
 
+  it('takes a heartbeat interval from 10 s (demos, tests) up to 12 h (half the 24-hour lease)', () => {
+    expect(loadConfig({ ...env, HEARTBEAT_INTERVAL_MS: '10000' }).heartbeatIntervalMs).toBe(10_000);
+    expect(loadConfig({ ...env, HEARTBEAT_INTERVAL_MS: '43200000' }).heartbeatIntervalMs).toBe(43_200_000);
+    // 24 h would let a node with a working server lapse between two beats.
+    expect(failureOf({ HEARTBEAT_INTERVAL_MS: '86400000' }).message).toMatch(/^HEARTBEAT_INTERVAL_MS: /);
+  });
+
   it('names the variable that is wrong', () => {
     const cases: Array<[Record<string, string>, string]> = [
       [{ PORT: 'eighty' }, 'PORT'],
       [{ PORT: '70000' }, 'PORT'],
       [{ HEARTBEAT_INTERVAL_MS: '10' }, 'HEARTBEAT_INTERVAL_MS'],
+      [{ HEARTBEAT_INTERVAL_MS: '9999' }, 'HEARTBEAT_INTERVAL_MS'],
+      [{ HEARTBEAT_INTERVAL_MS: '43200001' }, 'HEARTBEAT_INTERVAL_MS'],
       [{ ALLOWED_ORIGINS: 'not a url' }, 'ALLOWED_ORIGINS'],
       [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
       [{ VENDOR_PUBLIC_KEY: path.join(dir, 'missing.json') }, 'VENDOR_PUBLIC_KEY'],

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { HEARTBEAT_INTERVAL_MS, LEASE_TTL_MS } from '@registration/licensing/time';
 import { ed25519PublicJwkSchema, type Ed25519PublicJwk } from '@registration/protocol/license';
 import type { ProductInfo } from '@registration/protocol/bff-api';
 
@@ -25,6 +26,7 @@ export interface BffConfig {
   appName: string;
   domain: string;
   allowedOrigins: string[];
+  /** Normal time between lease renewals (default 2 h; each one ±10 % jitter, retries sooner after a failure). */
   heartbeatIntervalMs: number;
 }
 
@@ -63,7 +65,9 @@ const envSchema = z.object({
     .default('http://localhost:5173,http://127.0.0.1:5173')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.url()).min(1)),
-  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(7_200_000),
+  // 10 s at least (demos and tests shorten it; less would only load the server); at most half the
+  // 24-hour lease, so that a node with a working server always renews well before its lease runs out.
+  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(10_000).max(LEASE_TTL_MS / 2).default(HEARTBEAT_INTERVAL_MS),
 });
 
 function readJwk(variable: string, file: string): Ed25519PublicJwk {

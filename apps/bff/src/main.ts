@@ -34,12 +34,16 @@ async function main(): Promise<void> {
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
     console.log(`bff listening on http://${host}:${info.port}`);
-    logger.info({ nodeId: config.nodeId, store: config.databaseUrl ? 'postgres' : 'pglite' }, 'started');
+    logger.info(
+      { nodeId: config.nodeId, store: config.databaseUrl ? 'postgres' : 'pglite', heartbeatIntervalMs: config.heartbeatIntervalMs },
+      'started',
+    );
   });
   server.on('error', (err) => {
     console.error(`bff: cannot listen on ${config.host}:${config.port}: ${err.message}`);
     process.exit(1);
   });
+  // Renews at once, then about every HEARTBEAT_INTERVAL_MS (jittered), sooner after failures; Math.random jitter.
   const heartbeat = startHeartbeat({ service, intervalMs: config.heartbeatIntervalMs, logger });
 
   let stopping = false;
