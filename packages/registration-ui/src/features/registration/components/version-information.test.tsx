@@ -1,0 +1,63 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { createRef } from 'react';
+import { describe, expect, it } from 'vitest';
+import type { RegistrationState } from '@registration/protocol/bff-api';
+import { node, reason, registered, state } from '../../../testing/fixtures.ts';
+import { renderInApp } from '../../../testing/render.tsx';
+import { VersionInformation } from './version-information.tsx';
+
+const SERVER = 'https://172.16.63.131:49155';
+
+function degraded(): RegistrationState {
+  const self = node({
+    status: 'degraded',
+    lastSuccessAt: '2026-11-19T02:00:00.000Z',
+    unreachableSince: '2026-11-19T04:00:00.000Z',
+    validUntil: '2026-11-20T02:00:00.000Z',
+    reasons: [reason('CONNECTION_REFUSED', { host: '172.16.63.131', port: 49155 })],
+  });
+  return state({ ...registered(), serverUrl: SERVER, status: 'degraded', node: self, nodes: [self] });
+}
+
+function lapsed(): RegistrationState {
+  const self = node({
+    status: 'failed',
+    lastSuccessAt: '2026-11-19T02:00:00.000Z',
+    failureAt: '2026-11-20T02:00:00.000Z',
+    unreachableSince: '2026-11-19T04:00:00.000Z',
+    reasons: [reason('HEARTBEAT_LAPSED', { since: '2026-11-19T04:00:00.000Z', serverUrl: SERVER, lastSuccessAt: '2026-11-19T02:00:00.000Z' })],
+  });
+  return state({ method: 'private-cloud', serverUrl: SERVER, status: 'failed', node: self, nodes: [self] });
+}
+
+function view(s: RegistrationState) {
+  const calls: string[] = [];
+  renderInApp(
+    <VersionInformation state={s} actionRef={createRef()} onRegister={() => calls.push('register')} onReRegister={() => calls.push('re-register')} />,
+    { locale: 'en' },
+  );
+  return { section: screen.getByRole('region', { name: 'Version Information' }), calls };
+}
+
+describe('Version Information during and after an outage', () => {
+  it('degraded: still registered — the grant stays visible and the action is Re-register', async () => {
+    const { section, calls } = view(degraded());
+    expect(section).toHaveTextContent('License server unreachable since');
+    expect(section).toHaveTextContent('Acme Data Ltd.');
+    expect(section).toHaveTextContent(SERVER);
+    expect(within(section).queryByRole('button', { name: 'Register Now' })).toBeNull();
+    await userEvent.setup().click(within(section).getByRole('button', { name: 'Re-register' }));
+    expect(calls).toEqual(['re-register']);
+  });
+
+  it('failed by the 24-hour rule: the lapse as the reason, no grant, and Register Now', async () => {
+    const { section, calls } = view(lapsed());
+    expect(section).toHaveTextContent('Registration failed');
+    expect(section).toHaveTextContent('No answer from the license server for 24 hours');
+    expect(section).not.toHaveTextContent('Acme Data Ltd.');
+    expect(section).toHaveTextContent(SERVER); // the configuration still names the server the node keeps trying
+    await userEvent.setup().click(within(section).getByRole('button', { name: 'Register Now' }));
+    expect(calls).toEqual(['register']);
+  });
+});
