@@ -51,7 +51,7 @@ describe('vendor serve (real process)', () => {
       expect(await run.exit).toBe(0);
       expect(run.output().stdout).toContain('vendor phone page stopped (SIGTERM)');
     } finally {
-      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      run.killAll();
     }
   });
 

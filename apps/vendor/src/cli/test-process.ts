@@ -14,9 +14,13 @@ export interface Output {
   stderr: string;
 }
 
-/** Starts the CLI; `output()` is what it printed so far, `exit` its exit code. */
-export function spawnCli(...args: string[]): { child: ChildProcess; output: () => Output; exit: Promise<number | null> } {
-  const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the CLI; `output()` is what it printed so far, `exit` its exit code. `killAll()` is for clean-up:
+ * tsx runs the CLI in a child node process, and a SIGKILL to tsx alone would leave that child serving.
+ */
+export function spawnCli(...args: string[]): { child: ChildProcess; output: () => Output; exit: Promise<number | null>; killAll: () => void } {
+  // Its own process group, so that killAll reaches tsx and the node process it started.
+  const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -25,7 +29,15 @@ export function spawnCli(...args: string[]): { child: ChildProcess; output: () =
     child.on('error', fail);
     child.on('close', (code) => done(code));
   });
-  return { child, output: () => ({ code: child.exitCode, stdout, stderr }), exit };
+  const killAll = () => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  return { child, output: () => ({ code: child.exitCode, stdout, stderr }), exit, killAll };
 }
 
 /** Runs the CLI to the end in a real process. */
