@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { HEARTBEAT_INTERVAL_MS, LEASE_TTL_MS } from '@registration/licensing/time';
 import { ed25519PublicJwkSchema, type Ed25519PublicJwk } from '@registration/protocol/license';
 import type { ProductInfo } from '@registration/protocol/bff-api';
+import type { ProjectIdentity } from '@registration/protocol/project-identity';
+import { projectIdentity } from './project-identity.ts';
 
 /** Largest JSON body the BFF accepts (a serverUrl or a 6-digit code is a few bytes). */
 export const JSON_BODY_LIMIT_BYTES = 16 * 1024;
@@ -28,6 +30,8 @@ export interface BffConfig {
   allowedOrigins: string[];
   /** Normal time between lease renewals (default 2 h; each one ±10 % jitter, retries sooner after a failure). */
   heartbeatIntervalMs: number;
+  /** What the node reports about its project for the license server's restart rule. */
+  project: ProjectIdentity;
 }
 
 /** A configuration value that cannot be used; `variable` names the env var for the operator. */
@@ -60,6 +64,11 @@ const envSchema = z.object({
   BUILD_DATE: z.string().min(1).max(32).default('2026-11-01'),
   APP_NAME: z.string().min(1).max(128).default('webroot'),
   REPORT_DOMAIN: z.string().min(1).max(253).default('localhost'),
+  // The project's external services, for the license server's restart rule (11.5.11); the config DB
+  // defaults to DATABASE_URL, and none at all means the built-in configuration database.
+  PROJECT_CONFIG_DB: z.string().min(1).max(1024).optional(),
+  PROJECT_STATE_SERVER: z.string().min(1).max(1024).optional(),
+  PROJECT_FILE_SERVER: z.string().min(1).max(1024).optional(),
   ALLOWED_ORIGINS: z
     .string()
     .default('http://localhost:5173,http://127.0.0.1:5173')
@@ -126,5 +135,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     domain: e.REPORT_DOMAIN,
     allowedOrigins: e.ALLOWED_ORIGINS,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+    project: projectIdentity({
+      configDb: e.PROJECT_CONFIG_DB ?? e.DATABASE_URL ?? null,
+      stateServer: e.PROJECT_STATE_SERVER ?? null,
+      fileServer: e.PROJECT_FILE_SERVER ?? null,
+    }),
   };
 }

@@ -114,7 +114,7 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
   async function leaseCall(serverUrl: string, path: string, node: NodeIdentity, extra: object): Promise<LeaseOutcome> {
     // Fresh per request: the lease must echo it, so a replayed or forged answer cannot pass.
     const nonce = randomBytes(16).toString('base64url');
-    const body = { nodeId: node.nodeId, nonce, productVersion: node.productVersion, appName: node.appName, domain: node.domain, ...extra };
+    const body = { nodeId: node.nodeId, nonce, productVersion: node.productVersion, appName: node.appName, domain: node.domain, ...(node.project ? { project: node.project } : {}), ...extra };
     const res = await exchange(serverUrl, 'POST', path, body);
     if (!res.ok) return { ok: false, kind: 'unreachable', reasons: res.reasons };
     return interpretLease(serverUrl, res.answer, node.nodeId, nonce);

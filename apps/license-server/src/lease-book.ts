@@ -57,7 +57,8 @@ export function requestSlot(
   return (state) => {
     const now = clock();
     // Nobody registers before the QR activation; the other checks would only distract from that.
-    if (state.activatedAt === null) return { result: { ok: false, reasons: [reasonOf('SERVER_NOT_ACTIVATED', { activationUrl })] } };
+    // A destroyed server answers 30002 from the checks below, activated or not.
+    if (state.activatedAt === null && state.destroyedAt === null) return { result: { ok: false, reasons: [reasonOf('SERVER_NOT_ACTIVATED', { activationUrl })] } };
     const waiting = state.activation.rescanRequired[request.nodeId];
     if (waiting) return { result: { ok: false, reasons: [reasonOf('PROJECT_RESCAN_REQUIRED', { rule: waiting.rule, activationUrl })] } };
     const live = liveLeases(state, now);

@@ -1,3 +1,4 @@
+import type { ProjectIdentity } from '@registration/protocol/project-identity';
 import type { ConnectionTestResult } from '@registration/protocol/bff-api';
 import type { LeasePayload, ServerLicensePayload } from '@registration/protocol/license';
 import type { Reason } from '@registration/protocol/reason';
@@ -9,6 +10,8 @@ export interface NodeIdentity {
   productVersion: string;
   appName: string;
   domain: string;
+  /** For the license server's restart rule; absent = the server treats it as the built-in DB. */
+  project?: ProjectIdentity;
 }
 
 /**

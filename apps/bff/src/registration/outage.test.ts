@@ -15,6 +15,8 @@ import { activateStore, PHONE_PAGE_URL } from '../../../license-server/src/test-
 import { issueServerBundle } from '../../../vendor/src/server-bundle.ts';
 import { DEFAULT_TRANSPORT, httpsJson } from '../license-client/transport.ts';
 import { createPgliteStore } from '../store/pglite-store.ts';
+import type { BffConfig } from '../config.ts';
+import { projectIdentity } from '../project-identity.ts';
 import { startBff, testClock, testConfig, type TestBff } from '../testing/bff.ts';
 import { demoTerms } from '../testing/license-server.ts';
 import { useBffSuite } from '../testing/suite.ts';
@@ -36,8 +38,8 @@ const silent = pino({ level: 'silent' });
  * port, same config dir (so its leases and activation survive). The harness in ../testing starts a fresh
  * server on a fresh port and dir each time, which is not a restart.
  */
-async function restartableLicenseServer() {
-  const bundle = await issueServerBundle({ vendor: suite.vendor, issuedAt: new Date(clock().getTime() - MIN), ...demoTerms(clock()) });
+async function restartableLicenseServer(terms: Parameters<typeof demoTerms>[1] = {}) {
+  const bundle = await issueServerBundle({ vendor: suite.vendor, issuedAt: new Date(clock().getTime() - MIN), ...demoTerms(clock(), terms) });
   const loaded = await checkBundle(bundle, 'in-memory bundle');
   const dir = await mkdtemp(path.join(tmpdir(), 'bff-ls-restart-'));
   let port = 0;
@@ -86,8 +88,9 @@ async function restartableLicenseServer() {
   return ls;
 }
 
-async function node(nodeId = 'node-a'): Promise<TestBff> {
+async function node(nodeId = 'node-a', extra: Partial<BffConfig> = {}): Promise<TestBff> {
   const config = testConfig({
+    ...extra,
     nodeId,
     nodeAddress: `${nodeId}:8080`,
     vendorPublicKey: suite.vendor.publicJwk,
@@ -242,8 +245,8 @@ describe('the 24-hour rule on the BFF', () => {
 });
 
 /** A node registered at `serverUrl` with its heartbeat loop running on a hand-fired timer (exact delays, random 0). */
-async function beatingNode(serverUrl: string) {
-  const a = await node();
+async function beatingNode(serverUrl: string, extra: Partial<BffConfig> = {}) {
+  const a = await node('node-a', extra);
   expect((await a.service.registerPrivateCloud(serverUrl, 'admin')).ok).toBe(true);
   const { timer, scheduled, pending } = manualTimer();
   const heartbeat = startHeartbeat({ service: a.service, intervalMs: INTERVAL, logger: silent, timer, random: () => 0 });
@@ -372,6 +375,22 @@ describe('an outage of the license server', () => {
     expect((await a.store.getNode('node-a'))?.leaseId).not.toBe(leaseId); // the restart rule dropped the old lease
     expect(await ls.leasesInUse()).toBe(1);
     expect(pending().ms).toBe(NORMAL);
+  });
+
+  it('a cluster node of 11.5.11 whose services stayed the same resumes after the restart without any scan', async () => {
+    const ls = await restartableLicenseServer({ productVersion: '11.5' });
+    const project = projectIdentity({ configDb: 'postgres://cfg.internal/fr', stateServer: 'redis://state:6379', fileServer: 'sftp://files' });
+    const { a, scheduled, fire, outage } = await beatingNode(ls.url, { product: { name: 'FineReport', version: '11.5.11', buildDate: '2026-11-01' }, project });
+    const leaseId = (await a.store.getNode('node-a'))?.leaseId;
+
+    await ls.stop();
+    await outage();
+    expect(scheduled.length).toBeGreaterThan(5);
+    await ls.start();
+    await fire();
+    const back = await getState(a);
+    expect(back.node).toMatchObject({ status: 'registered', reasons: [] });
+    expect((await a.store.getNode('node-a'))?.leaseId).toBe(leaseId); // resumed: the same lease, no scan
   });
 
   it('spreads normal beats over ±10 % of the interval and backs off after a beat that throws', async () => {

@@ -60,6 +60,7 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
     productVersion: config.product.version,
     appName: config.appName,
     domain: config.domain,
+    project: config.project,
   };
 
   // Submit, Re-register and the heartbeat all read-modify-write this node's row: one at a time.

@@ -38,6 +38,7 @@ export function testConfig(overrides: Partial<BffConfig> & { vendorPublicKey: Ed
     product: { name: 'FineReport', version: '11.0.18', buildDate: '2026-11-01' },
     appName: 'webroot',
     domain: 'localhost',
+    project: { kind: 'standalone-builtin-db' },
     allowedOrigins: ['http://localhost:5173'],
     heartbeatIntervalMs: 7_200_000,
     ...overrides,
