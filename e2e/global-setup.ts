@@ -1,7 +1,7 @@
 /**
  * Starts the system exactly as `pnpm start` does (scripts/start.ts, fresh demo folder, free ports),
- * plus four more license servers whose bundles the demo vendor issued with limits that refuse this
- * node — one per refusal the e2e tests show (30003, 30005, 30000, 30007).
+ * plus more license servers issued by the demo vendor: four with limits that refuse this node — one per
+ * refusal the e2e tests show (30003, 30005, 30000, 30007) — and two left unactivated (activation.spec.ts).
  */
 import { mkdtemp, mkdir, copyFile, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,12 +10,13 @@ import { startProcess, ROOT, TSX, type Started } from '../scripts/lib/processes.
 import { demoPaths, writeServerBundle } from '../scripts/lib/demo.ts';
 import type { ServerLicenseTerms } from '@registration/vendor/server-bundle';
 import { freePort } from './support/ports.ts';
-import { registerOtherNode } from './support/license-server.ts';
+import { activateByApi, registerOtherNode } from './support/license-server.ts';
 
 export default async function globalSetup() {
   const demoDir = await mkdtemp(path.join(os.tmpdir(), 'frr-e2e-'));
   const paths = demoPaths(demoDir);
-  const [lsPort, bffPort, shellPort] = [await freePort(), await freePort(), await freePort()];
+  const [lsPort, bffPort, shellPort, vendorPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const vendorUrl = `http://127.0.0.1:${vendorPort}`;
   const running: Started[] = [];
 
   running.push(
@@ -23,23 +24,29 @@ export default async function globalSetup() {
       name: 'start',
       command: TSX,
       args: [path.join(ROOT, 'scripts/start.ts')],
-      env: { DEMO_DIR: demoDir, LS_PORT: String(lsPort), BFF_PORT: String(bffPort), SHELL_PORT: String(shellPort) },
+      env: { DEMO_DIR: demoDir, LS_PORT: String(lsPort), BFF_PORT: String(bffPort), SHELL_PORT: String(shellPort), VENDOR_PORT: String(vendorPort) },
       ready: /Registration demo is running/,
       timeoutMs: 120_000,
       echo: !!process.env.E2E_VERBOSE,
     }),
   );
 
-  // Refusing license servers share the demo server's certificate so that the BFF trusts their TLS
+  // These license servers share the demo server's certificate so that the BFF trusts their TLS
   // and the refusal comes from the license check itself.
-  const refusing: Record<string, Partial<ServerLicenseTerms>> = {
+  // `fresh` is activated by a person with a phone in activation.spec.ts; `unactivated` never is.
+  const servers: Record<string, Partial<ServerLicenseTerms>> = {
     ip: { ipRanges: '10.0.0.0/8' },
     appname: { appNames: ['analytics'] },
     expired: { expiresAt: new Date(Date.now() - 86_400_000) },
     full: { maxConnections: 1 },
+    fresh: {},
+    unactivated: {},
   };
+  const ca = path.join(paths.licenseServerTls, 'cert.pem');
+  // The demo server is activated as its operator would have done after `pnpm start`.
+  await activateByApi(`https://127.0.0.1:${lsPort}`, ca, paths.bundle);
   const urls: Record<string, string> = {};
-  for (const [name, limits] of Object.entries(refusing)) {
+  for (const [name, limits] of Object.entries(servers)) {
     const dir = path.join(demoDir, `ls-${name}`);
     const tls = path.join(dir, 'tls');
     await mkdir(tls, { recursive: true });
@@ -56,15 +63,17 @@ export default async function globalSetup() {
           path.join(ROOT, 'apps/license-server/src/main.ts'),
           '--port', String(port), '--host', '127.0.0.1', '--bundle', bundle,
           '--config', path.join(dir, 'config'), '--tls', tls, '--log', path.join(dir, 'log'), '--language', 'en',
+          '--phone-page-url', vendorUrl,
         ],
         ready: /license-server listening on/,
         echo: !!process.env.E2E_VERBOSE,
       }),
     );
     urls[name] = `https://127.0.0.1:${port}`;
+    if (name !== 'fresh' && name !== 'unactivated') await activateByApi(urls[name], ca, bundle);
   }
   // The full server's only slot is taken by another project.
-  await registerOtherNode(urls.full!, path.join(paths.licenseServerTls, 'cert.pem'), 'other-project-node');
+  await registerOtherNode(urls.full!, ca, 'other-project-node');
 
   const env = {
     E2E_DEMO_DIR: demoDir,
@@ -75,7 +84,10 @@ export default async function globalSetup() {
     E2E_LS_APPNAME_URL: urls.appname!,
     E2E_LS_EXPIRED_URL: urls.expired!,
     E2E_LS_FULL_URL: urls.full!,
-    E2E_CA: path.join(paths.licenseServerTls, 'cert.pem'),
+    E2E_LS_FRESH_URL: urls.fresh!,
+    E2E_LS_UNACTIVATED_URL: urls.unactivated!,
+    E2E_VENDOR_URL: vendorUrl,
+    E2E_CA: ca,
   };
   Object.assign(process.env, env);
   await mkdir(path.join(ROOT, 'test-results'), { recursive: true });

@@ -42,3 +42,19 @@ export async function registerOtherNode(serverUrl: string, caFile: string, nodeI
   });
   if (res.status !== 200) throw new Error(`could not take the slot: ${res.status} ${JSON.stringify(res.json)}`);
 }
+
+/**
+ * Activates a license server the way its page does, with the code the vendor's phone page would show
+ * computed from the bundle's activation secret: for the servers the e2e tests use but do not activate
+ * through a phone (activation.spec.ts does that one by QR code).
+ */
+export async function activateByApi(serverUrl: string, caFile: string, bundleFile: string): Promise<void> {
+  const { parsePhonePageUrl } = await import('@registration/licensing/challenge');
+  const { computeVerificationCode } = await import('@registration/licensing/verification-code');
+  const bundle = JSON.parse(await readFile(bundleFile, 'utf8')) as { activationSecret: string };
+  const challenge = await postJson(`${serverUrl}/license/challenge`, caFile, {});
+  const scanned = parsePhonePageUrl((challenge.json as { challenge: { url: string } }).challenge.url);
+  const code = computeVerificationCode({ secret: bundle.activationSecret, ...scanned });
+  const res = await postJson(`${serverUrl}/license/activate`, caFile, { challengeId: scanned.challengeId, code });
+  if (res.status !== 200) throw new Error(`could not activate ${serverUrl}: ${res.status} ${JSON.stringify(res.json)}`);
+}
