@@ -106,15 +106,16 @@ Registration demo is running.
   Demo shell (open this)   ${shellUrl}/#/system/registration
   BFF                      ${bffUrl}
   License server           ${licenseServerUrl}   (health: ${licenseServerUrl}/health)
+  Activate it first        ${licenseServerUrl}/license/qrcode   (scan the QR code, type the 6-digit code)
   Vendor phone page        ${vendorUrl}   (QR codes point to ${cfg.phonePageUrl})
                            for a real phone: HOST=0.0.0.0 PHONE_PAGE_URL=http://<LAN address>:${cfg.vendorPort} pnpm start
 
   Accounts                 admin / admin   (administrator)
                            viewer / viewer (not an administrator)
 
-  In the shell: System Management > Registration Management > Register Now > Private Cloud,
+  Then in the shell: System Management > Registration Management > Register Now > Private Cloud,
   Server Address ${licenseServerUrl}, Submit.
-  Local Container: Upload lic ${paths.containerLic}, then open the QR code's address to get the code.
+  A demo Container.lic for Local Container is at ${paths.containerLic}.
 
   Demo keys, bundle and data: ${paths.root}   (delete it to start from scratch)
   Ctrl+C stops everything.
