@@ -30,6 +30,7 @@ const TEXT = {
     rescanIntro: 'These report server nodes do not meet the rule for resuming without a scan. A right code lets them register again by themselves:',
     success: 'Activated. Report servers can register now.',
     resumed: 'Scanned again: the waiting nodes register again by themselves.',
+    destroyed: 'This license server was destroyed on {{at}} (receipt in uninstall/receipt.fr). It refuses every registration and heartbeat with 30002.',
   },
   'zh-CN': {
     title: '授权服务器激活',
@@ -53,6 +54,7 @@ const TEXT = {
     rescanIntro: '以下报表服务器节点不满足免扫码恢复的条件，输入正确的验证码后它们会自动重新注册：',
     success: '激活成功，报表服务器现在可以注册。',
     resumed: '已重新扫码，等待中的节点会自动重新注册。',
+    destroyed: '授权服务器已于 {{at}} 销毁（回执见 uninstall/receipt.fr），所有注册和心跳请求都将被拒绝（30002）。',
   },
 } as const;
 
@@ -62,6 +64,8 @@ export interface ActivationView {
   licenseId: string;
   fingerprint: string;
   activatedAt: string | null;
+  /** Set after `license-server destroy`: the page says so instead of offering activation. */
+  destroyedAt: string | null;
   /** Present when a scan is needed. */
   qr: { svg: string; url: string; challengeId: string; expiresAt: string } | null;
   lock: LockStatus;
@@ -146,7 +150,12 @@ if(s===0){document.getElementById('expired').hidden=false;document.querySelector
 /** The whole page. Every interpolated value is escaped; the QR SVG comes from the qrcode library. */
 export function renderActivationPage(view: ActivationView): string {
   const t = TEXT[view.language];
-  const status = view.activatedAt !== null && view.qr === null ? `<p class="activated">✔ ${escapeHtml(t.activated)}</p>` : '';
+  const status =
+    view.destroyedAt !== null
+      ? `<p class="notice error" role="alert" data-state="destroyed">${escapeHtml(fill(t.destroyed, { at: when(view.destroyedAt, view.language) }))}</p>`
+      : view.activatedAt !== null && view.qr === null
+        ? `<p class="activated">✔ ${escapeHtml(t.activated)}</p>`
+        : '';
   const activated = view.activatedAt === null ? '' : `<dt>${escapeHtml(t.activatedAt)}</dt><dd>${escapeHtml(when(view.activatedAt, view.language))}</dd>`;
   return `<!doctype html>
 <html lang="${view.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -154,6 +163,6 @@ export function renderActivationPage(view: ActivationView): string {
 <body><main><h1>${escapeHtml(t.title)}</h1>
 <dl><dt>${escapeHtml(t.company)}</dt><dd>${escapeHtml(view.company)}</dd><dt>${escapeHtml(t.license)}</dt><dd>${escapeHtml(view.licenseId)}</dd>
 <dt>${escapeHtml(t.fingerprint)}</dt><dd><code>${escapeHtml(view.fingerprint)}</code></dd>${activated}</dl>
-${noticeHtml(view)}${status}${scanHtml(view)}
+${noticeHtml(view)}${status}${view.destroyedAt === null ? scanHtml(view) : ''}
 </main><script nonce="${view.nonce}">${SCRIPT}</script></body></html>`;
 }

@@ -42,7 +42,8 @@ export function activationRoutes(deps: ActivationDeps) {
 
   async function status(fresh = false): Promise<ActivationStatus> {
     const now = clock();
-    const challenge = needsScan(store.state) ? await store.update(currentChallenge(now, fresh)) : null;
+    // A destroyed server offers no activation: nothing it could activate would register anyone.
+    const challenge = needsScan(store.state) && store.state.destroyedAt === null ? await store.update(currentChallenge(now, fresh)) : null;
     const state = store.state;
     const lock = lockStatus(state.activation.lock, now);
     return {
@@ -66,6 +67,7 @@ export function activationRoutes(deps: ActivationDeps) {
       licenseId: bundle.license.licenseId,
       fingerprint: s.fingerprint,
       activatedAt: s.activatedAt,
+      destroyedAt: store.state.destroyedAt,
       qr,
       lock: lockStatus(store.state.activation.lock, now),
       rescan: s.rescanRequired,

@@ -76,6 +76,10 @@ describe('license-server destroy', () => {
       const health = await call(fx, after.url, '/health');
       expect(health.body).toMatchObject({ status: 'destroyed', leasesInUse: 0 });
       expect(after.store.state.leases).toEqual({});
+      // The activation page says so, and offers no QR code to activate with.
+      const page = String((await call(fx, after.url, '/license/qrcode')).body);
+      expect(page).toContain('data-state="destroyed"');
+      expect(page).not.toContain('<svg');
     } finally {
       await after.stop();
     }
