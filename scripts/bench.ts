@@ -11,7 +11,9 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { parsePhonePageUrl } from '@registration/licensing/challenge';
 import { decodeDocumentUnverified } from '@registration/licensing/jws';
+import { computeVerificationCode } from '@registration/licensing/verification-code';
 import { createVendorKeys } from '@registration/vendor/keys';
 import { issueServerBundle } from '@registration/vendor/server-bundle';
 import { writeServerBundle } from '@registration/vendor/bundle-file';
@@ -27,7 +29,8 @@ const running: Started[] = [];
 try {
   const vendor = await createVendorKeys(path.join(dir, 'vendor'));
   const bundleFile = path.join(dir, 'bundle.json');
-  await writeServerBundle(bundleFile, await issueServerBundle({ vendor, ...demoTerms(8081), maxConnections: 1000 }));
+  const bundle = await issueServerBundle({ vendor, ...demoTerms(8081), maxConnections: 1000 });
+  await writeServerBundle(bundleFile, bundle);
   const tlsDir = path.join(dir, 'tls');
 
   const ls = await startProcess({
@@ -53,6 +56,13 @@ try {
   const agent = new https.Agent({ ca: await readFile(path.join(tlsDir, 'cert.pem')), keepAlive: true, maxSockets: CONCURRENCY });
   const node = (i: number) => ({ nodeId: `bench-node-${i}`, productVersion: '11.0.18', appName: 'webroot', domain: 'localhost' });
   const nonce = () => randomBytes(16).toString('base64url');
+
+  // Activated as its page would be: the code the phone page computes for the offered QR challenge.
+  const offered = await post(agent, `${lsUrl}/license/challenge`, {});
+  const scanned = parsePhonePageUrl((JSON.parse(offered.body) as { challenge: { url: string } }).challenge.url);
+  const code = computeVerificationCode({ secret: bundle.activationSecret, ...scanned });
+  const activated = await post(agent, `${lsUrl}/license/activate`, { challengeId: scanned.challengeId, code });
+  if (activated.status !== 200) throw new Error(`activation failed: ${activated.status} ${activated.body}`);
 
   // Every simulated node registers once; the measured loop is its heartbeats.
   const leaseIds: string[] = [];
