@@ -51,6 +51,36 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'local container',
+    // One cluster-wide Container.lic and its current QR challenge; the verification lock per license,
+    // read FOR UPDATE in the same transaction that checks a code, so parallel guesses on several
+    // nodes cannot overwrite each other's count.
+    sql: `
+      CREATE TABLE container_license (
+        id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+        license_id text NOT NULL,
+        lic text NOT NULL,
+        license jsonb NOT NULL,
+        uploaded_at timestamptz NOT NULL,
+        uploaded_by text NOT NULL
+      );
+      CREATE TABLE container_challenge (
+        id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+        challenge_id text NOT NULL,
+        license_id text NOT NULL,
+        fingerprint text NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      );
+      CREATE TABLE verification_lock (
+        license_id text PRIMARY KEY,
+        state jsonb NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 // Any constant will do, as long as every node uses the same one ("regstore" in ASCII).

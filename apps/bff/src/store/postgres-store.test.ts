@@ -38,7 +38,7 @@ if (url) {
       const a = await createPostgresStore({ connectionString: url, schema });
       const b = await createPostgresStore({ connectionString: url, schema });
       const { rows } = await admin.query(`SELECT version FROM ${quoteIdent(schema)}.schema_migrations`);
-      expect(rows.map((r: { version: number }) => r.version)).toEqual([1, 2]);
+      expect(rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3]);
       await Promise.all([a.close(), b.close()]);
     });
   });

@@ -3,7 +3,31 @@ import { grantSchema, nodeStatusSchema, registrationMethodSchema } from '@regist
 import { leasePayloadSchema } from '@registration/protocol/license';
 import { reasonSchema } from '@registration/protocol/reason';
 import type { SqlClient, SqlDriver } from './sql.ts';
-import type { NodeRecord, RegistrationConfig, RegistrationStore, TrustedCertificateRecord } from './types.ts';
+import { containerLicensePayloadSchema } from '@registration/protocol/container-license';
+import { initialLockState, lockStateSchema, type LockState } from '@registration/licensing/lockout';
+import type {
+  ContainerChallengeRecord,
+  ContainerLicenseRecord,
+  NodeRecord,
+  RegistrationConfig,
+  RegistrationStore,
+  TrustedCertificateRecord,
+} from './types.ts';
+
+interface ContainerLicenseRow {
+  lic: string;
+  license: unknown;
+  uploaded_at: Date | string;
+  uploaded_by: string;
+}
+
+interface ContainerChallengeRow {
+  challenge_id: string;
+  license_id: string;
+  fingerprint: string;
+  expires_at: Date | string;
+  used_at: Date | string | null;
+}
 
 interface ConfigRow {
   method: string;
@@ -179,6 +203,89 @@ export class SqlRegistrationStore implements RegistrationStore {
       origin,
     ]);
     return rows.length > 0;
+  }
+
+  async getContainerLicense(): Promise<ContainerLicenseRecord | null> {
+    const { rows } = await this.db.query<ContainerLicenseRow>(
+      'SELECT lic, license, uploaded_at, uploaded_by FROM container_license WHERE id = 1',
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      lic: r.lic,
+      license: containerLicensePayloadSchema.parse(json(r.license)),
+      uploadedAt: date(r.uploaded_at),
+      uploadedBy: r.uploaded_by,
+    };
+  }
+
+  async setContainerLicense(c: ContainerLicenseRecord): Promise<void> {
+    // One statement, so a replaced lic never keeps the previous lic's QR challenge.
+    await this.db.query(
+      `WITH dropped AS (DELETE FROM container_challenge WHERE id = 1)
+       INSERT INTO container_license (id, license_id, lic, license, uploaded_at, uploaded_by)
+       VALUES (1, $1, $2, $3::jsonb, $4::timestamptz, $5)
+       ON CONFLICT (id) DO UPDATE SET license_id = EXCLUDED.license_id, lic = EXCLUDED.lic, license = EXCLUDED.license,
+         uploaded_at = EXCLUDED.uploaded_at, uploaded_by = EXCLUDED.uploaded_by`,
+      [c.license.licenseId, c.lic, JSON.stringify(c.license), c.uploadedAt.toISOString(), c.uploadedBy],
+    );
+  }
+
+  async getContainerChallenge(): Promise<ContainerChallengeRecord | null> {
+    const { rows } = await this.db.query<ContainerChallengeRow>(
+      'SELECT challenge_id, license_id, fingerprint, expires_at, used_at FROM container_challenge WHERE id = 1',
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      challengeId: r.challenge_id,
+      licenseId: r.license_id,
+      fingerprint: r.fingerprint,
+      expiresAt: date(r.expires_at),
+      usedAt: dateOrNull(r.used_at),
+    };
+  }
+
+  async setContainerChallenge(c: ContainerChallengeRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO container_challenge (id, challenge_id, license_id, fingerprint, expires_at, used_at)
+       VALUES (1, $1, $2, $3, $4::timestamptz, $5::timestamptz)
+       ON CONFLICT (id) DO UPDATE SET challenge_id = EXCLUDED.challenge_id, license_id = EXCLUDED.license_id,
+         fingerprint = EXCLUDED.fingerprint, expires_at = EXCLUDED.expires_at, used_at = EXCLUDED.used_at`,
+      [c.challengeId, c.licenseId, c.fingerprint, c.expiresAt.toISOString(), iso(c.usedAt)],
+    );
+  }
+
+  async useContainerChallenge(challengeId: string, at: Date): Promise<boolean> {
+    const { rows } = await this.db.query<{ challenge_id: string }>(
+      `UPDATE container_challenge SET used_at = $2::timestamptz
+       WHERE id = 1 AND challenge_id = $1 AND used_at IS NULL RETURNING challenge_id`,
+      [challengeId, at.toISOString()],
+    );
+    return rows.length > 0;
+  }
+
+  async lockVerification(licenseId: string): Promise<LockState> {
+    await this.db.query(
+      `INSERT INTO verification_lock (license_id, state, updated_at) VALUES ($1, $2::jsonb, now())
+       ON CONFLICT (license_id) DO NOTHING`,
+      [licenseId, JSON.stringify(initialLockState)],
+    );
+    const { rows } = await this.db.query<{ state: unknown }>(
+      'SELECT state FROM verification_lock WHERE license_id = $1 FOR UPDATE',
+      [licenseId],
+    );
+    const r = rows[0];
+    if (!r) throw new Error(`verification lock row of ${licenseId} vanished`);
+    return lockStateSchema.parse(json(r.state));
+  }
+
+  async setVerificationLock(licenseId: string, state: LockState, at: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO verification_lock (license_id, state, updated_at) VALUES ($1, $2::jsonb, $3::timestamptz)
+       ON CONFLICT (license_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
+      [licenseId, JSON.stringify(lockStateSchema.parse(state)), at.toISOString()],
+    );
   }
 
   async transaction<T>(fn: (tx: RegistrationStore) => Promise<T>): Promise<T> {

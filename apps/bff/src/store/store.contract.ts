@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Grant } from '@registration/protocol/bff-api';
 import type { LeasePayload } from '@registration/protocol/license';
-import type { NodeRecord, RegistrationStore, TrustedCertificateRecord } from './types.ts';
+import { initialLockState, type LockState } from '@registration/licensing/lockout';
+import type { ContainerLicensePayload } from '@registration/protocol/container-license';
+import type { ContainerChallengeRecord, ContainerLicenseRecord, NodeRecord, RegistrationStore, TrustedCertificateRecord } from './types.ts';
 
 /** How a store implementation is opened for the shared contract. */
 export interface StoreFactory {
@@ -74,6 +76,30 @@ function trusted(overrides: Partial<TrustedCertificateRecord> = {}): TrustedCert
     ...overrides,
   };
 }
+
+const containerPayload: ContainerLicensePayload = {
+  type: 'container',
+  licenseId: 'clic-1',
+  company: 'ACME 有限公司',
+  project: 'Demo Project',
+  appName: 'webroot',
+  productVersion: '11.0',
+  issuedAt: t0.toISOString(),
+  expiresAt: '2027-11-01T00:00:00.000Z',
+  maxNodes: 3,
+  features: ['a'],
+  activationSecret: 'A'.repeat(43),
+};
+
+function containerLic(overrides: Partial<ContainerLicenseRecord> = {}): ContainerLicenseRecord {
+  return { lic: 'eyJ.header.sig', license: containerPayload, uploadedAt: t0, uploadedBy: 'admin', ...overrides };
+}
+
+function challenge(overrides: Partial<ContainerChallengeRecord> = {}): ContainerChallengeRecord {
+  return { challengeId: 'ch-1', licenseId: 'clic-1', fingerprint: 'fp', expiresAt: new Date(t0.getTime() + 300_000), usedAt: null, ...overrides };
+}
+
+const locked: LockState = { consecutiveFailures: 5, lockouts: 1, lockedUntil: '2026-11-02T08:15:00.000Z', disabled: false };
 
 /** The behaviour every RegistrationStore must show; run by each implementation's test file. */
 export function storeContract(name: string, factory: StoreFactory): void {
@@ -188,6 +214,67 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await expect(s.trustCertificate(trusted({ fingerprint: FP_A.toLowerCase() }))).rejects.toThrow();
       expect(await s.listTrustedCertificates()).toEqual([]);
     });
+
+    it('keeps one Container.lic; a new lic replaces it and drops the old challenge', async () => {
+      const s = await open();
+      expect(await s.getContainerLicense()).toBeNull();
+      expect(await s.getContainerChallenge()).toBeNull();
+      await s.setContainerLicense(containerLic());
+      expect(await s.getContainerLicense()).toEqual(containerLic());
+      await s.setContainerChallenge(challenge());
+      expect(await s.getContainerChallenge()).toEqual(challenge());
+      const second = containerLic({ lic: 'other', license: { ...containerPayload, licenseId: 'clic-2' }, uploadedBy: 'root' });
+      await s.setContainerLicense(second);
+      expect(await s.getContainerLicense()).toEqual(second);
+      expect(await s.getContainerChallenge()).toBeNull();
+    });
+
+    it('replaces the challenge and uses it at most once', async () => {
+      const s = await open();
+      await s.setContainerChallenge(challenge());
+      await s.setContainerChallenge(challenge({ challengeId: 'ch-2' }));
+      const at = new Date(t0.getTime() + 1000);
+      expect(await s.useContainerChallenge('ch-1', at)).toBe(false);
+      expect(await s.useContainerChallenge('ch-2', at)).toBe(true);
+      expect(await s.useContainerChallenge('ch-2', at)).toBe(false);
+      expect(await s.getContainerChallenge()).toEqual(challenge({ challengeId: 'ch-2', usedAt: at }));
+    });
+
+    it('keeps the verification lock per license; a failed transaction keeps the old one', async () => {
+      const s = await open();
+      expect(await s.transaction((tx) => tx.lockVerification('clic-1'))).toEqual(initialLockState);
+      await s.transaction(async (tx) => {
+        await tx.lockVerification('clic-1');
+        await tx.setVerificationLock('clic-1', locked, t0);
+      });
+      expect(await s.transaction((tx) => tx.lockVerification('clic-1'))).toEqual(locked);
+      expect(await s.transaction((tx) => tx.lockVerification('clic-2'))).toEqual(initialLockState);
+      const attempt = s.transaction(async (tx) => {
+        await tx.setVerificationLock('clic-1', initialLockState, t0);
+        throw new Error('boom after the write');
+      });
+      await expect(attempt).rejects.toThrow('boom after the write');
+      expect(await s.transaction((tx) => tx.lockVerification('clic-1'))).toEqual(locked);
+    });
+
+    if (factory.openConcurrently) {
+      const openPair = factory.openConcurrently.bind(factory);
+      it('serialises verification-lock updates between nodes (no lost count)', async () => {
+        const stores = await openPair(2);
+        opened.push(...stores);
+        const [a, b] = stores;
+        // 10 increments from each node, interleaved: every one must count.
+        const bump = (s: RegistrationStore) =>
+          s.transaction(async (tx) => {
+            const st = await tx.lockVerification('clic-1');
+            await tx.setVerificationLock('clic-1', { ...st, consecutiveFailures: st.consecutiveFailures + 1 }, t0);
+          });
+        await Promise.all(Array.from({ length: 20 }, (_, i) => bump(i % 2 === 0 ? a! : b!)));
+        expect((await a!.transaction((tx) => tx.lockVerification('clic-1'))).consecutiveFailures).toBe(20);
+        await a!.setContainerLicense(containerLic());
+        expect(await b!.getContainerLicense()).toEqual(containerLic());
+      });
+    }
 
     if (factory.openConcurrently) {
       const openConcurrently = factory.openConcurrently.bind(factory);

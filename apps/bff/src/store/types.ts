@@ -1,6 +1,8 @@
 import type { Grant, NodeStatus, RegistrationMethod } from '@registration/protocol/bff-api';
 import type { LeasePayload } from '@registration/protocol/license';
 import type { Reason } from '@registration/protocol/reason';
+import type { ContainerLicensePayload } from '@registration/protocol/container-license';
+import type { LockState } from '@registration/licensing/lockout';
 
 /** The cluster-wide registration configuration (one row). */
 export interface RegistrationConfig {
@@ -53,11 +55,47 @@ export interface TrustedCertificateStore {
   forgetCertificate(origin: string): Promise<boolean>;
 }
 
+/** The cluster-wide Container.lic: the file as uploaded and its verified payload. */
+export interface ContainerLicenseRecord {
+  lic: string;
+  license: ContainerLicensePayload;
+  uploadedAt: Date;
+  /** `sub` of the administrator who uploaded it. */
+  uploadedBy: string;
+}
+
+/** The current QR challenge of the stored Container.lic (one at a time; a new one replaces it). */
+export interface ContainerChallengeRecord {
+  challengeId: string;
+  licenseId: string;
+  fingerprint: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+/** Local Container persistence: the lic, its current challenge and the verification lock per license. */
+export interface LocalContainerStore {
+  getContainerLicense(): Promise<ContainerLicenseRecord | null>;
+  /** Stores the lic (replacing any previous one) and drops the previous lic's challenge. */
+  setContainerLicense(record: ContainerLicenseRecord): Promise<void>;
+  getContainerChallenge(): Promise<ContainerChallengeRecord | null>;
+  /** Replaces the current challenge. */
+  setContainerChallenge(record: ContainerChallengeRecord): Promise<void>;
+  /** Marks `challengeId` used at `at` if it is still the current, unused one; whether it was. */
+  useContainerChallenge(challengeId: string, at: Date): Promise<boolean>;
+  /**
+   * The lock record of `licenseId` (the initial one if none yet), row-locked until the surrounding
+   * transaction ends (SELECT … FOR UPDATE): call it inside `transaction` before deciding a code.
+   */
+  lockVerification(licenseId: string): Promise<LockState>;
+  setVerificationLock(licenseId: string, state: LockState, at: Date): Promise<void>;
+}
+
 /**
  * Persistence of the registration. Every method is one statement or one transaction, so a failed
  * request never leaves half a state behind; `transaction` groups several writes into one.
  */
-export interface RegistrationStore extends TrustedCertificateStore {
+export interface RegistrationStore extends TrustedCertificateStore, LocalContainerStore {
   getConfig(): Promise<RegistrationConfig | null>;
   setConfig(config: RegistrationConfig): Promise<void>;
   clearConfig(): Promise<void>;
