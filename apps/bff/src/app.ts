@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -10,6 +11,8 @@ import { formCsrf } from './middleware/csrf.ts';
 import { notFound, onError } from './middleware/errors.ts';
 import { requestLogger } from './middleware/request-logger.ts';
 import { createRegistrationService, type RegistrationService, type ServiceDeps } from './registration/service.ts';
+import { createLocalContainerService } from './local-container/service.ts';
+import { CONTAINER_LIC_UPLOAD_PATH, localContainerRoutes } from './routes/local-container.ts';
 import { registrationRoutes } from './routes/registration.ts';
 import { trustRoutes } from './routes/trust.ts';
 
@@ -28,17 +31,22 @@ export function createApp(deps: AppDeps) {
     .use(secureHeaders())
     .use(formCsrf(deps.config.allowedOrigins))
     .use(
-      bodyLimit({
-        maxSize: JSON_BODY_LIMIT_BYTES,
-        onError: () => {
-          throw new HTTPException(413, { message: `body larger than ${JSON_BODY_LIMIT_BYTES} bytes` });
-        },
-      }),
+      // The Container.lic upload has its own, larger limit (64 KB file in a multipart body).
+      except(
+        CONTAINER_LIC_UPLOAD_PATH,
+        bodyLimit({
+          maxSize: JSON_BODY_LIMIT_BYTES,
+          onError: () => {
+            throw new HTTPException(413, { message: `body larger than ${JSON_BODY_LIMIT_BYTES} bytes` });
+          },
+        }),
+      ),
     )
     .use('/api/*', adminAuth({ publicKey: deps.config.authPublicKey, clock: deps.clock }))
     .get('/healthz', (c) => c.json({ status: 'ok' as const, nodeId: deps.config.nodeId }, 200))
     .route('/api/registration', registrationRoutes(service))
-    .route('/api/registration/private-cloud/trust', trustRoutes(deps));
+    .route('/api/registration/private-cloud/trust', trustRoutes(deps))
+    .route('/api/registration/local-container', localContainerRoutes(createLocalContainerService(deps)));
   app.onError(onError);
   app.notFound(notFound);
   return app;

@@ -32,6 +32,10 @@ export interface BffConfig {
   heartbeatIntervalMs: number;
   /** What the node reports about its project for the license server's restart rule. */
   project: ProjectIdentity;
+  /** Base URL of the vendor phone page the Local Container QR codes point at (default http://127.0.0.1:8090). */
+  phonePageUrl?: string;
+  /** The project's name, compared with the project a Container.lic certifies (default 'Demo Project'). */
+  projectName?: string;
 }
 
 /** A configuration value that cannot be used; `variable` names the env var for the operator. */
@@ -76,6 +80,8 @@ const envSchema = z.object({
     .pipe(z.array(z.url()).min(1)),
   // 10 s at least (demos and tests shorten it; less would only load the server); at most half the
   // 24-hour lease, so that a node with a working server always renews well before its lease runs out.
+  PHONE_PAGE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8090'),
+  PROJECT_NAME: z.string().trim().min(1).max(256).default('Demo Project'),
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(10_000).max(LEASE_TTL_MS / 2).default(HEARTBEAT_INTERVAL_MS),
 });
 
@@ -135,6 +141,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     domain: e.REPORT_DOMAIN,
     allowedOrigins: e.ALLOWED_ORIGINS,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+    phonePageUrl: e.PHONE_PAGE_URL,
+    projectName: e.PROJECT_NAME,
     project: projectIdentity({
       configDb: e.PROJECT_CONFIG_DB ?? e.DATABASE_URL ?? null,
       stateServer: e.PROJECT_STATE_SERVER ?? null,

@@ -179,3 +179,28 @@ export const connectionTestResultSchema = z.object({
   confirmed: trustedCertificateSchema.nullable().default(null),
 });
 export type ConnectionTestResult = z.infer<typeof connectionTestResultSchema>;
+
+/** `POST /api/registration/local-container/lic` (multipart `file`) when the Container.lic is accepted and stored. */
+export const containerLicAcceptedSchema = z.object({ accepted: z.literal(true), grant: grantSchema });
+export type ContainerLicAccepted = z.infer<typeof containerLicAcceptedSchema>;
+
+/** `POST /api/registration/local-container/challenge`: a fresh QR challenge (5 minutes) and its SVG. */
+export const containerChallengeSchema = z.object({
+  challengeId: z.string(),
+  expiresAt: z.string(),
+  /** The vendor phone page URL the QR code carries. */
+  url: z.string(),
+  svg: z.string(),
+});
+export type ContainerChallenge = z.infer<typeof containerChallengeSchema>;
+
+/** `POST /api/registration/local-container/verify`: the 6-digit code for the QR on screen. */
+export const containerVerifyRequestSchema = z.object({
+  challengeId: z.string().min(1).max(64).optional(),
+  code: z.string().max(32),
+});
+export type ContainerVerifyRequest = z.infer<typeof containerVerifyRequestSchema>;
+
+/** A right code: this node is registered (Local Container) with the lic's grant. */
+export const containerVerifiedSchema = z.object({ registered: z.literal(true), grant: grantSchema });
+export type ContainerVerified = z.infer<typeof containerVerifiedSchema>;

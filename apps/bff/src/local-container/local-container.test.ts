@@ -1,0 +1,263 @@
+import { describe, expect, it } from 'vitest';
+import { computeVerificationCode } from '@registration/licensing/verification-code';
+import { parsePhonePageUrl } from '@registration/licensing/challenge';
+import { projectFingerprint } from '@registration/licensing/container-checks';
+import {
+  containerChallengeSchema,
+  containerLicAcceptedSchema,
+  containerVerifiedSchema,
+  registrationStateSchema,
+} from '@registration/protocol/bff-api';
+import { CONTAINER_LIC_MAX_BYTES } from '@registration/protocol/container-license';
+import { apiErrorSchema, reasonSchema } from '@registration/protocol/reason';
+import { z } from 'zod';
+import { issueContainerLicense, type ContainerLicenseTerms } from '../../../vendor/src/container-license.ts';
+import { issueServerBundle } from '../../../vendor/src/server-bundle.ts';
+import { startBff, testClock, testConfig, type TestBff } from '../testing/bff.ts';
+import { demoTerms } from '../testing/license-server.ts';
+import { useBffSuite } from '../testing/suite.ts';
+import { blankNode } from '../registration/node-record.ts';
+import { createPgliteStore } from '../store/pglite-store.ts';
+import type { RegistrationStore } from '../store/types.ts';
+
+const clock = testClock();
+const suite = useBffSuite();
+const ORIGIN = 'http://localhost:5173';
+const BASE = '/api/registration/local-container';
+const DAY = 86_400_000;
+
+function terms(overrides: Partial<ContainerLicenseTerms> = {}): ContainerLicenseTerms {
+  return {
+    company: 'ACME 有限公司',
+    project: 'Demo Project',
+    appName: 'webroot',
+    productVersion: '11.0',
+    maxNodes: 2,
+    features: ['report', 'dashboard'],
+    expiresAt: new Date(clock().getTime() + 365 * DAY),
+    ...overrides,
+  };
+}
+
+async function lic(overrides: Partial<ContainerLicenseTerms> = {}, issuedAt?: Date) {
+  return issueContainerLicense({ vendor: suite.vendor, issuedAt: issuedAt ?? new Date(clock().getTime() - 60_000), ...terms(overrides) });
+}
+
+async function node(options: { store?: RegistrationStore; nodeId?: string } = {}): Promise<TestBff> {
+  const config = testConfig({
+    vendorPublicKey: suite.vendor.publicJwk,
+    authPublicKey: suite.platform.publicJwk,
+    phonePageUrl: 'http://127.0.0.1:8090',
+    projectName: 'Demo Project',
+    ...(options.nodeId ? { nodeId: options.nodeId, nodeAddress: `127.0.0.1:${options.nodeId.length}` } : {}),
+  });
+  const bff = await startBff({ clock, config, ...(options.store ? { store: options.store } : {}) });
+  if (!options.store) suite.defer(() => bff.close());
+  return bff;
+}
+
+async function upload(bff: TestBff, content: string | Uint8Array<ArrayBuffer>, opts: { field?: string; filename?: string } = {}) {
+  const token = await suite.platform.token('admin', { now: clock() });
+  const form = new FormData();
+  form.append(opts.field ?? 'file', new Blob([content]), opts.filename ?? 'Container.lic');
+  const res = await bff.app.request(`${BASE}/lic`, { method: 'POST', headers: { authorization: `Bearer ${token}`, origin: ORIGIN }, body: form });
+  return { status: res.status, body: (await res.json()) as unknown };
+}
+
+async function post(bff: TestBff, path: string, body?: unknown) {
+  const token = await suite.platform.token('admin', { now: clock() });
+  const res = await bff.app.request(`${BASE}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, origin: ORIGIN, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as unknown };
+}
+
+const reasonsOf = (body: unknown) => z.object({ details: z.object({ reasons: z.array(reasonSchema) }) }).parse(body).details.reasons;
+
+async function state(bff: TestBff) {
+  const token = await suite.platform.token('admin', { now: clock() });
+  const res = await bff.app.request('/api/registration', { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return registrationStateSchema.parse(await res.json());
+}
+
+/** The code the vendor phone page would show for the QR in `url`. */
+function phoneCode(url: string, secret: string): string {
+  const c = parsePhonePageUrl(url);
+  return computeVerificationCode({ secret, challengeId: c.challengeId, fingerprint: c.fingerprint, expiresAt: c.expiresAt });
+}
+
+const wrongOf = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+describe('POST /api/registration/local-container/lic', () => {
+  it('accepts a vendor-issued lic, stores it and answers the grant preview', async () => {
+    const bff = await node();
+    const issued = await lic();
+    const res = await upload(bff, `\uFEFF${issued.lic}\n`);
+    expect(res.status).toBe(201);
+    const { grant } = containerLicAcceptedSchema.parse(res.body);
+    expect(grant).toMatchObject({ licenseId: issued.license.licenseId, company: 'ACME 有限公司', project: 'Demo Project', appNames: ['webroot'], maxConnections: 2 });
+    const stored = await bff.store.getContainerLicense();
+    expect(stored?.lic).toBe(issued.lic);
+    expect(stored?.license).toEqual(issued.license);
+  });
+
+  it('answers every reason of a refused lic with its specifics and stores nothing', async () => {
+    const bff = await node();
+    // Three live nodes against a lic for one.
+    for (const id of ['node-b', 'node-c']) await bff.store.upsertNode({ ...blankNode({ nodeId: id, address: `${id}:8080` }, clock()), status: 'registered' });
+    const expired = await lic(
+      { expiresAt: new Date(clock().getTime() - DAY), productVersion: '10.0', appName: 'other', project: 'Other Project', maxNodes: 1 },
+      new Date(clock().getTime() - 30 * DAY),
+    );
+    const res = await upload(bff, expired.lic);
+    expect(res.status).toBe(422);
+    const reasons = reasonsOf(res.body);
+    expect(reasons.map((r) => r.name)).toEqual([
+      'LICENSE_EXPIRED',
+      'REPORT_VERSION_ERROR',
+      'LICENSE_APPNAME_ERROR',
+      'PROJECT_CONTENT_MISMATCH',
+      'CLUSTER_NODES_EXCEEDED',
+    ]);
+    expect(reasons[0]?.params).toEqual({ expiresAt: expired.license.expiresAt });
+    expect(reasons[1]?.params).toMatchObject({ certified: '10.0', local: '11.0.18' });
+    expect(reasons[4]?.params).toEqual({ max: 1, nodes: 3 });
+    expect(await bff.store.getContainerLicense()).toBeNull();
+  });
+
+  it('refuses a license-server bundle as LIC_TYPE_MISMATCH and a tampered lic as content error', async () => {
+    const bff = await node();
+    const bundle = await issueServerBundle({ vendor: suite.vendor, issuedAt: new Date(clock().getTime() - 60_000), ...demoTerms(clock()) });
+    const mismatch = await upload(bff, JSON.stringify(bundle));
+    expect(mismatch.status).toBe(422);
+    expect(apiErrorSchema.parse(mismatch.body).name).toBe('LIC_TYPE_MISMATCH');
+
+    const issued = await lic();
+    const [h, p, s] = issued.lic.split('.');
+    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const forged = [h, Buffer.from(JSON.stringify({ ...payload, maxNodes: 10_000 })).toString('base64url'), s].join('.');
+    const tampered = await upload(bff, forged);
+    expect(tampered.status).toBe(422);
+    expect(reasonsOf(tampered.body)).toEqual([expect.objectContaining({ name: 'LICENSE_CONTENT_ERROR' })]);
+    expect(await bff.store.getContainerLicense()).toBeNull();
+  });
+
+  it('refuses a file over 64 KB with 413 and takes one just under it through the checks', async () => {
+    const bff = await node();
+    const big = await upload(bff, 'x'.repeat(CONTAINER_LIC_MAX_BYTES + 1));
+    expect(big.status).toBe(413);
+    expect(apiErrorSchema.parse(big.body)).toMatchObject({ name: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining(String(CONTAINER_LIC_MAX_BYTES)) });
+    const huge = await upload(bff, 'x'.repeat(CONTAINER_LIC_MAX_BYTES * 4));
+    expect(huge.status).toBe(413);
+    const justUnder = await upload(bff, 'x'.repeat(CONTAINER_LIC_MAX_BYTES - 10));
+    expect(justUnder.status).toBe(422);
+    expect(apiErrorSchema.parse(justUnder.body).name).toBe('LICENSE_CONTENT_ERROR');
+  });
+
+  it('answers 400 for a body without the file field or not multipart', async () => {
+    const bff = await node();
+    const noField = await upload(bff, 'abc', { field: 'other' });
+    expect(noField.status).toBe(400);
+    expect(apiErrorSchema.parse(noField.body).name).toBe('PARAM_INPUT_ERROR');
+    const json = await post(bff, '/lic', { file: 'abc' });
+    expect(json.status).toBe(400);
+    expect(apiErrorSchema.parse(json.body).name).toBe('PARAM_INPUT_ERROR');
+  });
+});
+
+describe('challenge and verify', () => {
+  it('a QR for the stored lic, the phone page code registers this node with the lic grant', async () => {
+    const bff = await node();
+    const none = await post(bff, '/challenge');
+    expect(none.status).toBe(404);
+    const issued = await lic();
+    expect((await upload(bff, issued.lic)).status).toBe(201);
+    const res = await post(bff, '/challenge');
+    expect(res.status).toBe(201);
+    const ch = containerChallengeSchema.parse(res.body);
+    expect(ch.svg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    expect(ch.url.startsWith('http://127.0.0.1:8090/a/')).toBe(true);
+    const parsed = parsePhonePageUrl(ch.url);
+    expect(parsed).toMatchObject({ challengeId: ch.challengeId, licenseId: issued.license.licenseId, kind: 'container', fingerprint: projectFingerprint({ name: 'Demo Project' }) });
+    expect(Date.parse(ch.expiresAt) - clock().getTime()).toBeLessThanOrEqual(300_000);
+
+    const ok = await post(bff, '/verify', { challengeId: ch.challengeId, code: phoneCode(ch.url, issued.license.activationSecret) });
+    expect(ok.status).toBe(200);
+    expect(containerVerifiedSchema.parse(ok.body).grant.licenseId).toBe(issued.license.licenseId);
+    const s = await state(bff);
+    expect(s).toMatchObject({ method: 'local-container', status: 'registered' });
+    expect(s.grant?.company).toBe('ACME 有限公司');
+    // Single use: the same code again is a stale QR.
+    const again = await post(bff, '/verify', { challengeId: ch.challengeId, code: phoneCode(ch.url, issued.license.activationSecret) });
+    expect(apiErrorSchema.parse(again.body).name).toBe('QR_EXPIRED');
+  });
+
+  it('an expired QR is refused without counting; a refreshed one works', async () => {
+    const bff = await node();
+    const issued = await lic();
+    await upload(bff, issued.lic);
+    const ch = containerChallengeSchema.parse((await post(bff, '/challenge')).body);
+    clock.advance(5 * 60_000 + 1000);
+    const late = await post(bff, '/verify', { code: phoneCode(ch.url, issued.license.activationSecret) });
+    expect(late.status).toBe(422);
+    expect(apiErrorSchema.parse(late.body).name).toBe('QR_EXPIRED');
+    const fresh = containerChallengeSchema.parse((await post(bff, '/challenge')).body);
+    expect((await post(bff, '/verify', { code: phoneCode(fresh.url, issued.license.activationSecret) })).status).toBe(200);
+  });
+
+  it('wrong codes count down, the fifth locks, and the lock holds on a second BFF on the same store', async () => {
+    const store = await createPgliteStore('memory://');
+    suite.defer(() => store.close());
+    const a = await node({ store, nodeId: 'node-a' });
+    const b = await node({ store, nodeId: 'node-b' });
+    const issued = await lic();
+    await upload(a, issued.lic);
+    const ch = containerChallengeSchema.parse((await post(a, '/challenge')).body);
+    const right = phoneCode(ch.url, issued.license.activationSecret);
+    const wrong = wrongOf(right);
+    const left: unknown[] = [];
+    for (const [i, bff] of [a, b, a, b].entries()) {
+      const res = await post(bff, '/verify', { code: wrong });
+      expect(res.status, `attempt ${i + 1}`).toBe(422);
+      const body = apiErrorSchema.parse(res.body);
+      expect(body.name).toBe('VERIFY_CODE_ERROR');
+      left.push(reasonsOf(res.body)[0]?.params?.attemptsLeft);
+    }
+    expect(left).toEqual([4, 3, 2, 1]);
+    const fifth = await post(b, '/verify', { code: wrong });
+    expect(fifth.status).toBe(423);
+    const until = reasonsOf(fifth.body)[0]?.params?.until;
+    expect(until).toBe(new Date(clock().getTime() + 15 * 60_000).toISOString());
+    // Locked on both nodes, even for the right code and a fresh QR.
+    const fresh = containerChallengeSchema.parse((await post(a, '/challenge')).body);
+    for (const bff of [a, b]) {
+      const res = await post(bff, '/verify', { code: phoneCode(fresh.url, issued.license.activationSecret) });
+      expect(res.status).toBe(423);
+      expect(apiErrorSchema.parse(res.body).name).toBe('VERIFY_LOCKED');
+    }
+    clock.advance(15 * 60_000);
+    const reopened = containerChallengeSchema.parse((await post(b, '/challenge')).body);
+    expect((await post(a, '/verify', { code: phoneCode(reopened.url, issued.license.activationSecret) })).status).toBe(200);
+  });
+
+  it('a restart keeps the lic: a new BFF on the same store issues a QR without a new upload', async () => {
+    const store = await createPgliteStore('memory://');
+    suite.defer(() => store.close());
+    const first = await node({ store });
+    const issued = await lic();
+    await upload(first, issued.lic);
+    const second = await node({ store });
+    const ch = containerChallengeSchema.parse((await post(second, '/challenge')).body);
+    expect((await post(second, '/verify', { code: phoneCode(ch.url, issued.license.activationSecret) })).status).toBe(200);
+  });
+
+  it('rejects a malformed verify body with 400', async () => {
+    const bff = await node();
+    const res = await post(bff, '/verify', { code: 123456 });
+    expect(res.status).toBe(400);
+    expect(apiErrorSchema.parse(res.body).name).toBe('PARAM_INPUT_ERROR');
+  });
+});

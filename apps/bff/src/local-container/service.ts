@@ -1,0 +1,159 @@
+import type { Logger } from 'pino';
+import QRCode from 'qrcode';
+import { createChallenge, phonePageUrl } from '@registration/licensing/challenge';
+import { checkContainerLicense, projectFingerprint, type LocalProject } from '@registration/licensing/container-checks';
+import { attemptVerification } from '@registration/licensing/verify-attempt';
+import type { Grant } from '@registration/protocol/bff-api';
+import type { ContainerLicensePayload } from '@registration/protocol/container-license';
+import type { Reason } from '@registration/protocol/reason';
+import type { BffConfig } from '../config.ts';
+import { CatalogueError, reason } from '../errors.ts';
+import { blankNode } from '../registration/node-record.ts';
+import type { RegistrationStore } from '../store/types.ts';
+
+export const DEFAULT_PHONE_PAGE_URL = 'http://127.0.0.1:8090';
+export const DEFAULT_PROJECT_NAME = 'Demo Project';
+
+export interface LocalContainerDeps {
+  store: RegistrationStore;
+  clock: () => Date;
+  config: BffConfig;
+  logger: Logger;
+}
+
+/** What an accepted Container.lic grants, as the upload answers it and Version Information shows it. */
+export function containerGrant(license: ContainerLicensePayload, product: string): Grant {
+  return {
+    licenseId: license.licenseId,
+    company: license.company,
+    project: license.project,
+    product,
+    productVersion: license.productVersion,
+    features: license.features,
+    domains: [],
+    appNames: [license.appName],
+    ipRanges: '',
+    port: null,
+    expiresAt: license.expiresAt,
+    maxConnections: license.maxNodes,
+    inUse: 0,
+  };
+}
+
+export type UploadResult = { ok: true; grant: Grant } | { ok: false; reasons: Reason[] };
+
+export interface ChallengeAnswer {
+  challengeId: string;
+  expiresAt: string;
+  url: string;
+  svg: string;
+}
+
+const noLic = () => new CatalogueError('NOT_FOUND', undefined, { issues: ['no Container.lic has been uploaded'] });
+
+/**
+ * Local Container on this node (DESIGN.md §3.2): upload → QR challenge → code. The lic, its challenge
+ * and the verification lock live in the shared store, so every node of a cluster sees the same ones.
+ */
+export function createLocalContainerService(deps: LocalContainerDeps) {
+  const { store, clock, config, logger } = deps;
+  const project: LocalProject = { name: config.projectName ?? DEFAULT_PROJECT_NAME };
+  const fingerprint = projectFingerprint(project);
+
+  /** Nodes of the cluster that are alive (not stale), counting this one even before it wrote a row. */
+  async function liveNodes(): Promise<number> {
+    const ids = new Set((await store.listNodes()).filter((n) => n.status !== 'stale').map((n) => n.nodeId));
+    ids.add(config.nodeId);
+    return ids.size;
+  }
+
+  return {
+    /** Checks an uploaded file against this node; stores it only when every check passes. */
+    async upload(file: Uint8Array, by: string): Promise<UploadResult> {
+      const now = clock();
+      const check = await checkContainerLicense({
+        jwsText: file,
+        vendorKey: config.vendorPublicKey,
+        local: { productVersion: config.product.version, appName: config.appName, project, nodes: await liveNodes() },
+        now,
+      });
+      if (!check.ok) return check;
+      const lic = new TextDecoder().decode(file).replace(/^\uFEFF/, '').trim();
+      await store.setContainerLicense({ lic, license: check.license, uploadedAt: now, uploadedBy: by });
+      logger.info({ licenseId: check.license.licenseId, by }, 'Container.lic accepted');
+      return { ok: true, grant: containerGrant(check.license, config.product.name) };
+    },
+
+    /** A fresh QR challenge for the stored lic (replacing the previous one), with its SVG. */
+    async challenge(): Promise<ChallengeAnswer> {
+      const stored = await store.getContainerLicense();
+      if (!stored) throw noLic();
+      const challenge = createChallenge({ now: clock(), fingerprint });
+      const url = phonePageUrl(config.phonePageUrl ?? DEFAULT_PHONE_PAGE_URL, challenge, {
+        licenseId: stored.license.licenseId,
+        kind: 'container',
+      });
+      await store.setContainerChallenge({ ...challenge, licenseId: stored.license.licenseId, usedAt: null });
+      const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      return { challengeId: challenge.challengeId, expiresAt: challenge.expiresAt.toISOString(), url, svg };
+    },
+
+    /**
+     * One code submission: lock gate → challenge → compare → record, with the lock row held for the
+     * whole transaction. Right code → this node registered with the lic's grant; otherwise the
+     * catalogue reason (after the updated lock is committed).
+     */
+    async verify(input: { challengeId?: string; code: unknown }, by: string): Promise<{ grant: Grant }> {
+      const now = clock();
+      const outcome = await store.transaction(async (tx) => {
+        const stored = await tx.getContainerLicense();
+        if (!stored) return { kind: 'missing' as const };
+        const { license } = stored;
+        const lock = await tx.lockVerification(license.licenseId);
+        const current = await tx.getContainerChallenge();
+        const challenge = current !== null && current.licenseId === license.licenseId ? current : null;
+        const result = attemptVerification({
+          lock,
+          challenge,
+          ...(input.challengeId === undefined ? {} : { challengeId: input.challengeId }),
+          secret: license.activationSecret,
+          code: input.code,
+          now,
+        });
+        await tx.setVerificationLock(license.licenseId, result.lock, now);
+        if (!result.ok) return { kind: 'refused' as const, reason: result.reason };
+        if (!challenge || !(await tx.useContainerChallenge(challenge.challengeId, now))) {
+          return { kind: 'refused' as const, reason: reason('QR_EXPIRED') };
+        }
+        const grant = containerGrant(license, config.product.name);
+        await tx.setConfig({ method: 'local-container', serverUrl: null, updatedAt: now, updatedBy: by });
+        const own = (await tx.getNode(config.nodeId)) ?? blankNode({ nodeId: config.nodeId, address: config.nodeAddress }, now);
+        await tx.upsertNode({
+          ...own,
+          address: config.nodeAddress,
+          status: 'registered',
+          serverUrl: null,
+          lease: null,
+          leaseId: null,
+          grant,
+          validUntil: new Date(license.expiresAt),
+          lastSuccessAt: now,
+          failureAt: null,
+          reasons: [],
+          unreachableSince: null,
+          seenAt: now,
+        });
+        return { kind: 'registered' as const, grant, licenseId: license.licenseId };
+      });
+      if (outcome.kind === 'missing') throw noLic();
+      if (outcome.kind === 'refused') {
+        const { name, params } = outcome.reason;
+        throw new CatalogueError(name, params, { reasons: [outcome.reason] });
+      }
+      logger.info({ licenseId: outcome.licenseId, by, nodeId: config.nodeId }, 'Local Container registered');
+      return { grant: outcome.grant };
+    },
+  };
+}
+
+export type LocalContainerService = ReturnType<typeof createLocalContainerService>;
