@@ -71,12 +71,20 @@ export function createLocalContainerService(deps: LocalContainerDeps) {
     /** Checks an uploaded file against this node; stores it only when every check passes. */
     async upload(file: Uint8Array, by: string): Promise<UploadResult> {
       const now = clock();
-      const check = await checkContainerLicense({
-        jwsText: file,
-        vendorKey: config.vendorPublicKey,
-        local: { productVersion: config.product.version, appName: config.appName, project, nodes: await liveNodes() },
-        now,
-      });
+      const checkWith = async (nodes: number) =>
+        checkContainerLicense({
+          jwsText: file,
+          vendorKey: config.vendorPublicKey,
+          local: { productVersion: config.product.version, appName: config.appName, project, nodes },
+          now,
+        });
+      // Count the cluster's nodes only for a file whose signature checks out (one node never exceeds
+      // maxNodes ≥ 1): a junk upload then costs no store query.
+      const first = await checkWith(1);
+      if (!first.ok && first.reasons.every((r) => r.name === 'LICENSE_CONTENT_ERROR' || r.name === 'LIC_TYPE_MISMATCH')) {
+        return first;
+      }
+      const check = await checkWith(await liveNodes());
       if (!check.ok) return check;
       const lic = new TextDecoder().decode(file).replace(/^\uFEFF/, '').trim();
       await store.setContainerLicense({ lic, license: check.license, uploadedAt: now, uploadedBy: by });
