@@ -193,6 +193,12 @@ describe('challenge and verify', () => {
     // Single use: the same code again is a stale QR.
     const again = await post(bff, '/verify', { challengeId: ch.challengeId, code: phoneCode(ch.url, issued.license.activationSecret) });
     expect(apiErrorSchema.parse(again.body).name).toBe('QR_EXPIRED');
+
+    // Regression: the heartbeat loop once took any method but Private Cloud for "not configured" and
+    // unregistered a node verified by QR at its next beat.
+    clock.advance(2 * 3600e3);
+    expect(await bff.service.renew()).toBe('idle');
+    expect(await state(bff)).toMatchObject({ method: 'local-container', status: 'registered' });
   });
 
   it('an expired QR is refused without counting; a refreshed one works', async () => {

@@ -162,6 +162,12 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
     renew: () =>
       serialized(async () => {
         const cfg = await store.getConfig();
+        if (cfg?.method === 'local-container') {
+          // Verified by QR code against the stored Container.lic: no license server to renew with.
+          const prev = await current();
+          await store.upsertNode({ ...prev, ...self, seenAt: clock() });
+          return 'idle';
+        }
         if (!cfg || cfg.method !== 'private-cloud' || !cfg.serverUrl) {
           const prev = await current();
           // Another node cleared the cluster configuration (Re-register): free our slot too.
