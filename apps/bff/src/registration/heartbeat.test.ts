@@ -5,8 +5,9 @@ import { DEFAULT_TRANSPORT, httpsJson } from '../license-client/transport.ts';
 import { createPgliteStore } from '../store/pglite-store.ts';
 import type { RegistrationStore } from '../store/types.ts';
 import { startBff, testClock, testConfig, type TestBff } from '../testing/bff.ts';
+import { manualTimer } from '../testing/manual-timer.ts';
 import { startLicenseServer, type RunningLicenseServer } from '../testing/license-server.ts';
-import { startHeartbeat, type Timer } from './heartbeat.ts';
+import { startHeartbeat } from './heartbeat.ts';
 import { useBffSuite } from '../testing/suite.ts';
 
 const HOUR = 3600_000;
@@ -37,21 +38,6 @@ async function leasesInUse(ls: RunningLicenseServer): Promise<number> {
   return healthSchema.parse(JSON.parse(answer.text)).leasesInUse;
 }
 
-/** A timer the test fires by hand. */
-function manualTimer() {
-  const scheduled: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
-  const timer: Timer = {
-    setTimeout: (fn, ms) => {
-      const entry = { fn, ms, cleared: false };
-      scheduled.push(entry);
-      return entry;
-    },
-    clearTimeout: (h) => {
-      (h as { cleared: boolean }).cleared = true;
-    },
-  };
-  return { timer, scheduled };
-}
 
 describe('heartbeat loop', () => {
   it('beats at once, then every interval, and stops cleanly', async () => {

@@ -18,9 +18,10 @@ import { createPgliteStore } from '../store/pglite-store.ts';
 import type { BffConfig } from '../config.ts';
 import { projectIdentity } from '../project-identity.ts';
 import { startBff, testClock, testConfig, type TestBff } from '../testing/bff.ts';
+import { manualTimer } from '../testing/manual-timer.ts';
 import { demoTerms } from '../testing/license-server.ts';
 import { useBffSuite } from '../testing/suite.ts';
-import { startHeartbeat, type Timer } from './heartbeat.ts';
+import { startHeartbeat } from './heartbeat.ts';
 
 // The 24-hour rule and outages on the BFF side (DESIGN.md §3.1 step 5): a real license server over HTTPS
 // on 127.0.0.1 that the test stops and starts again on the same port with the same config dir, an
@@ -110,26 +111,6 @@ async function getState(bff: TestBff) {
   return registrationStateSchema.parse(await res.json());
 }
 
-/** A timer the test fires by hand; `fireNext` moves the clock by the scheduled delay first. */
-function manualTimer() {
-  const scheduled: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
-  const timer: Timer = {
-    setTimeout: (fn, ms) => {
-      const entry = { fn, ms, cleared: false };
-      scheduled.push(entry);
-      return entry;
-    },
-    clearTimeout: (h) => {
-      (h as { cleared: boolean }).cleared = true;
-    },
-  };
-  const pending = () => {
-    const last = scheduled.at(-1);
-    if (!last || last.cleared) throw new Error('no heartbeat scheduled');
-    return last;
-  };
-  return { timer, scheduled, pending };
-}
 
 const iso = (d: Date) => d.toISOString();
 
