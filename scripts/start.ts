@@ -13,7 +13,9 @@ const cfg = readStartConfig(process.env);
 const paths = demoPaths(cfg.demoDir);
 const running: Started[] = [];
 
+let stopping = false;
 async function stopAll(code: number): Promise<never> {
+  stopping = true;
   await Promise.all(running.reverse().map((p) => p.stop()));
   process.exit(code);
 }
@@ -95,6 +97,7 @@ try {
 
   for (const p of running) {
     void p.exited.then((code) => {
+      if (stopping) return; // we asked it to stop
       console.error(`\n${p.name} stopped unexpectedly (exit ${code}); stopping the rest.`);
       void stopAll(1);
     });
