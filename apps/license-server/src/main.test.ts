@@ -1,51 +1,25 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { healthSchema } from '@registration/protocol/license-server-api';
+import { killAll, spawnMain } from './process-harness.ts';
 import { call, createFixture, type Fixture } from './test-harness.ts';
 
-// main.ts as an administrator runs it: a real tsx process in its own working directory.
-const ROOT = resolve(import.meta.dirname, '../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const MAIN = join(ROOT, 'apps/license-server/src/main.ts');
+// main.ts as an administrator runs it: a real process in its own working directory.
 
 let fx: Fixture;
-const children: ChildProcessWithoutNullStreams[] = [];
 beforeAll(async () => {
   fx = await createFixture();
   await writeFile(join(fx.dir, 'bundle.json'), JSON.stringify(await fx.bundle()));
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await killAll();
   await fx.cleanup();
 });
 
 function start(args: string[]) {
-  const child = spawn(TSX, [MAIN, ...args], { cwd: fx.dir, env: { ...process.env, LS_LANGUAGE: 'en' } });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  const listening = new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no listening line within 20 s\n${stdout}\n${stderr}`)), 20_000);
-    child.stdout.on('data', () => {
-      const url = /^license-server listening on (https:\/\/\S+)$/m.exec(stdout)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        done(url);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      fail(new Error(`exited with ${code}\n${stderr}`));
-    });
-  });
-  listening.catch(() => undefined);
-  return { child, listening, exited, output: () => ({ stdout, stderr }) };
+  return spawnMain(args, { cwd: fx.dir, env: { LS_LANGUAGE: 'en' } });
 }
 
 it('starts from flags, prints the listening line, answers /health, refuses a second instance, stops on SIGTERM', async () => {
