@@ -151,18 +151,9 @@ export function lapsedNode(prev: NodeRecord, self: Self, serverUrl: string, late
           params: { since: since.toISOString(), serverUrl, lastSuccessAt: lastSuccessAt.toISOString() },
         };
   return {
-    ...self,
-    status: 'failed',
-    serverUrl,
-    lease: null,
-    leaseId: null,
-    grant: null,
-    validUntil: null,
-    lastSuccessAt: prev.lastSuccessAt,
+    ...failedNode(prev, self, serverUrl, [lapse, ...latest.filter((r) => r.name !== 'HEARTBEAT_LAPSED')], true, now),
     failureAt: isLapsed(prev) ? (prev.failureAt ?? lapsedAt) : lapsedAt,
-    reasons: [lapse, ...latest.filter((r) => r.name !== 'HEARTBEAT_LAPSED')],
     unreachableSince: since,
-    seenAt: now,
   };
 }
 
