@@ -60,8 +60,34 @@ export const nodeStateSchema = z.object({
   unreachableSince: z.string().nullable(),
   /** Last time the node wrote its liveness. */
   seenAt: z.string(),
+  /**
+   * How far the node's clock is ahead (+) or behind (−) the shared store's clock, in ms, as of its last
+   * liveness write; null when not measured. Cluster nodes must keep consistent time (over 60 s is flagged).
+   */
+  clockSkewMs: z.number().int().nullable(),
 });
 export type NodeState = z.infer<typeof nodeStateSchema>;
+
+/**
+ * Whether a Local Container code may be entered now (the lock is per license and shared by every tab,
+ * address and cluster node): `open` with attempts left before the next lock, `locked` until when, or
+ * `disabled` after 100 wrong codes in a row (an operator resets it).
+ */
+export const verificationGateSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('open'), attemptsLeft: z.number().int().min(0) }),
+  z.object({ kind: z.literal('locked'), until: z.string() }),
+  z.object({ kind: z.literal('disabled'), failures: z.number().int().min(0) }),
+]);
+export type VerificationGate = z.infer<typeof verificationGateSchema>;
+
+/** The cluster-wide Container.lic once one is accepted: what it grants, who uploaded it, the code gate. */
+export const localContainerStateSchema = z.object({
+  grant: grantSchema,
+  uploadedAt: z.string(),
+  uploadedBy: z.string(),
+  gate: verificationGateSchema,
+});
+export type LocalContainerState = z.infer<typeof localContainerStateSchema>;
 
 /** `GET /api/registration`. */
 export const registrationStateSchema = z.object({
@@ -74,6 +100,11 @@ export const registrationStateSchema = z.object({
   node: nodeStateSchema,
   /** Every node of the cluster (one for a standalone server). */
   nodes: z.array(nodeStateSchema),
+  /**
+   * The stored Container.lic (Local Container), kept across restarts and Re-register's of Private Cloud
+   * until another is uploaded; null when none was ever accepted.
+   */
+  localContainer: localContainerStateSchema.nullable(),
   /** Server time of the answer, so that the UI can show countdowns against the server clock. */
   now: z.string(),
 });

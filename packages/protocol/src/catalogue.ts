@@ -698,6 +698,44 @@ const catalogue = {
       },
     },
   },
+  CONTAINER_LIC_MISSING: {
+    code: 32007,
+    status: 409,
+    text: {
+      'zh-CN': {
+        title: '尚未上传授权文件',
+        explanation: '本地容器认证需要先上传 Container.lic，才能生成二维码和校验验证码。',
+        troubleshooting: ['在“立即注册 > 本地容器”中点击“上传 lic”，选择帆软发送的 Container.lic。'],
+      },
+      en: {
+        title: 'No Container.lic uploaded',
+        explanation: 'Local Container needs an uploaded Container.lic before a QR code can be shown or a code checked.',
+        troubleshooting: ['In Register Now > Local Container, click Upload lic and choose the Container.lic the vendor sent.'],
+      },
+    },
+  },
+  CONTAINER_VERIFICATION_NEEDED: {
+    code: 32008,
+    status: 409,
+    text: {
+      'zh-CN': {
+        title: '需要重新扫码验证',
+        explanation: '报表服务器于 {{since}} 重启，授权文件 Container.lic 仍然保留，但需要重新扫码验证。',
+        troubleshooting: [
+          '在“立即注册 > 本地容器”中用手机扫描二维码，输入页面显示的 6 位验证码。',
+          '无需重新上传授权文件。',
+        ],
+      },
+      en: {
+        title: 'Verification needed',
+        explanation: 'The report server restarted at {{since}}. Container.lic is still stored, but its QR code must be scanned again.',
+        troubleshooting: [
+          'In Register Now > Local Container, scan the QR code with a phone and type the 6-digit code it shows.',
+          'There is no need to upload the lic again.',
+        ],
+      },
+    },
+  },
   UNAUTHORIZED: {
     code: 40100,
     status: 401,
