@@ -81,6 +81,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'cluster liveness',
+    // Each node's clock against the store's at its last liveness write, and which cluster configuration
+    // (by its updated_at) the node last acted on, so a submit on one node can wait for the others' outcome.
+    sql: `
+      ALTER TABLE node_registration ADD COLUMN clock_skew_ms integer;
+      ALTER TABLE node_registration ADD COLUMN config_at timestamptz;
+    `,
+  },
 ];
 
 // Any constant will do, as long as every node uses the same one ("regstore" in ASCII).

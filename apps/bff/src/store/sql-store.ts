@@ -50,6 +50,8 @@ interface NodeRow {
   reasons: unknown;
   unreachable_since: Date | string | null;
   seen_at: Date | string;
+  clock_skew_ms: number | null;
+  config_at: Date | string | null;
 }
 
 interface TrustedCertificateRow {
@@ -62,8 +64,9 @@ interface TrustedCertificateRow {
 
 const TRUSTED_COLUMNS = 'origin, fingerprint, subject, confirmed_by, confirmed_at';
 
-const NODE_COLUMNS = `node_id, address, status, server_url, lease, lease_id, "grant", valid_until, last_success_at,
-  failure_at, reasons, unreachable_since, seen_at`;
+const NODE_WRITE_COLUMNS = `node_id, address, status, server_url, lease, lease_id, "grant", valid_until, last_success_at,
+  failure_at, reasons, unreachable_since, seen_at, config_at`;
+const NODE_COLUMNS = `${NODE_WRITE_COLUMNS}, clock_skew_ms`;
 
 // Drivers differ in whether jsonb arrives parsed; rows are validated so a bad row fails loudly here.
 const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
@@ -87,6 +90,8 @@ function toNode(r: NodeRow): NodeRecord {
     reasons: z.array(reasonSchema).parse(json(r.reasons)),
     unreachableSince: dateOrNull(r.unreachable_since),
     seenAt: date(r.seen_at),
+    clockSkewMs: r.clock_skew_ms,
+    configAt: dateOrNull(r.config_at),
   };
 }
 
@@ -145,14 +150,15 @@ export class SqlRegistrationStore implements RegistrationStore {
 
   async upsertNode(n: NodeRecord): Promise<void> {
     await this.db.query(
-      `INSERT INTO node_registration (${NODE_COLUMNS})
+      `INSERT INTO node_registration (${NODE_WRITE_COLUMNS})
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8::timestamptz, $9::timestamptz, $10::timestamptz,
-               $11::jsonb, $12::timestamptz, $13::timestamptz)
+               $11::jsonb, $12::timestamptz, $13::timestamptz, $14::timestamptz)
        ON CONFLICT (node_id) DO UPDATE SET address = EXCLUDED.address, status = EXCLUDED.status,
          server_url = EXCLUDED.server_url, lease = EXCLUDED.lease, lease_id = EXCLUDED.lease_id, "grant" = EXCLUDED."grant",
          valid_until = EXCLUDED.valid_until, last_success_at = EXCLUDED.last_success_at,
          failure_at = EXCLUDED.failure_at, reasons = EXCLUDED.reasons,
-         unreachable_since = EXCLUDED.unreachable_since, seen_at = EXCLUDED.seen_at`,
+         unreachable_since = EXCLUDED.unreachable_since, seen_at = EXCLUDED.seen_at,
+         config_at = COALESCE(EXCLUDED.config_at, node_registration.config_at)`,
       [
         n.nodeId,
         n.address,
@@ -167,12 +173,30 @@ export class SqlRegistrationStore implements RegistrationStore {
         JSON.stringify(n.reasons),
         iso(n.unreachableSince),
         n.seenAt.toISOString(),
+        iso(n.configAt ?? null),
       ],
     );
   }
 
-  async listNodes(): Promise<NodeRecord[]> {
-    const { rows } = await this.db.query<NodeRow>(`SELECT ${NODE_COLUMNS} FROM node_registration ORDER BY node_id`);
+  async touchNode(nodeId: string, seenAt: Date, clockSkewMs: number): Promise<void> {
+    await this.db.query('UPDATE node_registration SET seen_at = $2::timestamptz, clock_skew_ms = $3 WHERE node_id = $1', [
+      nodeId,
+      seenAt.toISOString(),
+      Math.round(clockSkewMs),
+    ]);
+  }
+
+  async now(): Promise<Date> {
+    const { rows } = await this.db.query<{ now: Date | string }>('SELECT now() AS now');
+    const r = rows[0];
+    if (!r) throw new Error('SELECT now() answered no row');
+    return date(r.now);
+  }
+
+  async listNodes(options: { withoutLeaseAndGrant?: boolean } = {}): Promise<NodeRecord[]> {
+    // The cluster table needs neither the lease nor the grant of every node: skip reading and checking them.
+    const columns = options.withoutLeaseAndGrant ? NODE_COLUMNS.replace('lease, ', 'NULL AS lease, ').replace('"grant"', 'NULL AS "grant"') : NODE_COLUMNS;
+    const { rows } = await this.db.query<NodeRow>(`SELECT ${columns} FROM node_registration ORDER BY node_id`);
     return rows.map(toNode);
   }
 
@@ -278,6 +302,12 @@ export class SqlRegistrationStore implements RegistrationStore {
     const r = rows[0];
     if (!r) throw new Error(`verification lock row of ${licenseId} vanished`);
     return lockStateSchema.parse(json(r.state));
+  }
+
+  async readVerificationLock(licenseId: string): Promise<LockState> {
+    const { rows } = await this.db.query<{ state: unknown }>('SELECT state FROM verification_lock WHERE license_id = $1', [licenseId]);
+    const r = rows[0];
+    return r ? lockStateSchema.parse(json(r.state)) : initialLockState;
   }
 
   async setVerificationLock(licenseId: string, state: LockState, at: Date): Promise<void> {

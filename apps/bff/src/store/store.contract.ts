@@ -59,6 +59,8 @@ function node(overrides: Partial<NodeRecord> = {}): NodeRecord {
     reasons: [],
     unreachableSince: null,
     seenAt: t0,
+    clockSkewMs: null,
+    configAt: null,
     ...overrides,
   };
 }
@@ -165,6 +167,38 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const nodes = await s.listNodes();
       expect(nodes.map((n) => n.nodeId)).toEqual(['node-a', 'node-b']);
       expect(nodes[0]).toEqual(failed);
+    });
+
+    it('writes liveness and skew without touching the outcome, and keeps the configuration an outcome answered', async () => {
+      const s = await open();
+      const configAt = new Date(t0.getTime() + 1000);
+      await s.upsertNode(node({ configAt }));
+      await s.touchNode('node-a', new Date(t0.getTime() + 9000), -90_500.4);
+      expect(await s.getNode('node-a')).toEqual(node({ configAt, seenAt: new Date(t0.getTime() + 9000), clockSkewMs: -90_500 }));
+      // A write without configAt (a liveness-only or follow-up write) keeps the stored one; the skew stays too.
+      await s.upsertNode(node({ status: 'degraded', configAt: undefined }));
+      expect(await s.getNode('node-a')).toMatchObject({ status: 'degraded', configAt, clockSkewMs: -90_500 });
+      await s.touchNode('node-unknown', t0, 0); // no row: nothing to update, no error
+      expect((await s.listNodes()).map((n) => n.nodeId)).toEqual(['node-a']);
+    });
+
+    it('lists nodes without lease and grant when asked, everything else the same', async () => {
+      const s = await open();
+      await s.upsertNode(node());
+      expect(await s.listNodes({ withoutLeaseAndGrant: true })).toEqual([node({ lease: null, grant: null })]);
+    });
+
+    it("answers the database's own clock", async () => {
+      const s = await open();
+      expect(Math.abs((await s.now()).getTime() - Date.now())).toBeLessThan(60_000);
+    });
+
+    it('reads a verification lock without locking, the initial one when none was written', async () => {
+      const s = await open();
+      expect(await s.readVerificationLock('clic-9')).toEqual(initialLockState);
+      const locked = { consecutiveFailures: 5, lockouts: 1, lockedUntil: t0.toISOString(), disabled: false };
+      await s.setVerificationLock('clic-9', locked, t0);
+      expect(await s.readVerificationLock('clic-9')).toEqual(locked);
     });
 
     it('commits every write of a transaction together', async () => {

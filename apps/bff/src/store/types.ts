@@ -30,7 +30,15 @@ export interface NodeRecord {
   failureAt: Date | null;
   reasons: Reason[];
   unreachableSince: Date | null;
+  /** Last liveness write, by this node's clock. */
   seenAt: Date;
+  /** This node's clock minus the store's at its last liveness write (read only; `touchNode` writes it). */
+  clockSkewMs?: number | null;
+  /**
+   * `updatedAt` of the cluster configuration this row's outcome answers; absent in a write keeps the
+   * stored value (liveness and follow-up writes do not change which configuration was tried).
+   */
+  configAt?: Date | null;
 }
 
 /** An administrator's confirmation that `origin` may present exactly the certificate `fingerprint`. */
@@ -102,7 +110,14 @@ export interface RegistrationStore extends TrustedCertificateStore, LocalContain
   getNode(nodeId: string): Promise<NodeRecord | null>;
   /** Inserts or replaces the node's row in one statement. */
   upsertNode(node: NodeRecord): Promise<void>;
-  listNodes(): Promise<NodeRecord[]>;
+  /** Every node by id; `withoutLeaseAndGrant` leaves both null (cheaper, for the cluster table). */
+  listNodes(options?: { withoutLeaseAndGrant?: boolean }): Promise<NodeRecord[]>;
+  /** The liveness write: seen at `seenAt` (node clock), `clockSkewMs` off the store's clock. */
+  touchNode(nodeId: string, seenAt: Date, clockSkewMs: number): Promise<void>;
+  /** The store's own clock (`now()` of the database), the reference every node's skew is measured against. */
+  now(): Promise<Date>;
+  /** `lockVerification` without the row lock, for display. */
+  readVerificationLock(licenseId: string): Promise<LockState>;
   /** Runs `fn` against a store bound to one transaction: all its writes commit together or not at all. */
   transaction<T>(fn: (tx: RegistrationStore) => Promise<T>): Promise<T>;
   close(): Promise<void>;
