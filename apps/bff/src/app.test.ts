@@ -62,6 +62,17 @@ describe('access control on every API route', () => {
     }
   });
 
+  it('refuses a token that was accepted before, once it has expired (verified tokens are remembered, their time is not)', async () => {
+    const token = await platform.token('admin', { now: clock() });
+    const read = async () => (await call('GET', '/api/registration', { authorization: `Bearer ${token}` })).status;
+    expect(await read()).toBe(200);
+    expect(await read()).toBe(200); // the remembered verification
+    clock.advance(8 * 3600_000 + 1000);
+    expect(await read()).toBe(401);
+    clock.advance(-(8 * 3600_000 + 1000));
+    expect(await read()).toBe(200); // verified afresh
+  });
+
   it('answers 403 FORBIDDEN to a viewer', async () => {
     const viewer = await platform.token('viewer', { now: clock() });
     for (const { method, path } of apiRoutes(bff.app)) {
@@ -156,7 +167,7 @@ describe('edges of the app', () => {
     // A store whose disk fails: the one thing this test fakes is the failure itself.
     const broken = new Proxy(bff.store, {
       get(target, prop, receiver) {
-        if (prop === 'getConfig') return () => Promise.reject(new Error('disk on fire at /var/secret/path'));
+        if (prop === 'listNodes') return () => Promise.reject(new Error('disk on fire at /var/secret/path'));
         const v = Reflect.get(target, prop, receiver) as unknown;
         return typeof v === 'function' ? v.bind(target) : v;
       },

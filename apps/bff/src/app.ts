@@ -11,7 +11,6 @@ import { formCsrf } from './middleware/csrf.ts';
 import { notFound, onError } from './middleware/errors.ts';
 import { requestLogger } from './middleware/request-logger.ts';
 import { createRegistrationService, type RegistrationService, type ServiceDeps } from './registration/service.ts';
-import { createLocalContainerService } from './local-container/service.ts';
 import { CONTAINER_LIC_UPLOAD_PATH, localContainerRoutes } from './routes/local-container.ts';
 import { registrationRoutes } from './routes/registration.ts';
 import { trustRoutes } from './routes/trust.ts';
@@ -43,10 +42,16 @@ export function createApp(deps: AppDeps) {
       ),
     )
     .use('/api/*', adminAuth({ publicKey: deps.config.authPublicKey, clock: deps.clock }))
+    .use('/api/*', async (c, next) => {
+      // Upload, challenge, trust …: a state read after any of them must not join a read that began before.
+      if (c.req.method !== 'GET') service.wrote();
+      await next();
+      if (c.req.method !== 'GET') service.wrote();
+    })
     .get('/healthz', (c) => c.json({ status: 'ok' as const, nodeId: deps.config.nodeId }, 200))
     .route('/api/registration', registrationRoutes(service))
     .route('/api/registration/private-cloud/trust', trustRoutes(deps))
-    .route('/api/registration/local-container', localContainerRoutes(createLocalContainerService(deps)));
+    .route('/api/registration/local-container', localContainerRoutes(service.localContainer));
   app.onError(onError);
   app.notFound(notFound);
   return app;

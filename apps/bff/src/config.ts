@@ -36,6 +36,14 @@ export interface BffConfig {
   phonePageUrl?: string;
   /** The project's name, compared with the project a Container.lic certifies (default 'Demo Project'). */
   projectName?: string;
+  /** Source address for connections to the license server, on a node with several addresses (default: the OS's choice). */
+  licenseClientLocalAddress?: string | null;
+  /** How often this node writes its liveness and looks for a changed cluster configuration (default 5 s). */
+  livenessIntervalMs?: number;
+  /** How long a submit waits for the other live nodes' outcomes (default 2 liveness intervals + 2 s). */
+  submitWaitMs?: number;
+  /** The project's stable id, when the Container.lic binds one (`vendor issue-container --project-id`). */
+  projectId?: string | null;
 }
 
 /** A configuration value that cannot be used; `variable` names the env var for the operator. */
@@ -82,6 +90,10 @@ const envSchema = z.object({
   // 24-hour lease, so that a node with a working server always renews well before its lease runs out.
   PHONE_PAGE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8090'),
   PROJECT_NAME: z.string().trim().min(1).max(256).default('Demo Project'),
+  PROJECT_ID: z.string().trim().min(1).max(128).optional(),
+  // Every node of a cluster must use the same value: a node is stale after 6 missed intervals.
+  LICENSE_CLIENT_LOCAL_ADDRESS: z.union([z.ipv4(), z.ipv6()]).optional(),
+  LIVENESS_INTERVAL_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(10_000).max(LEASE_TTL_MS / 2).default(HEARTBEAT_INTERVAL_MS),
 });
 
@@ -143,6 +155,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
     phonePageUrl: e.PHONE_PAGE_URL,
     projectName: e.PROJECT_NAME,
+    projectId: e.PROJECT_ID ?? null,
+    livenessIntervalMs: e.LIVENESS_INTERVAL_MS,
+    licenseClientLocalAddress: e.LICENSE_CLIENT_LOCAL_ADDRESS ?? null,
     project: projectIdentity({
       configDb: e.PROJECT_CONFIG_DB ?? e.DATABASE_URL ?? null,
       stateServer: e.PROJECT_STATE_SERVER ?? null,

@@ -27,6 +27,8 @@ export interface LicenseClientOptions {
   clock: () => Date;
   connectTimeoutMs?: number;
   totalTimeoutMs?: number;
+  /** Source address for connections to the license server (LICENSE_CLIENT_LOCAL_ADDRESS). */
+  localAddress?: string | null;
 }
 
 type Exchange = { ok: true; answer: HttpAnswer } | { ok: false; reasons: Reason[]; seen: Omit<Diagnosis, 'reason'> };
@@ -54,6 +56,7 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
     ca: options.ca,
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_TRANSPORT.connectTimeoutMs,
     totalTimeoutMs: options.totalTimeoutMs ?? DEFAULT_TRANSPORT.totalTimeoutMs,
+    localAddress: options.localAddress ?? null,
   };
   const verify = createTrustVerifier({ store: options.trusted, clock: options.clock });
 

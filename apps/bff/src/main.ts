@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createLicenseClient } from './license-client.ts';
 import { createLogger } from './logger.ts';
 import { startHeartbeat } from './registration/heartbeat.ts';
+import { NODE_LIVENESS_INTERVAL_MS } from './registration/node-record.ts';
 import { createRegistrationService } from './registration/service.ts';
 import { createPgliteStore } from './store/pglite-store.ts';
 import { createPostgresStore } from './store/postgres-store.ts';
@@ -26,9 +27,16 @@ async function main(): Promise<void> {
   const store = config.databaseUrl
     ? await createPostgresStore({ connectionString: config.databaseUrl, logger })
     : await createPgliteStore(config.dataDir);
-  const licenseClient = createLicenseClient({ vendorKey: config.vendorPublicKey, ca: config.licenseServerCa, trusted: store, clock });
+  const licenseClient = createLicenseClient({
+    vendorKey: config.vendorPublicKey,
+    ca: config.licenseServerCa,
+    trusted: store,
+    clock,
+    localAddress: config.licenseClientLocalAddress ?? null,
+  });
   const deps = { store, clock, licenseClient, logger, config };
   const service = createRegistrationService(deps);
+  await service.boot();
   const app = createApp({ ...deps, service });
 
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) => {
@@ -44,7 +52,12 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   // Renews at once, then about every HEARTBEAT_INTERVAL_MS (jittered), sooner after failures; Math.random jitter.
-  const heartbeat = startHeartbeat({ service, intervalMs: config.heartbeatIntervalMs, logger });
+  const heartbeat = startHeartbeat({
+    service,
+    intervalMs: config.heartbeatIntervalMs,
+    livenessIntervalMs: config.livenessIntervalMs ?? NODE_LIVENESS_INTERVAL_MS,
+    logger,
+  });
 
   let stopping = false;
   const shutdown = (signal: string) => {

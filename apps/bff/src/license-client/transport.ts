@@ -13,6 +13,8 @@ export interface TransportOptions {
   totalTimeoutMs: number;
   /** Largest answer read; a license server's answers are a few KB. */
   maxResponseBytes: number;
+  /** Source address of the connections (a multi-homed node whose license allows only one of its addresses). */
+  localAddress?: string | null;
 }
 
 export const DEFAULT_TRANSPORT: TransportOptions = {
@@ -96,7 +98,13 @@ export function handshake(url: URL, options: TransportOptions): Promise<Handshak
   return new Promise((resolve, reject) => {
     let resolved = isIP(host) !== 0;
     let settled = false;
-    const socket = tls.connect({ host, port: portOf(url), rejectUnauthorized: false, ...tlsOptions(host, options.ca) });
+    const socket = tls.connect({
+      host,
+      port: portOf(url),
+      rejectUnauthorized: false,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      ...tlsOptions(host, options.ca),
+    });
     const fail = (e: Error) => {
       if (settled) return;
       settled = true;

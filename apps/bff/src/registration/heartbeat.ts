@@ -37,6 +37,11 @@ export function startHeartbeat(options: {
   timer?: Timer;
   /** Where in the jitter range each delay falls, in [0, 1); injectable so tests get exact delays. */
   random?: () => number;
+  /**
+   * When set, also write this node's liveness that often (`service.touch`) and beat at once when it asks
+   * to: a configuration submitted on another node is followed within one interval, not at the next renewal.
+   */
+  livenessIntervalMs?: number;
 }): Heartbeat {
   const timer = options.timer ?? realTimer;
   const random = options.random ?? Math.random;
@@ -44,9 +49,13 @@ export function startHeartbeat(options: {
   let stopped = false;
   let failures = 0;
   let inFlight: Promise<void> = Promise.resolve();
+  let beating = false;
+  let livenessHandle: unknown = null;
+  let touching: Promise<void> = Promise.resolve();
 
   const beat = () => {
     handle = null;
+    beating = true;
     inFlight = options.service
       .renew()
       .then(
@@ -60,6 +69,7 @@ export function startHeartbeat(options: {
         },
       )
       .finally(() => {
+        beating = false;
         if (stopped) return;
         const delay = nextHeartbeatDelay({ consecutiveFailures: failures, intervalMs: options.intervalMs, jitter: random() });
         if (failures > 0) options.logger.info({ failures, retryInMs: delay }, 'heartbeat will retry');
@@ -68,12 +78,34 @@ export function startHeartbeat(options: {
   };
   beat();
 
+  const touch = () => {
+    livenessHandle = null;
+    touching = options.service
+      .touch()
+      .then(
+        (beatNow) => {
+          // A beat in flight already reads the newest configuration when it is done; otherwise beat now
+          // instead of at the scheduled time (the schedule restarts from this beat).
+          if (beatNow && !beating && !stopped && handle !== null) {
+            timer.clearTimeout(handle);
+            beat();
+          }
+        },
+        (err: unknown) => options.logger.warn({ err }, 'liveness write failed'),
+      )
+      .finally(() => {
+        if (!stopped && options.livenessIntervalMs !== undefined) livenessHandle = timer.setTimeout(touch, options.livenessIntervalMs);
+      });
+  };
+  if (options.livenessIntervalMs !== undefined) livenessHandle = timer.setTimeout(touch, options.livenessIntervalMs);
+
   return {
     settled: () => inFlight,
     async stop() {
       stopped = true;
       if (handle !== null) timer.clearTimeout(handle);
-      await inFlight;
+      if (livenessHandle !== null) timer.clearTimeout(livenessHandle);
+      await Promise.all([inFlight, touching]);
     },
   };
 }

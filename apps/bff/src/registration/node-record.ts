@@ -30,6 +30,21 @@ export function grantFrom(license: ServerLicensePayload, lease: LeasePayload): G
   };
 }
 
+/** How often every node writes its liveness (and picks up a changed cluster configuration). */
+export const NODE_LIVENESS_INTERVAL_MS = 5_000;
+/** A node that missed this many liveness writes in a row is stale: its process stopped or lost the store. */
+export const STALE_AFTER_MISSED = 6;
+
+/**
+ * Whether `n` stopped writing its liveness, judged by the store's clock (`storeNow`): the node's own
+ * `seenAt` is brought onto that clock with the skew it measured, so a node whose clock runs late or early
+ * is neither hidden nor falsely reported.
+ */
+export function isStale(n: NodeRecord, storeNow: Date, livenessIntervalMs = NODE_LIVENESS_INTERVAL_MS): boolean {
+  const seenOnStoreClock = n.seenAt.getTime() - (n.clockSkewMs ?? 0);
+  return storeNow.getTime() - seenOnStoreClock > STALE_AFTER_MISSED * livenessIntervalMs;
+}
+
 /** A node that has never registered. */
 export function blankNode(self: Self, now: Date): NodeRecord {
   return {
@@ -71,11 +86,30 @@ export function registeredNode(
   };
 }
 
+/** Verified by Local Container (a right QR code here, or joining a verified cluster): the lic's grant, no lease. */
+export function verifiedNode(prev: NodeRecord, self: Self, grant: Grant, validUntil: Date, now: Date): NodeRecord {
+  return {
+    ...prev,
+    ...self,
+    status: 'registered',
+    serverUrl: null,
+    lease: null,
+    leaseId: null,
+    grant,
+    validUntil,
+    lastSuccessAt: now,
+    failureAt: null,
+    reasons: [],
+    unreachableSince: null,
+    seenAt: now,
+  };
+}
+
 /** Refused, untrusted, or unreachable without a lease to fall back on: failed with every reason. */
 export function failedNode(
   prev: NodeRecord,
   self: Self,
-  serverUrl: string,
+  serverUrl: string | null,
   reasons: Reason[],
   unreachable: boolean,
   now: Date,
@@ -180,5 +214,6 @@ export function toNodeState(n: NodeRecord): NodeState {
     validUntil: iso(n.validUntil),
     unreachableSince: iso(n.unreachableSince),
     seenAt: n.seenAt.toISOString(),
+    clockSkewMs: n.clockSkewMs ?? null,
   };
 }

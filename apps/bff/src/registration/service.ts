@@ -9,14 +9,19 @@ import type { Logger } from 'pino';
 import type { BffConfig } from '../config.ts';
 import type { LicenseClient, NodeIdentity } from '../license-client/types.ts';
 import type { NodeRecord, RegistrationStore } from '../store/types.ts';
+import { containerGrant, createLocalContainerService, type LocalContainerService } from '../local-container/service.ts';
+import { reason } from '../errors.ts';
 import {
   blankNode,
   failedNode,
   hasLapsed,
   isLapsed,
+  isStale,
+  NODE_LIVENESS_INTERVAL_MS,
   lapsedNode,
   registeredNode,
   toNodeState,
+  verifiedNode,
   unreachableNode,
   unregisteredNode,
   type Self,
@@ -36,6 +41,21 @@ export interface RegistrationService {
   deregister(by: string): Promise<RegistrationState>;
   /** One heartbeat of this node: renew, (re)register, or follow a cluster-wide deregistration. */
   renew(): Promise<RenewOutcome>;
+  /**
+   * Once per process start, before the first request: a node verified by Local Container in an earlier
+   * run needs its QR code scanned again (the lic is kept) unless another live node holds the verification.
+   */
+  boot(): Promise<void>;
+  /** Upload, QR challenge and code of Local Container; the code's write takes its turn on this node's row. */
+  localContainer: LocalContainerService;
+  /**
+   * The liveness write (every few seconds): this node is alive, and how far its clock is from the store's.
+   * True when this node should beat now: the cluster configuration changed since it last acted on it (a
+   * submit or Re-register on another node), or it waits to join a Local Container verification.
+   */
+  touch(): Promise<boolean>;
+  /** Something on this node changed the store (a request did): later state reads start afresh. */
+  wrote(): void;
 }
 
 export interface ServiceDeps {
@@ -44,6 +64,8 @@ export interface ServiceDeps {
   licenseClient: LicenseClient;
   logger: Logger;
   config: BffConfig;
+  /** The store's clock, the reference for clock skew and staleness (default: the database's `now()`). */
+  storeClock?: () => Promise<Date>;
 }
 
 /** `https://h:1/` and `https://h:1` are the same server; keep one spelling in the store. */
@@ -66,12 +88,81 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
   // Submit, Re-register and the heartbeat all read-modify-write this node's row: one at a time.
   let queue: Promise<unknown> = Promise.resolve();
   function serialized<T>(fn: () => Promise<T>): Promise<T> {
-    const run = queue.then(fn, fn);
+    const run = queue.then(fn, fn).finally(wrote);
     queue = run.catch(() => undefined);
     return run;
   }
 
+  // Writes on this node so far: a read of the state may be shared by concurrent requests only while no
+  // write happened since it started, so an answer never predates a write its caller has already seen finish.
+  let generation = 0;
+  function wrote() {
+    generation += 1;
+  }
+
   const current = async (): Promise<NodeRecord> => (await store.getNode(self.nodeId)) ?? blankNode(self, clock());
+  const livenessMs = config.livenessIntervalMs ?? NODE_LIVENESS_INTERVAL_MS;
+  const storeClock = deps.storeClock ?? (() => store.now());
+  // This node's clock minus the store's, as last measured; the store's clock is then read without a query.
+  let ownSkewMs = 0;
+  const storeNow = () => new Date(clock().getTime() - ownSkewMs);
+  const stale = (n: NodeRecord, at: Date) => n.nodeId !== self.nodeId && isStale(n, at, livenessMs);
+  const localContainer = createLocalContainerService({ ...deps, serialized, isLive: (n) => !stale(n, storeNow()) });
+  const bootAt = clock();
+
+  /**
+   * A beat under Local Container (no license server to renew with): a verified node checks its lic has not
+   * expired; any other node joins the verification held by a live peer — a node that wrote its row after
+   * this process started, so it is running now and was verified (or joined) in its current run — as long
+   * as the lic's node count allows; with no such peer it waits for a QR scan.
+   */
+  async function followLocalContainer(configAt: Date): Promise<RenewOutcome> {
+    const prev = await current();
+    const put = (n: NodeRecord) => store.upsertNode({ ...n, configAt });
+    const now = clock();
+    const stored = await store.getContainerLicense();
+    if (!stored) {
+      await put({ ...prev, ...self, seenAt: now });
+      return 'idle';
+    }
+    const { license } = stored;
+    const expired = now.getTime() >= Date.parse(license.expiresAt);
+    if (prev.status === 'registered') {
+      if (!expired) {
+        await put({ ...prev, ...self, seenAt: now });
+        return 'idle';
+      }
+      await put(failedNode(prev, self, null, [reason('LICENSE_EXPIRED', { expiresAt: license.expiresAt })], false, now));
+      return 'failed';
+    }
+    const verified = (await store.listNodes()).filter(
+      (n) => n.nodeId !== self.nodeId && n.status === 'registered' && n.serverUrl === null && !stale(n, storeNow()),
+    );
+    // Someone verified (or joined) in a run that is still going: it wrote its row after this process started.
+    const holder = verified.some((n) => n.seenAt.getTime() > bootAt.getTime());
+    if (!holder || expired) {
+      await put(prev.status === 'verification-needed' ? { ...prev, ...self, seenAt: now } : verificationNeeded(prev, now));
+      return 'idle';
+    }
+    if (verified.length >= license.maxNodes) {
+      const over = reason('CLUSTER_NODES_EXCEEDED', { max: license.maxNodes, nodes: verified.length + 1 });
+      await put(failedNode(prev, self, null, [over], false, now));
+      return 'failed';
+    }
+    await put(verifiedNode(prev, self, containerGrant(license, config.product.name), new Date(license.expiresAt), now));
+    logger.info({ nodeId: self.nodeId, licenseId: license.licenseId }, 'Local Container: joined the verified cluster');
+    return 'ok';
+  }
+
+  /** This node's row once the QR code must be scanned again (lic kept, no grant until then). */
+  function verificationNeeded(prev: NodeRecord, now: Date): NodeRecord {
+    return {
+      ...blankNode(self, now),
+      status: 'verification-needed',
+      lastSuccessAt: prev.lastSuccessAt,
+      reasons: [reason('CONTAINER_VERIFICATION_NEEDED', { since: now.toISOString() })],
+    };
+  }
 
   /** Frees a slot we hold elsewhere; best effort, the server frees it by itself after 24 h anyway. */
   async function releaseOld(prev: NodeRecord, keepServerUrl: string | null): Promise<Reason[]> {
@@ -82,19 +173,42 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
     return out.reasons;
   }
 
-  async function state(): Promise<RegistrationState> {
-    const [cfg, own, nodes] = await Promise.all([store.getConfig(), store.getNode(self.nodeId), store.listNodes()]);
+  /** Concurrent reads of the state share one trip to the store (a cluster table polled by many tabs). */
+  let reading: { generation: number; answer: Promise<RegistrationState> } | null = null;
+  function state(): Promise<RegistrationState> {
+    if (reading && reading.generation === generation) return reading.answer;
+    const mine = { generation, answer: readState() };
+    reading = mine;
+    void mine.answer.finally(() => {
+      if (reading === mine) reading = null;
+    }).catch(() => undefined);
+    return mine.answer;
+  }
+
+  async function readState(): Promise<RegistrationState> {
+    const [cfg, listed, own, lic] = await Promise.all([
+      store.getConfig(),
+      store.listNodes({ withoutLeaseAndGrant: true }),
+      store.getNode(self.nodeId),
+      localContainer.state(),
+    ]);
+    // This node's row in full (its grant is the answer's); the others' as the table needs them.
+    const nodes = own ? listed.map((n) => (n.nodeId === own.nodeId ? own : n)) : listed;
     const now = clock();
+    const onStoreClock = storeNow();
     // The 24-hour rule holds when the state is read too, not only at the next heartbeat: a row that still
     // says registered/degraded after 24 h without an answer (this node's beat is late or its process was
     // down, or another node stopped) is shown as what it is. The row itself is rewritten by that node's renew.
-    const view = (n: NodeRecord): NodeRecord =>
-      hasLapsed(n, now) && n.serverUrl
-        ? { ...lapsedNode(n, { nodeId: n.nodeId, address: n.address }, n.serverUrl, n.reasons, now), seenAt: n.seenAt }
+    // A node that stopped writing its liveness is stale, whatever its row last said.
+    const view = (n: NodeRecord): NodeRecord => {
+      if (stale(n, onStoreClock)) return { ...n, status: 'stale' };
+      return hasLapsed(n, now) && n.serverUrl
+        ? { ...lapsedNode(n, { nodeId: n.nodeId, address: n.address }, n.serverUrl, n.reasons, now), seenAt: n.seenAt, clockSkewMs: n.clockSkewMs ?? null }
         : n;
+    };
     const node = view(own ?? blankNode(self, now));
     // Without a cluster configuration nothing is registered, whatever a row still says
-    // (another node's Re-register reaches this node's row at its next heartbeat).
+    // (another node's Re-register reaches this node's row at its next liveness write).
     const status: RegistrationStatus = !cfg ? 'unregistered' : node.status === 'stale' ? 'failed' : node.status;
     const holds = status === 'registered' || status === 'degraded';
     return {
@@ -105,12 +219,55 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
       grant: holds ? node.grant : null,
       node: toNodeState(node),
       nodes: (own ? nodes.map(view) : [...nodes.map(view), node]).map(toNodeState),
+      localContainer: lic,
       now: now.toISOString(),
     };
   }
 
+  /**
+   * After a submit here, the other live nodes try the same configuration by themselves (at their next
+   * liveness write); wait a bounded while for their outcomes, so the failure pop-up lists every node.
+   */
+  async function othersOutcome(configAt: Date): Promise<NodeRecord[]> {
+    const deadline = Date.now() + (config.submitWaitMs ?? 2 * livenessMs + 2_000);
+    for (;;) {
+      const others = (await store.listNodes()).filter((n) => n.nodeId !== self.nodeId && !stale(n, storeNow()));
+      const pending = others.filter((n) => n.configAt?.getTime() !== configAt.getTime());
+      if (pending.length === 0 || Date.now() >= deadline) return others.filter((n) => !pending.includes(n));
+      await new Promise((r) => setTimeout(r, Math.min(250, Math.max(0, deadline - Date.now()))));
+    }
+  }
+
   return {
     state,
+    localContainer,
+    wrote,
+
+    async touch() {
+      const [cfg, own] = await Promise.all([store.getConfig(), store.getNode(self.nodeId)]);
+      const before = clock();
+      const reference = await storeClock();
+      const after = clock();
+      // The store's clock was read somewhere between `before` and `after`: take the midpoint.
+      ownSkewMs = Math.round((before.getTime() + after.getTime()) / 2 - reference.getTime());
+      if (own) await store.touchNode(self.nodeId, after, ownSkewMs);
+      if (!own) return true;
+      if (!cfg) return own.status !== 'unregistered' || own.leaseId !== null;
+      if (own.configAt?.getTime() !== cfg.updatedAt.getTime()) return true;
+      return cfg.method === 'local-container' && own.status !== 'registered';
+    },
+
+    boot: () =>
+      serialized(async () => {
+        const cfg = await store.getConfig();
+        if (cfg?.method !== 'local-container') return;
+        const prev = await current();
+        if (prev.status !== 'registered') return;
+        // Verified in an earlier run: the lic stays, the scan is repeated — unless the cluster still holds
+        // the verification through a live node, which this node's first beats find out (and then rejoin).
+        await store.upsertNode(verificationNeeded(prev, clock()));
+        logger.info({ nodeId: self.nodeId }, 'Local Container: restarted, waiting for a live verified node or a QR scan');
+      }),
 
     registerPrivateCloud: (rawUrl, by) =>
       serialized(async () => {
@@ -119,20 +276,24 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
         const outcome = await licenseClient.register(serverUrl, identity);
         if (outcome.ok) await releaseOld(prev, serverUrl);
         const now = clock();
-        const next = outcome.ok
-          ? registeredNode(self, serverUrl, outcome, now)
-          : failedNode(prev, self, serverUrl, outcome.reasons, outcome.kind === 'unreachable', now);
+        const next = {
+          ...(outcome.ok
+            ? registeredNode(self, serverUrl, outcome, now)
+            : failedNode(prev, self, serverUrl, outcome.reasons, outcome.kind === 'unreachable', now)),
+          configAt: now,
+        };
         // The submit is recorded either way, so the admin sees what was tried; both rows or neither.
         await store.transaction(async (tx) => {
           await tx.setConfig({ method: 'private-cloud', serverUrl, updatedAt: now, updatedBy: by });
           await tx.upsertNode(next);
         });
         logger.info({ serverUrl, ok: outcome.ok, reasons: outcome.ok ? [] : outcome.reasons, by }, 'private cloud submit');
-        return {
-          ok: outcome.ok,
-          failures: outcome.ok ? [] : [{ nodeId: self.nodeId, address: self.address, reasons: outcome.reasons }],
-          state: await state(),
-        };
+        const others = (await othersOutcome(now)).filter((n) => n.status === 'failed' && n.reasons.length > 0);
+        const failures = [
+          ...(outcome.ok ? [] : [{ nodeId: self.nodeId, address: self.address, reasons: outcome.reasons }]),
+          ...others.map((n) => ({ nodeId: n.nodeId, address: n.address, reasons: n.reasons })),
+        ];
+        return { ok: failures.length === 0, failures, state: await readState() };
       }),
 
     testConnection: (serverUrl) => licenseClient.testConnection(normalizeServerUrl(serverUrl)),
@@ -162,12 +323,7 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
     renew: () =>
       serialized(async () => {
         const cfg = await store.getConfig();
-        if (cfg?.method === 'local-container') {
-          // Verified by QR code against the stored Container.lic: no license server to renew with.
-          const prev = await current();
-          await store.upsertNode({ ...prev, ...self, seenAt: clock() });
-          return 'idle';
-        }
+        if (cfg?.method === 'local-container') return followLocalContainer(cfg.updatedAt);
         if (!cfg || cfg.method !== 'private-cloud' || !cfg.serverUrl) {
           const prev = await current();
           // Another node cleared the cluster configuration (Re-register): free our slot too.
@@ -180,6 +336,8 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
           return notice.length > 0 ? 'failed' : 'idle';
         }
         const serverUrl = cfg.serverUrl;
+        // Every outcome records which configuration it answers (a submit elsewhere waits for that).
+        const put = (n: NodeRecord) => store.upsertNode({ ...n, configAt: cfg.updatedAt });
         let prev = await current();
         const holds = (prev.status === 'registered' || prev.status === 'degraded') && prev.leaseId && prev.serverUrl === serverUrl;
         if (holds && hasLapsed(prev, clock())) {
@@ -190,13 +348,13 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
           const out = await licenseClient.heartbeat(serverUrl, identity, prev.leaseId);
           const now = clock();
           if (out.ok) {
-            await store.upsertNode(registeredNode(self, serverUrl, out, now));
+            await put(registeredNode(self, serverUrl, out, now));
             return 'ok';
           }
-          if (out.kind !== 'unreachable') await store.upsertNode(failedNode(prev, self, serverUrl, out.reasons, false, now));
+          if (out.kind !== 'unreachable') await put(failedNode(prev, self, serverUrl, out.reasons, false, now));
           // Still unreachable: valid until 24 h after the last answer, failed from then on.
-          else if (hasLapsed(prev, now)) await store.upsertNode(lapsedNode(prev, self, serverUrl, out.reasons, now));
-          else await store.upsertNode(unreachableNode(prev, self, out.reasons, now));
+          else if (hasLapsed(prev, now)) await put(lapsedNode(prev, self, serverUrl, out.reasons, now));
+          else await put(unreachableNode(prev, self, out.reasons, now));
           if (out.kind === 'unreachable') logger.warn({ serverUrl, reasons: out.reasons }, 'license server unreachable');
           return 'failed';
         }
@@ -206,7 +364,7 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
         const out = await licenseClient.register(serverUrl, identity);
         if (out.ok) await releaseOld(prev, serverUrl);
         const now = clock();
-        await store.upsertNode(
+        await put(
           out.ok
             ? registeredNode(self, serverUrl, out, now)
             : out.kind === 'unreachable' && isLapsed(prev)

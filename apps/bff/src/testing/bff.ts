@@ -41,6 +41,8 @@ export function testConfig(overrides: Partial<BffConfig> & { vendorPublicKey: Ed
     project: { kind: 'standalone-builtin-db' },
     allowedOrigins: ['http://localhost:5173'],
     heartbeatIntervalMs: 7_200_000,
+    // In-process nodes do not poll; a submit does not wait for the outcome of nodes that never will.
+    submitWaitMs: 0,
     ...overrides,
   };
 }
@@ -58,6 +60,8 @@ export async function startBff(options: {
   config: BffConfig;
   clock: () => Date;
   store?: RegistrationStore;
+  /** The shared store's clock (default: the test clock itself, so that nodes on one clock show no skew). */
+  storeClock?: () => Date;
   connectTimeoutMs?: number;
   totalTimeoutMs?: number;
 }): Promise<TestBff> {
@@ -70,8 +74,17 @@ export async function startBff(options: {
     ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.totalTimeoutMs ? { totalTimeoutMs: options.totalTimeoutMs } : {}),
   });
-  const deps = { store, clock: options.clock, licenseClient, logger: pino({ level: 'silent' }), config: options.config };
+  const storeClock = options.storeClock ?? options.clock;
+  const deps = {
+    store,
+    clock: options.clock,
+    storeClock: () => Promise.resolve(storeClock()),
+    licenseClient,
+    logger: pino({ level: 'silent' }),
+    config: options.config,
+  };
   const service = createRegistrationService(deps);
+  await service.boot(); // as main.ts does before the first request
   const app = createApp({ ...deps, service });
   return { app, service, store, config: options.config, close: () => store.close() };
 }
