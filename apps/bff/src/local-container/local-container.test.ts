@@ -18,6 +18,7 @@ import { demoTerms } from '../testing/license-server.ts';
 import { useBffSuite } from '../testing/suite.ts';
 import { blankNode } from '../registration/node-record.ts';
 import { createPgliteStore } from '../store/pglite-store.ts';
+import { resetLock } from '../reset-lock.ts';
 import type { RegistrationStore } from '../store/types.ts';
 
 const clock = testClock();
@@ -54,6 +55,13 @@ async function node(options: { store?: RegistrationStore; nodeId?: string } = {}
   const bff = await startBff({ clock, config, ...(options.store ? { store: options.store } : {}) });
   if (!options.store) suite.defer(() => bff.close());
   return bff;
+}
+
+/** One in-memory store for several BFF instances: the nodes of a cluster, or one node before and after a restart. */
+async function sharedStore(): Promise<RegistrationStore> {
+  const store = await createPgliteStore('memory://');
+  suite.defer(() => store.close());
+  return store;
 }
 
 async function upload(bff: TestBff, content: string | Uint8Array<ArrayBuffer>, opts: { field?: string; filename?: string } = {}) {
@@ -172,7 +180,8 @@ describe('challenge and verify', () => {
   it('a QR for the stored lic, the phone page code registers this node with the lic grant', async () => {
     const bff = await node();
     const none = await post(bff, '/challenge');
-    expect(none.status).toBe(404);
+    expect(none.status).toBe(409);
+    expect(none.body).toMatchObject({ name: 'CONTAINER_LIC_MISSING', code: 32007 });
     const issued = await lic();
     expect((await upload(bff, issued.lic)).status).toBe(201);
     const res = await post(bff, '/challenge');
@@ -215,8 +224,7 @@ describe('challenge and verify', () => {
   });
 
   it('wrong codes count down, the fifth locks, and the lock holds on a second BFF on the same store', async () => {
-    const store = await createPgliteStore('memory://');
-    suite.defer(() => store.close());
+    const store = await sharedStore();
     const a = await node({ store, nodeId: 'node-a' });
     const b = await node({ store, nodeId: 'node-b' });
     const issued = await lic();
@@ -249,15 +257,109 @@ describe('challenge and verify', () => {
     expect((await post(a, '/verify', { code: phoneCode(reopened.url, issued.license.activationSecret) })).status).toBe(200);
   });
 
-  it('a restart keeps the lic: a new BFF on the same store issues a QR without a new upload', async () => {
-    const store = await createPgliteStore('memory://');
-    suite.defer(() => store.close());
+  it('a restart keeps the lic and asks for the QR scan again (no upload); the state shows the gate', async () => {
+    const store = await sharedStore();
     const first = await node({ store });
     const issued = await lic();
     await upload(first, issued.lic);
-    const second = await node({ store });
+    const ch1 = containerChallengeSchema.parse((await post(first, '/challenge')).body);
+    await post(first, '/verify', { code: wrongOf(phoneCode(ch1.url, issued.license.activationSecret)) });
+    expect((await post(first, '/verify', { code: phoneCode(ch1.url, issued.license.activationSecret) })).status).toBe(200);
+    expect(await state(first)).toMatchObject({ status: 'registered', localContainer: { gate: { kind: 'open', attemptsLeft: 5 } } });
+
+    clock.advance(60_000);
+    const restartedAt = clock().toISOString();
+    const second = await node({ store }); // the same node id, a new process run
+    const s = await state(second);
+    expect(s).toMatchObject({ method: 'local-container', status: 'verification-needed', grant: null });
+    expect(s.node.reasons).toEqual([{ code: 32008, name: 'CONTAINER_VERIFICATION_NEEDED', params: { since: restartedAt } }]);
+    expect(s.localContainer).toMatchObject({ grant: { licenseId: issued.license.licenseId, maxConnections: 2 }, uploadedBy: 'admin' });
+    // Its beats do not register it by themselves: no other node holds the verification.
+    expect(await second.service.renew()).toBe('idle');
+    expect((await state(second)).status).toBe('verification-needed');
+
     const ch = containerChallengeSchema.parse((await post(second, '/challenge')).body);
-    expect((await post(second, '/verify', { code: phoneCode(ch.url, issued.license.activationSecret) })).status).toBe(200);
+    const wrong = await post(second, '/verify', { challengeId: ch.challengeId, code: wrongOf(phoneCode(ch.url, issued.license.activationSecret)) });
+    expect(reasonsOf(wrong.body)[0]?.params).toEqual({ attemptsLeft: 4 });
+    expect((await state(second)).localContainer?.gate).toEqual({ kind: 'open', attemptsLeft: 4 });
+    expect((await post(second, '/verify', { challengeId: ch.challengeId, code: phoneCode(ch.url, issued.license.activationSecret) })).status).toBe(200);
+    expect(await state(second)).toMatchObject({ status: 'registered', node: { reasons: [] }, grant: { licenseId: issued.license.licenseId } });
+  });
+
+  it('the state shows a lock with its opening time to every node', async () => {
+    const store = await sharedStore();
+    const a = await node({ store, nodeId: 'node-a' });
+    const b = await node({ store, nodeId: 'node-b' });
+    const issued = await lic();
+    await upload(a, issued.lic);
+    const ch = containerChallengeSchema.parse((await post(a, '/challenge')).body);
+    const wrong = wrongOf(phoneCode(ch.url, issued.license.activationSecret));
+    for (let i = 0; i < 5; i++) await post(i % 2 ? b : a, '/verify', { code: wrong });
+    const until = new Date(clock().getTime() + 15 * 60_000).toISOString();
+    for (const bff of [a, b]) expect((await state(bff)).localContainer?.gate).toEqual({ kind: 'locked', until });
+    clock.advance(15 * 60_000);
+    expect((await state(b)).localContainer?.gate).toEqual({ kind: 'open', attemptsLeft: 5 });
+  });
+
+  it("an operator's reset-lock opens a disabled code entry at once", async () => {
+    const bff = await node();
+    expect(await resetLock(bff.store, clock())).toBeNull(); // no lic: nothing to reset
+    const issued = await lic();
+    await upload(bff, issued.lic);
+    await bff.store.setVerificationLock(issued.license.licenseId, { consecutiveFailures: 100, lockouts: 20, lockedUntil: null, disabled: true }, clock());
+    expect((await state(bff)).localContainer?.gate).toEqual({ kind: 'disabled', failures: 100 });
+    expect(await resetLock(bff.store, clock())).toEqual({ licenseId: issued.license.licenseId });
+    expect((await state(bff)).localContainer?.gate).toEqual({ kind: 'open', attemptsLeft: 5 });
+  });
+
+  it('in a cluster, other nodes join a verification held by a live node, up to the lic\'s node count', async () => {
+    const store = await sharedStore();
+    const a = await node({ store, nodeId: 'node-a' });
+    const issued = await lic({ maxNodes: 2 });
+    await upload(a, issued.lic);
+    const ch = containerChallengeSchema.parse((await post(a, '/challenge')).body);
+    expect((await post(a, '/verify', { code: phoneCode(ch.url, issued.license.activationSecret) })).status).toBe(200);
+
+    const b = await node({ store, nodeId: 'node-b' });
+    // Before node-a has written its row since node-b started, node-b cannot tell it is alive: it waits.
+    expect(await b.service.renew()).toBe('idle');
+    expect((await state(b)).status).toBe('verification-needed');
+    clock.advance(5_000);
+    await a.service.renew(); // node-a's liveness, written after node-b's start
+    expect(await b.service.renew()).toBe('ok');
+    expect(await state(b)).toMatchObject({ status: 'registered', grant: { licenseId: issued.license.licenseId } });
+
+    const c = await node({ store, nodeId: 'node-c' });
+    clock.advance(5_000);
+    await a.service.renew();
+    expect(await c.service.renew()).toBe('failed');
+    const sc = await state(c);
+    expect(sc.status).toBe('failed');
+    expect(sc.node.reasons).toEqual([{ code: 32002, name: 'CLUSTER_NODES_EXCEEDED', params: { max: 2, nodes: 3 } }]);
+    expect(sc.nodes.map((n) => [n.nodeId, n.status]).sort()).toEqual([
+      ['node-a', 'registered'],
+      ['node-b', 'registered'],
+      ['node-c', 'failed'],
+    ]);
+
+    // Every node restarts: nobody holds the verification any more, so each one waits for a QR scan.
+    const again = [await node({ store, nodeId: 'node-a' }), await node({ store, nodeId: 'node-b' })];
+    clock.advance(5_000);
+    for (const bff of again) expect(await bff.service.renew()).toBe('idle');
+    for (const bff of again) expect((await state(bff)).status).toBe('verification-needed');
+  });
+
+  it('a verified node whose lic expires fails with LICENSE_EXPIRED at its next beat', async () => {
+    const bff = await node();
+    const issued = await lic({ expiresAt: new Date(clock().getTime() + DAY) });
+    await upload(bff, issued.lic);
+    const ch = containerChallengeSchema.parse((await post(bff, '/challenge')).body);
+    expect((await post(bff, '/verify', { code: phoneCode(ch.url, issued.license.activationSecret) })).status).toBe(200);
+    clock.advance(DAY);
+    expect(await bff.service.renew()).toBe('failed');
+    const s = await state(bff);
+    expect(s.status).toBe('failed');
+    expect(s.node.reasons[0]).toMatchObject({ name: 'LICENSE_EXPIRED', params: { expiresAt: issued.license.expiresAt } });
   });
 
   it('rejects a malformed verify body with 400', async () => {

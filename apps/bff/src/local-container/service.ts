@@ -2,14 +2,15 @@ import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import { createChallenge, phonePageUrl } from '@registration/licensing/challenge';
 import { checkContainerLicense, projectFingerprint, type LocalProject } from '@registration/licensing/container-checks';
+import { lockStatus } from '@registration/licensing/lockout';
 import { attemptVerification } from '@registration/licensing/verify-attempt';
-import type { Grant } from '@registration/protocol/bff-api';
+import type { Grant, LocalContainerState, VerificationGate } from '@registration/protocol/bff-api';
 import type { ContainerLicensePayload } from '@registration/protocol/container-license';
 import type { Reason } from '@registration/protocol/reason';
 import type { BffConfig } from '../config.ts';
 import { CatalogueError, reason } from '../errors.ts';
-import { blankNode } from '../registration/node-record.ts';
-import type { RegistrationStore } from '../store/types.ts';
+import { blankNode, isStale, verifiedNode, type Self } from '../registration/node-record.ts';
+import type { NodeRecord, RegistrationStore } from '../store/types.ts';
 
 export const DEFAULT_PHONE_PAGE_URL = 'http://127.0.0.1:8090';
 export const DEFAULT_PROJECT_NAME = 'Demo Project';
@@ -19,6 +20,13 @@ export interface LocalContainerDeps {
   clock: () => Date;
   config: BffConfig;
   logger: Logger;
+  /**
+   * Runs a step that rewrites this node's row after the other writers of that row (Submit, Re-register,
+   * heartbeat) are done; the registration service passes its queue. Defaults to running at once.
+   */
+  serialized?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Whether a node's row shows a live node (the registration service judges staleness on the store's clock). */
+  isLive?: (node: NodeRecord) => boolean;
 }
 
 /** What an accepted Container.lic grants, as the upload answers it and Version Information shows it. */
@@ -49,7 +57,14 @@ export interface ChallengeAnswer {
   svg: string;
 }
 
-const noLic = () => new CatalogueError('NOT_FOUND', undefined, { issues: ['no Container.lic has been uploaded'] });
+const noLic = () => new CatalogueError('CONTAINER_LIC_MISSING');
+
+/** The code gate as the UI shows it. */
+export function verificationGate(lock: Parameters<typeof lockStatus>[0], now: Date): VerificationGate {
+  const status = lockStatus(lock, now);
+  if (status.kind === 'locked') return { kind: 'locked', until: status.until.toISOString() };
+  return status;
+}
 
 /**
  * Local Container on this node (DESIGN.md §3.2): upload → QR challenge → code. The lic, its challenge
@@ -57,17 +72,34 @@ const noLic = () => new CatalogueError('NOT_FOUND', undefined, { issues: ['no Co
  */
 export function createLocalContainerService(deps: LocalContainerDeps) {
   const { store, clock, config, logger } = deps;
-  const project: LocalProject = { name: config.projectName ?? DEFAULT_PROJECT_NAME };
+  const serialized = deps.serialized ?? (<T>(fn: () => Promise<T>) => fn());
+  const project: LocalProject = { name: config.projectName ?? DEFAULT_PROJECT_NAME, id: config.projectId ?? null };
   const fingerprint = projectFingerprint(project);
+  const self: Self = { nodeId: config.nodeId, address: config.nodeAddress };
 
   /** Nodes of the cluster that are alive (not stale), counting this one even before it wrote a row. */
   async function liveNodes(): Promise<number> {
-    const ids = new Set((await store.listNodes()).filter((n) => n.status !== 'stale').map((n) => n.nodeId));
+    const now = clock();
+    const live = deps.isLive ?? ((n: NodeRecord) => !isStale(n, now));
+    const ids = new Set((await store.listNodes()).filter(live).map((n) => n.nodeId));
     ids.add(config.nodeId);
     return ids.size;
   }
 
   return {
+    /** The stored lic with its code gate, for `GET /api/registration`; null when none was accepted. */
+    async state(): Promise<LocalContainerState | null> {
+      const stored = await store.getContainerLicense();
+      if (!stored) return null;
+      const lock = await store.readVerificationLock(stored.license.licenseId);
+      return {
+        grant: containerGrant(stored.license, config.product.name),
+        uploadedAt: stored.uploadedAt.toISOString(),
+        uploadedBy: stored.uploadedBy,
+        gate: verificationGate(lock, clock()),
+      };
+    },
+
     /** Checks an uploaded file against this node; stores it only when every check passes. */
     async upload(file: Uint8Array, by: string): Promise<UploadResult> {
       const now = clock();
@@ -111,7 +143,11 @@ export function createLocalContainerService(deps: LocalContainerDeps) {
      * whole transaction. Right code → this node registered with the lic's grant; otherwise the
      * catalogue reason (after the updated lock is committed).
      */
-    async verify(input: { challengeId?: string; code: unknown }, by: string): Promise<{ grant: Grant }> {
+    verify: (input: { challengeId?: string; code: unknown }, by: string): Promise<{ grant: Grant }> =>
+      serialized(() => verifyNow(input, by)),
+  };
+
+  async function verifyNow(input: { challengeId?: string; code: unknown }, by: string): Promise<{ grant: Grant }> {
       const now = clock();
       const outcome = await store.transaction(async (tx) => {
         const stored = await tx.getContainerLicense();
@@ -135,22 +171,8 @@ export function createLocalContainerService(deps: LocalContainerDeps) {
         }
         const grant = containerGrant(license, config.product.name);
         await tx.setConfig({ method: 'local-container', serverUrl: null, updatedAt: now, updatedBy: by });
-        const own = (await tx.getNode(config.nodeId)) ?? blankNode({ nodeId: config.nodeId, address: config.nodeAddress }, now);
-        await tx.upsertNode({
-          ...own,
-          address: config.nodeAddress,
-          status: 'registered',
-          serverUrl: null,
-          lease: null,
-          leaseId: null,
-          grant,
-          validUntil: new Date(license.expiresAt),
-          lastSuccessAt: now,
-          failureAt: null,
-          reasons: [],
-          unreachableSince: null,
-          seenAt: now,
-        });
+        const own = (await tx.getNode(config.nodeId)) ?? blankNode(self, now);
+        await tx.upsertNode({ ...verifiedNode(own, self, grant, new Date(license.expiresAt), now), configAt: now });
         return { kind: 'registered' as const, grant, licenseId: license.licenseId };
       });
       if (outcome.kind === 'missing') throw noLic();
@@ -160,8 +182,7 @@ export function createLocalContainerService(deps: LocalContainerDeps) {
       }
       logger.info({ licenseId: outcome.licenseId, by, nodeId: config.nodeId }, 'Local Container registered');
       return { grant: outcome.grant };
-    },
-  };
+  }
 }
 
 export type LocalContainerService = ReturnType<typeof createLocalContainerService>;
