@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describe as catalogue } from '@registration/protocol/catalogue';
-import { failedCluster } from '../../../testing/fixtures.ts';
+import { failedCluster, node, reason, threeNodeCluster, withNode } from '../../../testing/fixtures.ts';
 import { renderInApp } from '../../../testing/render.tsx';
 import { startTestServer, type TestServer } from '../../../testing/test-server.ts';
 import { buildDiagnosticSummary } from '../utils/diagnostic-summary.ts';
@@ -21,7 +21,7 @@ describe('View Error Details', () => {
     renderInApp(<RegistrationPage />, { apiBaseUrl: server.url, locale: 'zh-CN' });
     const row = await screen.findByRole('row', { name: /node-a/ });
     expect(row).toHaveTextContent('IP 地址不允许 +2 条');
-    await user.click(within(row).getByRole('button', { name: '查看错误详情' }));
+    await user.click(within(row).getByRole('button', { name: /查看错误详情/ }));
 
     const dialog = screen.getByRole('dialog', { name: '错误详情' });
     for (const [name, code] of [['LICENSE_IP_ERROR', '30003'], ['REPORT_VERSION_ERROR', '30001'], ['REGISTER_OUT_OF_LIMIT', '30007']] as const) {
@@ -37,7 +37,7 @@ describe('View Error Details', () => {
 
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).toBeNull();
-    expect(within(row).getByRole('button', { name: '查看错误详情' })).toHaveFocus();
+    expect(within(row).getByRole('button', { name: /查看错误详情/ })).toHaveFocus();
   });
 
   it('copies a diagnostic summary (time, node, server address, codes, version) to the clipboard', async () => {
@@ -69,5 +69,24 @@ describe('View Error Details', () => {
     } finally {
       if (original) Object.defineProperty(navigator, 'clipboard', original);
     }
+  });
+
+  it('a stale node that reported reasons before: "not reporting" first, then what it reported last, each in full (zh-CN)', () => {
+    const s = withNode(threeNodeCluster(), 'node-c', { reasons: [reason('REGISTER_OUT_OF_LIMIT', { max: 10, inUse: 10 })] });
+    const stale = s.nodes.find((n) => n.nodeId === 'node-c')!;
+    renderInApp(<ErrorDetailsDialog state={s} node={stale} onClose={() => {}} />, { locale: 'zh-CN' });
+    const dialog = screen.getByRole('dialog', { name: '错误详情' });
+    expect(dialog).toHaveTextContent('node-c (10.0.0.13:8080)');
+    const headings = within(dialog).getAllByRole('heading', { level: 3 }).map((h) => h.textContent);
+    expect(headings).toEqual(['节点未上报状态', '节点最后上报的失败原因', catalogue('REGISTER_OUT_OF_LIMIT', 'zh-CN').title]);
+    expect(dialog).toHaveTextContent('检查 10.0.0.13:8080 上的报表服务器进程是否在运行');
+    expect(dialog).toHaveTextContent('共享的配置数据库');
+    for (const step of catalogue('REGISTER_OUT_OF_LIMIT', 'zh-CN').troubleshooting) expect(within(dialog).getByText(step)).toBeInTheDocument();
+  });
+
+  it('a node without a failure says so instead of an empty dialog (it recovered while the dialog was open)', () => {
+    const s = failedCluster();
+    renderInApp(<ErrorDetailsDialog state={s} node={node({ status: 'registered', lastSuccessAt: s.now })} onClose={() => {}} />, { locale: 'en' });
+    expect(screen.getByRole('dialog', { name: 'Error details' })).toHaveTextContent('This node reports no failure now.');
   });
 });
