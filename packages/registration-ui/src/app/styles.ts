@@ -37,6 +37,7 @@ export const STYLES = `
 .frr-fields dt { color: var(--frr-text-muted); }
 .frr-fields dd { margin: 0; word-break: break-word; }
 .frr-fields > div { display: contents; }
+.frr-fields--two { grid-template-columns: max-content minmax(0, 1fr) max-content minmax(0, 1fr); gap: 4px 16px; }
 .frr-status { display: flex; flex-direction: column; gap: 4px; padding: 12px 16px; border-radius: var(--frr-radius); border-left: 4px solid var(--frr-border); background: var(--frr-background); margin-bottom: 16px; }
 .frr-status--registered { border-left-color: var(--frr-success); background: var(--frr-success-soft); }
 .frr-status--failed { border-left-color: var(--frr-danger); background: var(--frr-danger-soft); }
@@ -53,7 +54,7 @@ export const STYLES = `
 .frr-muted { color: var(--frr-text-muted); }
 .frr-button { display: inline-flex; align-items: center; justify-content: center; gap: 6px; height: 32px; padding: 0 16px; border: 1px solid var(--frr-border); border-radius: var(--frr-radius); background: var(--frr-surface); color: var(--frr-text); font: inherit; cursor: pointer; white-space: nowrap; }
 .frr-button:hover:not(:disabled) { border-color: var(--frr-primary); color: var(--frr-primary); }
-.frr-button:focus-visible, .frr-link:focus-visible, .frr-input:focus-visible, .frr-icon-button:focus-visible { outline: 2px solid var(--frr-primary); outline-offset: 1px; }
+.frr-button:focus-visible, .frr-link:focus-visible, .frr-qr-link a:focus-visible, .frr-input:focus-visible, .frr-icon-button:focus-visible { outline: 2px solid var(--frr-primary); outline-offset: 1px; }
 .frr-button:disabled { cursor: not-allowed; opacity: 0.6; }
 .frr-button--primary { background: var(--frr-primary); border-color: var(--frr-primary); color: #fff; }
 .frr-button--primary:hover:not(:disabled) { background: var(--frr-primary-hover); border-color: var(--frr-primary-hover); color: #fff; }
@@ -64,16 +65,38 @@ export const STYLES = `
 .frr-table { width: 100%; border-collapse: collapse; }
 .frr-table th, .frr-table td { padding: 10px 12px; border-bottom: 1px solid var(--frr-border); text-align: left; vertical-align: top; }
 .frr-table th { background: var(--frr-background); font-weight: 500; color: var(--frr-text-muted); white-space: nowrap; }
+.frr-table-wrap--nodes { max-height: min(70vh, 760px); overflow: auto; }
+.frr-table--nodes th, .frr-table--nodes td { padding: 6px 10px; line-height: 20px; }
+.frr-table--nodes thead th { position: sticky; top: 0; z-index: 1; }
+.frr-table--nodes tbody th { color: var(--frr-text); background: none; font-weight: 500; }
+.frr-table--nodes tbody tr:hover { background: var(--frr-background); }
+.frr-node-row--attention th { box-shadow: inset 3px 0 0 var(--frr-danger); }
+.frr-node-row[data-status="degraded"] th, .frr-node-row[data-status="verification-needed"] th { box-shadow: inset 3px 0 0 var(--frr-warning); }
+.frr-table-caption { caption-side: top; text-align: left; padding: 0 0 8px; color: var(--frr-text-muted); font-size: 12px; }
+.frr-tag { margin-left: 6px; padding: 0 6px; border-radius: 8px; background: var(--frr-primary-soft); color: var(--frr-primary); font-size: 12px; font-weight: 400; white-space: nowrap; }
+.frr-ellipsis { display: block; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.frr-cell-address { max-width: 16em; }
+.frr-cell-time { white-space: nowrap; }
+.frr-cell-note { display: block; color: var(--frr-text-muted); font-size: 12px; white-space: nowrap; }
+.frr-cell-reason { width: 32%; max-width: 0; min-width: 12em; }
+.frr-cell-reason-head { display: flex; align-items: baseline; min-width: 0; }
+.frr-cell-reason-title { flex: 0 1 auto; min-width: 0; }
+.frr-more { flex: none; white-space: pre; }
+.frr-cell-reason .frr-cell-note { overflow: hidden; text-overflow: ellipsis; }
+.frr-skew { color: var(--frr-warning); }
+.frr-cell-note--wrap { white-space: normal; max-width: 11em; }
+.frr-table--nodes .frr-link { white-space: nowrap; }
 .frr-overlay { position: fixed; inset: 0; z-index: 1000; display: flex; align-items: flex-start; justify-content: center; padding: 10vh 16px 16px; background: rgba(15, 23, 42, 0.45); overflow-y: auto; }
 .frr-dialog { width: 520px; max-width: 100%; background: var(--frr-surface); border-radius: var(--frr-radius); box-shadow: 0 8px 32px rgba(15, 23, 42, 0.2); outline: none; }
 .frr-dialog--wide { width: 720px; }
 .frr-dialog-header { display: flex; align-items: center; justify-content: space-between; padding: 14px 24px; border-bottom: 1px solid var(--frr-border); }
 .frr-dialog-title { margin: 0; font-size: 16px; font-weight: 600; }
-.frr-dialog-body { padding: 20px 24px; max-height: 65vh; overflow-y: auto; }
+.frr-dialog-body { padding: 20px 24px; max-height: max(65vh, calc(90vh - 150px)); overflow-y: auto; }
 .frr-dialog-footer { display: flex; justify-content: flex-end; gap: 8px; padding: 12px 24px; border-top: 1px solid var(--frr-border); }
 .frr-icon-button { width: 28px; height: 28px; border: 0; border-radius: var(--frr-radius); background: none; color: var(--frr-text-muted); font-size: 20px; line-height: 1; cursor: pointer; }
 .frr-icon-button:hover { background: var(--frr-background); }
 .frr-form { display: flex; flex-direction: column; gap: 16px; }
+.frr-method-panel { margin-top: 16px; }
 .frr-fieldset { margin: 0; padding: 0; border: 0; }
 .frr-label { display: block; margin-bottom: 6px; font-weight: 500; }
 .frr-radios { display: flex; gap: 24px; }
@@ -96,5 +119,34 @@ export const STYLES = `
 .frr-reason-line { margin: 4px 0 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .frr-reason-details { margin-top: 8px; padding-top: 8px; border-top: 1px dashed var(--frr-border); }
 .frr-steps { margin: 4px 0 0; padding-left: 20px; }
+.frr-visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.frr-drop-zone { display: flex; flex-direction: column; align-items: center; gap: 8px; padding: 20px 16px; border: 1px dashed var(--frr-border); border-radius: var(--frr-radius); background: var(--frr-background); text-align: center; }
+.frr-drop-zone p { margin: 0; }
+.frr-drop-zone--active, .frr-drop-zone:focus-within { border-color: var(--frr-primary); background: var(--frr-primary-soft); }
+.frr-lic-upload { display: flex; flex-direction: column; gap: 12px; }
+.frr-progress { height: 6px; margin-top: 4px; border-radius: 3px; background: var(--frr-border); overflow: hidden; }
+.frr-progress-bar { height: 100%; background: var(--frr-primary); transition: width 0.2s; }
+.frr-container-step { gap: 12px; }
+.frr-summary-header { margin-bottom: 8px; justify-content: flex-start; }
+.frr-summary-header .frr-subheading { margin: 0; }
+.frr-summary-header .frr-link { margin-left: auto; }
+.frr-qr-step .frr-subheading { margin-top: 0; }
+.frr-qr-instruction { margin: 0 0 12px; }
+.frr-qr { display: flex; gap: 20px; align-items: flex-start; flex-wrap: wrap; }
+.frr-qr-image { flex: none; width: 256px; height: 256px; border: 1px solid var(--frr-border); border-radius: var(--frr-radius); background: #fff; }
+.frr-qr-placeholder { display: flex; align-items: center; justify-content: center; background: var(--frr-background); }
+.frr-qr-placeholder p { margin: 0; }
+.frr-qr-image--expired { opacity: 0.25; }
+.frr-qr-side { display: flex; flex-direction: column; align-items: stretch; gap: 12px; flex: 1; min-width: 240px; }
+.frr-qr-side p { margin: 0; }
+.frr-qr-side .frr-hint, .frr-qr-side .frr-field-error { margin-top: 4px; }
+.frr-qr-timer { display: flex; align-items: center; justify-content: space-between; gap: 12px; flex-wrap: wrap; }
+.frr-code-form { gap: 12px; }
+.frr-qr-link { display: flex; align-items: center; gap: 8px; margin-top: 12px; min-width: 0; }
+.frr-qr-link .frr-hint { flex: none; margin: 0; }
+.frr-qr-link a { flex: 1 1 auto; min-width: 0; color: var(--frr-primary); }
+.frr-button--small { height: 24px; padding: 0 8px; font-size: 12px; flex: none; }
+.frr-code-row { display: flex; gap: 8px; }
+.frr-code-input { width: 10em; letter-spacing: 0.3em; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .frr-summary-text { width: 100%; min-height: 140px; margin-top: 8px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
 `;

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registrationStateSchema } from '@registration/protocol/bff-api';
 import { getRegistration } from '../features/registration/api/get-registration.ts';
 import { registerPrivateCloud } from '../features/registration/api/register-private-cloud.ts';
-import { registered } from '../testing/fixtures.ts';
+import { uploadContainerLic } from '../features/registration/api/upload-container-lic.ts';
+import { containerGrant, registered } from '../testing/fixtures.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { createApiClient, type ApiClient } from './api-client.ts';
 import { ApiRequestError } from './api-error.ts';
@@ -108,5 +109,37 @@ describe('api client against a real HTTP server', () => {
     await server.close();
     const err = await failure(getRegistration(api));
     expect(err.kind).toBe('network');
+  });
+
+  describe('upload (XMLHttpRequest, for progress)', () => {
+    const file = () => new File(['lic-bytes'], 'Container.lic');
+
+    it('sends multipart with the bearer token, reports progress, answers the parsed body', async () => {
+      server.route('POST /api/registration/local-container/lic', () => ({ status: 201, body: { accepted: true, grant: containerGrant() } }));
+      const progress: number[] = [];
+      const answer = await uploadContainerLic(api, { file: file(), onProgress: (f) => progress.push(f) });
+      expect(answer.grant.company).toBe('Acme Data Ltd.');
+      const [req] = server.requests;
+      expect(req?.headers.authorization).toBe('Bearer tok-1');
+      expect(String(req?.body)).toContain('lic-bytes');
+      expect(progress.every((f) => f >= 0 && f <= 1)).toBe(true);
+    });
+
+    it('maps a 413 without a JSON body to PAYLOAD_TOO_LARGE, a failed token to UNAUTHORIZED', async () => {
+      server.route('POST /api/registration/local-container/lic', () => ({ status: 413, raw: '<html>too big</html>', headers: { 'x-request-id': 'r-9' } }));
+      const err = await failure(uploadContainerLic(api, { file: file() }));
+      expect(err.kind).toBe('api');
+      expect(err.reasons.map((r) => r.name)).toEqual(['PAYLOAD_TOO_LARGE']);
+      token = () => Promise.reject(new Error('no session'));
+      const denied = await failure(uploadContainerLic(api, { file: file() }));
+      expect(denied.reasons.map((r) => r.name)).toEqual(['UNAUTHORIZED']);
+      expect(unauthorized).toBe(1);
+    });
+
+    it('no answer at all is a network failure', async () => {
+      await server.close();
+      const err = await failure(uploadContainerLic(api, { file: file() }));
+      expect(err.kind).toBe('network');
+    });
   });
 });

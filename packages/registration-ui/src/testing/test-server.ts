@@ -27,6 +27,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** JSON bodies parsed; anything else (a multipart upload) kept as raw text. */
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 /**
  * A tiny real HTTP server on 127.0.0.1 (ephemeral port) standing in for the BFF, so the UI's whole
  * data layer (hc client, fetch, schema parsing, error mapping) runs for real in component tests.
@@ -44,7 +54,7 @@ export async function startTestServer(routes: Record<string, Route> = {}): Promi
         method: req.method ?? 'GET',
         path,
         headers: req.headers,
-        body: text ? (JSON.parse(text) as unknown) : undefined,
+        body: parseBody(text),
       };
       const cors = {
         'access-control-allow-origin': '*',

@@ -1,4 +1,4 @@
-import type { Grant } from '@registration/protocol/bff-api';
+import type { Grant, RegistrationMethod } from '@registration/protocol/bff-api';
 import { daysUntil, formatWhen } from '../../../lib/format.ts';
 import { useT } from '../../../lib/use-t.ts';
 
@@ -6,7 +6,9 @@ import { useT } from '../../../lib/use-t.ts';
 export const EXPIRY_WARNING_DAYS = 30;
 
 /** What the license grants; `now` is the server's clock, so "days left" does not depend on the browser's. */
-export function GrantDetails({ grant, now }: { grant: Grant; now: string }) {
+export function GrantDetails({ grant, now, method = null }: { grant: Grant; now: string; method?: RegistrationMethod | null }) {
+  // A Container.lic limits nodes, not connections, and names no domains or port.
+  const container = method === 'local-container';
   const { t, locale } = useT();
   const list = (items: string[]) => (items.length > 0 ? items.join(', ') : t('grant.none'));
   const days = daysUntil(grant.expiresAt, now);
@@ -24,13 +26,19 @@ export function GrantDetails({ grant, now }: { grant: Grant; now: string }) {
         <dd>{grant.company}</dd>
         <dt>{t('grant.project')}</dt>
         <dd>{grant.project ?? '—'}</dd>
+        <dt>{t('grant.version')}</dt>
+        <dd>{grant.productVersion}</dd>
         <dt>{t('grant.features')}</dt>
         <dd>{list(grant.features)}</dd>
-        <dt>{t('grant.domains')}</dt>
-        <dd>{list(grant.domains)}</dd>
-        <dt>{t('grant.port')}</dt>
-        <dd>{grant.port ?? '—'}</dd>
-        <dt>{t('grant.appNames')}</dt>
+        {container ? null : (
+          <>
+            <dt>{t('grant.domains')}</dt>
+            <dd>{list(grant.domains)}</dd>
+            <dt>{t('grant.port')}</dt>
+            <dd>{grant.port ?? '—'}</dd>
+          </>
+        )}
+        <dt>{container ? t('grant.appName') : t('grant.appNames')}</dt>
         <dd>{list(grant.appNames)}</dd>
         <dt>{t('grant.expiry')}</dt>
         <dd>
@@ -39,10 +47,8 @@ export function GrantDetails({ grant, now }: { grant: Grant; now: string }) {
             ({days < 0 ? t('grant.expired') : t('grant.daysLeft', { count: days })})
           </span>
         </dd>
-        <dt>{t('grant.connections')}</dt>
-        <dd>
-          {grant.maxConnections} / {grant.inUse}
-        </dd>
+        <dt>{container ? t('grant.maxNodes') : t('grant.connections')}</dt>
+        <dd>{container ? grant.maxConnections : `${grant.maxConnections} / ${grant.inUse}`}</dd>
       </dl>
     </>
   );

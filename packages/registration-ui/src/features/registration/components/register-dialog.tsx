@@ -1,5 +1,11 @@
 import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
-import { privateCloudRequestSchema, type PrivateCloudRequest, type RegisterResult } from '@registration/protocol/bff-api';
+import {
+  privateCloudRequestSchema,
+  type LocalContainerState,
+  type PrivateCloudRequest,
+  type RegisterResult,
+  type RegistrationMethod,
+} from '@registration/protocol/bff-api';
 import type { Reason } from '@registration/protocol/reason';
 import { Dialog } from '../../../components/dialog.tsx';
 import { toApiRequestError } from '../../../lib/api-error.ts';
@@ -8,6 +14,7 @@ import { useRegisterPrivateCloud } from '../api/register-private-cloud.ts';
 import { useTestConnection } from '../api/test-connection.ts';
 import { CertificateTrust, certificateFromReasons, type CertificateToTrust } from './certificate-trust.tsx';
 import { ConnectionTestResult } from './connection-test-result.tsx';
+import { LocalContainerPanel } from './local-container-panel.tsx';
 import { ProblemView } from './problem-view.tsx';
 import { ReasonList } from './reason-list.tsx';
 
@@ -20,13 +27,32 @@ export interface RegisterDialogProps {
   /** The BFF answered the submit (registered, or refused with every node's reasons). */
   onResult: (result: RegisterResult) => void;
   returnFocus: RefObject<HTMLElement | null>;
+  /** Method chosen on open (Local Container for "verification needed"); Private Cloud by default. */
+  initialMethod?: RegistrationMethod;
+  /** The stored Container.lic, if any: Local Container then starts at the QR step. */
+  localContainer?: LocalContainerState | null;
+  /** Server clock minus client clock (ms), for the QR countdown and the lock time. */
+  serverOffsetMs?: number;
+  /** Local Container verified: this node is registered. */
+  onRegistered?: () => void;
 }
 
-/** Register Now: method (Private Cloud; Local Container not in this build), Server Address, Test Connection, Submit. */
-export function RegisterDialog({ initialServerUrl, onClose, onResult, returnFocus }: RegisterDialogProps) {
+/** Register Now: method; Private Cloud (Server Address, Test Connection, Submit) or Local Container (lic, QR, code). */
+export function RegisterDialog({
+  initialServerUrl,
+  onClose,
+  onResult,
+  returnFocus,
+  initialMethod = 'private-cloud',
+  localContainer = null,
+  serverOffsetMs = 0,
+  onRegistered = onClose,
+}: RegisterDialogProps) {
   const { t } = useT();
-  const ids = { form: useId(), input: useId(), hint: useId(), error: useId(), local: useId() };
+  const ids = { form: useId(), input: useId(), hint: useId(), error: useId() };
   const inputRef = useRef<HTMLInputElement>(null);
+  const localRadioRef = useRef<HTMLInputElement>(null);
+  const [method, setMethod] = useState<RegistrationMethod>(initialMethod);
   const [serverUrl, setServerUrl] = useState(initialServerUrl ?? '');
   const [invalid, setInvalid] = useState(false);
   const register = useRegisterPrivateCloud();
@@ -78,64 +104,89 @@ export function RegisterDialog({ initialServerUrl, onClose, onResult, returnFocu
   }
 
   const pending = register.isPending;
-  const footer = (
-    <>
-      <button type="button" className="frr-button" onClick={onTest} disabled={pending || test.isPending}>
-        {t('action.testConnection')}
-      </button>
+  const footer =
+    method === 'local-container' ? (
       <button type="button" className="frr-button" onClick={onClose}>
         {t('action.cancel')}
       </button>
-      <button type="submit" form={ids.form} className="frr-button frr-button--primary" disabled={pending} aria-busy={pending}>
-        {t('action.submit')}
-      </button>
-    </>
-  );
+    ) : (
+      <>
+        <button type="button" className="frr-button" onClick={onTest} disabled={pending || test.isPending}>
+          {t('action.testConnection')}
+        </button>
+        <button type="button" className="frr-button" onClick={onClose}>
+          {t('action.cancel')}
+        </button>
+        <button type="submit" form={ids.form} className="frr-button frr-button--primary" disabled={pending} aria-busy={pending}>
+          {t('action.submit')}
+        </button>
+      </>
+    );
 
   return (
-    <Dialog title={t('register.title')} onClose={onClose} closeLabel={t('action.close')} returnFocus={returnFocus} initialFocus={inputRef} footer={footer}>
+    <Dialog
+      title={t('register.title')}
+      onClose={onClose}
+      closeLabel={t('action.close')}
+      returnFocus={returnFocus}
+      initialFocus={method === 'private-cloud' ? inputRef : localRadioRef}
+      footer={footer}
+      wide={method === 'local-container'}
+    >
       <form id={ids.form} className="frr-form" noValidate onSubmit={onSubmit}>
         <fieldset className="frr-fieldset">
           <legend className="frr-label">{t('register.method')}</legend>
           <div className="frr-radios">
             <label className="frr-radio">
-              <input type="radio" name="method" value="private-cloud" checked readOnly />
+              <input
+                type="radio"
+                name="method"
+                value="private-cloud"
+                checked={method === 'private-cloud'}
+                onChange={() => setMethod('private-cloud')}
+              />
               {t('method.private-cloud')}
             </label>
-            <label className="frr-radio frr-radio--disabled" title={t('register.localContainerUnavailable')}>
-              <input type="radio" name="method" value="local-container" disabled aria-describedby={ids.local} />
+            <label className="frr-radio">
+              <input
+                ref={localRadioRef}
+                type="radio"
+                name="method"
+                value="local-container"
+                checked={method === 'local-container'}
+                onChange={() => setMethod('local-container')}
+              />
               {t('method.local-container')}
             </label>
           </div>
-          <p id={ids.local} className="frr-hint">
-            {t('register.localContainerUnavailable')}
-          </p>
         </fieldset>
-        <div>
-          <label className="frr-label" htmlFor={ids.input}>
-            {t('register.serverAddress')}
-          </label>
-          <input
-            ref={inputRef}
-            id={ids.input}
-            className="frr-input"
-            type="text"
-            inputMode="url"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder={SERVER_ADDRESS_EXAMPLE}
-            value={serverUrl}
-            aria-invalid={invalid}
-            aria-describedby={invalid ? `${ids.error} ${ids.hint}` : ids.hint}
-            onChange={(e) => {
-              setServerUrl(e.target.value);
-              if (invalid) setInvalid(!privateCloudRequestSchema.safeParse({ serverUrl: e.target.value }).success);
-            }}
-          />
-          {invalid ? (
-            <p id={ids.error} className="frr-field-error" role="alert">
-              {t('register.invalidAddress')}
-            </p>
+        {method === 'private-cloud' ? (
+          <>
+          <div>
+            <label className="frr-label" htmlFor={ids.input}>
+              {t('register.serverAddress')}
+            </label>
+            <input
+              ref={inputRef}
+              id={ids.input}
+              className="frr-input"
+              type="text"
+              inputMode="url"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={SERVER_ADDRESS_EXAMPLE}
+              value={serverUrl}
+              aria-invalid={invalid}
+              aria-describedby={invalid ? `${ids.error} ${ids.hint}` : ids.hint}
+              onChange={(e) => {
+                setServerUrl(e.target.value);
+                if (invalid) setInvalid(!privateCloudRequestSchema.safeParse({ serverUrl: e.target.value }).success);
+              }}
+            />
+            {invalid ? (
+              <p id={ids.error} className="frr-field-error" role="alert">
+                {t('register.invalidAddress')}
+              </p>
           ) : null}
           <p id={ids.hint} className="frr-hint">
             {t('register.serverAddressHint')}
@@ -175,7 +226,15 @@ export function RegisterDialog({ initialServerUrl, onClose, onResult, returnFocu
           error={test.error}
           onTrusted={() => test.data && onTrusted(test.data.serverUrl)}
         />
+        </>
+        ) : null}
       </form>
+      {method === 'local-container' ? (
+        // Outside the form above (the QR step has a form of its own), spaced like the form's fields.
+        <div className="frr-method-panel" data-testid="local-container-panel">
+          <LocalContainerPanel stored={localContainer} serverOffsetMs={serverOffsetMs} onRegistered={onRegistered} />
+        </div>
+      ) : null}
     </Dialog>
   );
 }

@@ -2,7 +2,8 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RegistrationState } from '@registration/protocol/bff-api';
-import { failedCluster, node, registered, state, unregistered } from '../../../testing/fixtures.ts';
+import { formatWhen } from '../../../lib/format.ts';
+import { NOW, containerState, failedCluster, node, registered, state, unregistered } from '../../../testing/fixtures.ts';
 import { renderInApp } from '../../../testing/render.tsx';
 import { startTestServer, type TestServer } from '../../../testing/test-server.ts';
 import { RegistrationPage } from './registration-page.tsx';
@@ -112,6 +113,18 @@ describe('Re-register', () => {
     expect(statusCard()).toHaveTextContent('Unregistered');
   });
 
+  it('Local Container: says the registration is cleared and the lic kept, not a license server deregistration', async () => {
+    const user = userEvent.setup();
+    await page(containerState('registered'));
+    server.route('DELETE /api/registration', () => ({ status: 200, body: containerState('verification-needed') }));
+    await user.click(screen.getByRole('button', { name: 'Re-register' }));
+    serve(containerState('verification-needed'));
+    await user.click(within(screen.getByRole('alertdialog', { name: 'Re-register' })).getByRole('button', { name: 'Re-register' }));
+    expect(await screen.findByRole('dialog', { name: 'Register Now' })).toBeInTheDocument();
+    expect(screen.getByText('The registration is cleared. Container.lic stays stored; scan the QR code again to register.')).toBeInTheDocument();
+    expect(screen.queryByText(/license server/)).toBeNull();
+  });
+
   it('"nothing to unbind" (20000) still ends in Register Now: the goal is reached', async () => {
     const user = userEvent.setup();
     await page(registered());
@@ -127,6 +140,20 @@ describe('Re-register', () => {
 });
 
 describe('load failures', () => {
+  it('a failed poll keeps the page and says since when the data is (role=status); the next good poll clears it', async () => {
+    const view = await page(registered());
+    server.route('GET /api/registration', () => ({ status: 403, body: { code: 40300, name: 'FORBIDDEN', message: 'no' } }));
+    await view.queryClient.refetchQueries();
+    const notice = await screen.findByTestId('refresh-failed');
+    expect(notice).toHaveAttribute('role', 'status');
+    expect(notice).toHaveTextContent(`Could not refresh; showing data from ${formatWhen(NOW, 'en')}.`);
+    expect(screen.getByRole('region', { name: 'Version Information' })).toHaveTextContent('Acme Data Ltd.');
+    expect(screen.queryByText('Could not load the registration')).toBeNull();
+    serve(registered());
+    await view.queryClient.refetchQueries();
+    await waitFor(() => expect(screen.queryByTestId('refresh-failed')).toBeNull());
+  });
+
   it('a viewer (403) sees the catalogue text, not the raw message', async () => {
     server.route('GET /api/registration', () => ({ status: 403, body: { code: 40300, name: 'FORBIDDEN', message: 'RAW role viewer' } }));
     renderInApp(<RegistrationPage />, { apiBaseUrl: server.url, locale: 'en' });

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
-import type { NodeFailure, NodeState, RegisterResult, RegistrationState } from '@registration/protocol/bff-api';
+import type { NodeFailure, NodeState, RegisterResult, RegistrationMethod, RegistrationState } from '@registration/protocol/bff-api';
 import { toApiRequestError } from '../../../lib/api-error.ts';
+import { formatWhen } from '../../../lib/format.ts';
 import { useT } from '../../../lib/use-t.ts';
 import { useRegistrationState } from '../api/get-registration.ts';
 import { ErrorDetailsDialog } from './error-details-dialog.tsx';
@@ -13,12 +14,12 @@ import { VersionInformation } from './version-information.tsx';
 
 type OpenDialog =
   | { kind: 'none' }
-  | { kind: 'register' }
+  | { kind: 'register'; method?: RegistrationMethod }
   | { kind: 'failure'; failures: NodeFailure[] }
   | { kind: 're-register' }
   | { kind: 'details'; nodeId: string };
 
-type Notice = 'registered' | 'deregistered' | null;
+type Notice = 'registered' | 'deregistered' | 'deregisteredContainer' | null;
 
 /** A refusal should always list failures; if an answer lists none, fall back to the nodes' own reasons. */
 function failuresOf(result: RegisterResult): NodeFailure[] {
@@ -34,7 +35,7 @@ function findNode(state: RegistrationState, nodeId: string): NodeState | undefin
 
 /** Registration Management: Version Information, Registration Information and their dialogs. */
 export function RegistrationPage() {
-  const { t } = useT();
+  const { t, locale } = useT();
   const query = useRegistrationState();
   const actionRef = useRef<HTMLButtonElement>(null);
   const [dialog, setDialog] = useState<OpenDialog>({ kind: 'none' });
@@ -50,7 +51,8 @@ export function RegistrationPage() {
       </div>
     );
   }
-  if (query.isError) {
+  // The error view replaces the page only when there is nothing to show; a failed poll keeps the data.
+  if (query.isError && !query.data) {
     return (
       <div className="frr-page">
         <section className="frr-card" role="alert">
@@ -67,6 +69,9 @@ export function RegistrationPage() {
   }
 
   const state = query.data;
+  if (!state) return null; // not reached: pending and error without data are handled above
+  // Server minus client clock as of the answer, for the QR countdown and lock times.
+  const serverOffsetMs = Date.parse(state.now) - query.dataUpdatedAt;
   const open = (next: OpenDialog) => {
     setNotice(null);
     setDialog(next);
@@ -86,26 +91,46 @@ export function RegistrationPage() {
       <div aria-live="polite">
         {notice ? (
           <p className={`frr-notice ${notice === 'registered' ? 'frr-notice--success' : 'frr-notice--warning'}`}>
-            {t(notice === 'registered' ? 'page.registered' : 'page.deregistered')}
+            {t(`page.${notice}`)}
           </p>
         ) : null}
       </div>
+      {query.isError ? (
+        // Non-blocking: the page, its table and any open dialog stay as they were; polling goes on.
+        <p className="frr-notice frr-notice--warning" role="status" data-testid="refresh-failed">
+          {t('page.refreshFailed', { time: formatWhen(state.now, locale) })}
+        </p>
+      ) : null}
       <VersionInformation
         state={state}
         actionRef={actionRef}
         onRegister={() => open({ kind: 'register' })}
+        onVerify={() => open({ kind: 'register', method: 'local-container' })}
         onReRegister={() => open({ kind: 're-register' })}
       />
-      <RegistrationInformation nodes={state.nodes} onViewDetails={(node) => open({ kind: 'details', nodeId: node.nodeId })} />
+      <RegistrationInformation nodes={state.nodes} selfNodeId={state.node.nodeId} onViewDetails={(node) => open({ kind: 'details', nodeId: node.nodeId })} />
       {dialog.kind === 'register' ? (
-        <RegisterDialog initialServerUrl={state.serverUrl} onClose={close} onResult={onResult} returnFocus={actionRef} />
+        <RegisterDialog
+          initialServerUrl={state.serverUrl}
+          initialMethod={dialog.method ?? (state.status === 'verification-needed' ? 'local-container' : 'private-cloud')}
+          localContainer={state.localContainer}
+          serverOffsetMs={serverOffsetMs}
+          onClose={close}
+          onResult={onResult}
+          onRegistered={() => {
+            close();
+            setNotice('registered');
+          }}
+          returnFocus={actionRef}
+        />
       ) : null}
       {dialog.kind === 'failure' ? <FailureDialog failures={dialog.failures} onBack={close} returnFocus={actionRef} /> : null}
       {dialog.kind === 're-register' ? (
         <ReRegisterDialog
           onClose={close}
           onDone={() => {
-            setNotice('deregistered');
+            // Local Container involves no license server: the registration is cleared, the lic stays.
+            setNotice(state.method === 'local-container' ? 'deregisteredContainer' : 'deregistered');
             setDialog({ kind: 'register' });
           }}
           returnFocus={actionRef}

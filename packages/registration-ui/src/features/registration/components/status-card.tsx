@@ -9,8 +9,8 @@ function firstReason(state: RegistrationState): Reason | undefined {
   return state.node.reasons[0] ?? state.nodes.find((n) => n.reasons.length > 0)?.reasons[0];
 }
 
-/** Registration status as one line: what it is, since when, until when, why. */
-export function StatusCard({ state }: { state: RegistrationState }) {
+/** Registration status as one line: what it is, since when, until when, why; `onVerify` opens the QR step. */
+export function StatusCard({ state, onVerify }: { state: RegistrationState; onVerify?: (() => void) | undefined }) {
   const { t, locale } = useT();
   const { node } = state;
   const when = (v: string | null | undefined) => formatWhen(v, locale);
@@ -38,6 +38,13 @@ export function StatusCard({ state }: { state: RegistrationState }) {
     <div className={`frr-status frr-status--${state.status}`} data-status={state.status}>
       <span className="frr-status-label">{t(`status.${state.status}`)}</span>
       <span>{detail}</span>
+      {state.status === 'verification-needed' && onVerify ? (
+        <span>
+          <button type="button" className="frr-link" data-testid="verify-now" onClick={onVerify}>
+            {t('statusDetail.verifyNow')}
+          </button>
+        </span>
+      ) : null}
     </div>
   );
 }

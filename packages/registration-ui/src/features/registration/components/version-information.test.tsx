@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { createRef } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { RegistrationState } from '@registration/protocol/bff-api';
-import { node, reason, registered, state } from '../../../testing/fixtures.ts';
+import { containerState, node, reason, registered, state } from '../../../testing/fixtures.ts';
 import { renderInApp } from '../../../testing/render.tsx';
 import { VersionInformation } from './version-information.tsx';
 
@@ -31,14 +31,31 @@ function lapsed(): RegistrationState {
   return state({ method: 'private-cloud', serverUrl: SERVER, status: 'failed', node: self, nodes: [self] });
 }
 
-function view(s: RegistrationState) {
+function view(s: RegistrationState, locale: 'en' | 'zh-CN' = 'en') {
   const calls: string[] = [];
   renderInApp(
     <VersionInformation state={s} actionRef={createRef()} onRegister={() => calls.push('register')} onReRegister={() => calls.push('re-register')} />,
-    { locale: 'en' },
+    { locale },
   );
-  return { section: screen.getByRole('region', { name: 'Version Information' }), calls };
+  return { section: screen.getByRole('region', { name: locale === 'en' ? 'Version Information' : '版本信息' }), calls };
 }
+
+/** The value next to a label in the section's definition lists. */
+const valueOf = (section: HTMLElement, label: string) =>
+  within(section)
+    .getAllByText(label, { selector: 'dt' })
+    .map((dt) => dt.nextElementSibling?.textContent);
+
+describe('Version Information labels', () => {
+  it.each([
+    ['en', 'Version', 'Licensed version'],
+    ['zh-CN', '版本', '授权版本'],
+  ] as const)('%s: the product version and the license’s version have labels of their own', (locale, product, licensed) => {
+    const { section } = view(containerState('registered'), locale);
+    expect(valueOf(section, product)).toEqual(['11.0.18']);
+    expect(valueOf(section, licensed)).toEqual(['11.0']);
+  });
+});
 
 describe('Version Information during and after an outage', () => {
   it('degraded: still registered — the grant stays visible and the action is Re-register', async () => {

@@ -11,13 +11,15 @@ export interface VersionInformationProps {
   actionRef: RefObject<HTMLButtonElement | null>;
   onRegister: () => void;
   onReRegister: () => void;
+  /** Verification needed: open Register Now on Local Container at the QR step. */
+  onVerify?: () => void;
 }
 
 /** Version Information: product, status card, the action, and what the license grants once registered. */
-export function VersionInformation({ state, actionRef, onRegister, onReRegister }: VersionInformationProps) {
+export function VersionInformation({ state, actionRef, onRegister, onReRegister, onVerify }: VersionInformationProps) {
   const { t, locale } = useT();
   const headingId = useId();
-  const canRegister = state.status === 'unregistered' || state.status === 'failed';
+  const canRegister = state.status === 'unregistered' || state.status === 'failed' || state.status === 'verification-needed';
   const showGrant = state.grant !== null && (state.status === 'registered' || state.status === 'degraded');
   return (
     <section className="frr-card" aria-labelledby={headingId}>
@@ -34,7 +36,7 @@ export function VersionInformation({ state, actionRef, onRegister, onReRegister 
           {canRegister ? t('action.registerNow') : t('action.reRegister')}
         </button>
       </div>
-      <StatusCard state={state} />
+      <StatusCard state={state} onVerify={onVerify} />
       <dl className="frr-fields">
         <dt>{t('version.product')}</dt>
         <dd>{state.product.name}</dd>
@@ -55,7 +57,7 @@ export function VersionInformation({ state, actionRef, onRegister, onReRegister 
           </>
         ) : null}
       </dl>
-      {showGrant && state.grant ? <GrantDetails grant={state.grant} now={state.now} /> : null}
+      {showGrant && state.grant ? <GrantDetails grant={state.grant} now={state.now} method={state.method} /> : null}
     </section>
   );
 }
