@@ -147,3 +147,6 @@ async function measure(call: (i: number) => Promise<{ status: number }>, seconds
   if (failed > 0) throw new Error(`${failed} requests failed during the benchmark`);
   return ok / ((performance.now() - start) / 1000);
 }
+
+// BFF registration state with a 64-node cluster in the store (PGlite, and PostgreSQL with DATABASE_URL).
+await (await import('./bench-cluster.ts')).runClusterBench();

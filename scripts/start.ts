@@ -78,6 +78,8 @@ try {
         // The embedded store unless asked otherwise: a DATABASE_URL meant for tests (CI sets one) must
         // not make the demo share a database with whatever else used it.
         DATABASE_URL: cfg.bffDatabaseUrl,
+        // Local Container QR codes point at the phone page this script runs, whatever its port.
+        PHONE_PAGE_URL: cfg.phonePageUrl,
       },
       ready: /bff listening on/,
     }),
