@@ -70,6 +70,7 @@ export const en: Messages = {
     expired: 'Expired',
     expiresSoon: 'The license expires in {{count}} days; contact the vendor to renew it.',
     connections: 'Max connections / in use',
+    inUseAsOf: '(as of {{when}})',
     maxNodes: 'Max nodes',
     version: 'Licensed version',
     appName: 'App name',

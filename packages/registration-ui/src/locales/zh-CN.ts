@@ -69,6 +69,7 @@ export const zhCN = {
     expired: '已过期',
     expiresSoon: '授权将在 {{count}} 天后到期，请联系帆软商务续期。',
     connections: '最大连接数 / 已使用',
+    inUseAsOf: '（截至 {{when}}）',
     maxNodes: '最大节点数',
     version: '授权版本',
     appName: '应用名称',

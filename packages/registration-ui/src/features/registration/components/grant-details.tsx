@@ -5,8 +5,22 @@ import { useT } from '../../../lib/use-t.ts';
 /** Expiry warnings start this many days ahead (DESIGN §6). */
 export const EXPIRY_WARNING_DAYS = 30;
 
-/** What the license grants; `now` is the server's clock, so "days left" does not depend on the browser's. */
-export function GrantDetails({ grant, now, method = null }: { grant: Grant; now: string; method?: RegistrationMethod | null }) {
+/**
+ * What the license grants; `now` is the server's clock, so "days left" does not depend on the browser's.
+ * `inUseAsOf`: when the license server counted the connections in use (this node's last lease): the
+ * count is not live, so it is shown with its time.
+ */
+export function GrantDetails({
+  grant,
+  now,
+  method = null,
+  inUseAsOf = null,
+}: {
+  grant: Grant;
+  now: string;
+  method?: RegistrationMethod | null;
+  inUseAsOf?: string | null;
+}) {
   // A Container.lic limits nodes, not connections, and names no domains or port.
   const container = method === 'local-container';
   const { t, locale } = useT();
@@ -48,7 +62,16 @@ export function GrantDetails({ grant, now, method = null }: { grant: Grant; now:
           </span>
         </dd>
         <dt>{container ? t('grant.maxNodes') : t('grant.connections')}</dt>
-        <dd>{container ? grant.maxConnections : `${grant.maxConnections} / ${grant.inUse}`}</dd>
+        <dd>
+          {container ? (
+            grant.maxConnections
+          ) : (
+            <>
+              {`${grant.maxConnections} / ${grant.inUse}`}
+              {inUseAsOf ? <span className="frr-muted"> {t('grant.inUseAsOf', { when: formatWhen(inUseAsOf, locale) })}</span> : null}
+            </>
+          )}
+        </dd>
       </dl>
     </>
   );

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { RegistrationState } from '@registration/protocol/bff-api';
 import { containerState, node, reason, registered, state } from '../../../testing/fixtures.ts';
 import { renderInApp } from '../../../testing/render.tsx';
+import { formatWhen } from '../../../lib/format.ts';
 import { VersionInformation } from './version-information.tsx';
 
 const SERVER = 'https://172.16.63.131:49155';
@@ -76,5 +77,24 @@ describe('Version Information during and after an outage', () => {
     expect(section).toHaveTextContent(SERVER); // the configuration still names the server the node keeps trying
     await userEvent.setup().click(within(section).getByRole('button', { name: 'Register Now' }));
     expect(calls).toEqual(['register']);
+  });
+});
+
+describe('Version Information connections in use', () => {
+  it.each([
+    ['en', 'Max connections / in use', 'as of'],
+    ['zh-CN', '最大连接数 / 已使用', '截至'],
+  ] as const)('%s: the count is the license server’s at this node’s last lease, so its time is shown with it', (locale, label, asOf) => {
+    const s = registered();
+    const { section } = view(s, locale);
+    const when = formatWhen(s.node.lastSuccessAt, locale);
+    expect(when).not.toBe('—');
+    expect(valueOf(section, label)).toEqual([`10 / 3 ${locale === 'en' ? `(${asOf} ${when})` : `（${asOf} ${when}）`}`]);
+  });
+
+  it('Local Container: max nodes alone, no count and no time', () => {
+    const { section } = view(containerState('registered'));
+    expect(valueOf(section, 'Max nodes')).toEqual(['2']);
+    expect(section).not.toHaveTextContent('as of');
   });
 });

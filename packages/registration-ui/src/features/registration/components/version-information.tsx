@@ -57,7 +57,7 @@ export function VersionInformation({ state, actionRef, onRegister, onReRegister,
           </>
         ) : null}
       </dl>
-      {showGrant && state.grant ? <GrantDetails grant={state.grant} now={state.now} method={state.method} /> : null}
+      {showGrant && state.grant ? <GrantDetails grant={state.grant} now={state.now} method={state.method} inUseAsOf={state.node.lastSuccessAt} /> : null}
     </section>
   );
 }
