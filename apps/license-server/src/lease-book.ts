@@ -8,10 +8,32 @@ import type { Reason } from '@registration/protocol/reason';
 import { reasonOf } from './responses.ts';
 import type { LeaseRecord, Mutation, PrivateConfig } from './store.ts';
 
-/** Leases still valid at `now`; an expired lease frees its slot without anyone having to clean it up. */
+// Lease records are never changed in place (a renewal makes a new one), so each one's parsed expiry can
+// be kept with it: Date.parse on every lease of every heartbeat was most of the cost of `liveLeases`.
+const expiryMs = new WeakMap<LeaseRecord, number>();
+
+function expiryOf(lease: LeaseRecord): number {
+  let ms = expiryMs.get(lease);
+  if (ms === undefined) {
+    ms = Date.parse(lease.expiresAt);
+    expiryMs.set(lease, ms);
+  }
+  return ms;
+}
+
+/**
+ * Leases still valid at `now`; an expired lease frees its slot without anyone having to clean it up.
+ * When none has expired this is `state.leases` itself (so `live === state.leases` means nothing was
+ * dropped); either way the result must not be modified.
+ */
 export function liveLeases(state: PrivateConfig, now: Date): Record<string, LeaseRecord> {
   const t = now.getTime();
-  return Object.fromEntries(Object.entries(state.leases).filter(([, lease]) => Date.parse(lease.expiresAt) > t));
+  const { leases } = state;
+  for (const lease of Object.values(leases)) {
+    // Negated so that an unreadable expiry (NaN) counts as expired, as before.
+    if (!(expiryOf(lease) > t)) return Object.fromEntries(Object.entries(leases).filter(([, held]) => expiryOf(held) > t));
+  }
+  return leases;
 }
 
 /** What a node asks for: a new slot (register) or the renewal of the lease it holds (heartbeat). */
@@ -30,8 +52,8 @@ export interface SlotRequest {
 export interface SlotContext {
   /** This process run; leases granted by an earlier run go through the restart rule. */
   bootId: string;
-  /** The activation page as the node addressed this server (named in refusals). */
-  activationUrl: string;
+  /** The activation page as the node addressed this server (named in refusals; read only for those, so it may be a getter). */
+  readonly activationUrl: string;
 }
 
 export type SlotOutcome =
@@ -53,14 +75,13 @@ export function requestSlot(
   clock: () => Date,
   context: SlotContext,
 ): Mutation<SlotOutcome> {
-  const { activationUrl } = context;
   return (state) => {
     const now = clock();
     // Nobody registers before the QR activation; the other checks would only distract from that.
     // A destroyed server answers 30002 from the checks below, activated or not.
-    if (state.activatedAt === null && state.destroyedAt === null) return { result: { ok: false, reasons: [reasonOf('SERVER_NOT_ACTIVATED', { activationUrl })] } };
+    if (state.activatedAt === null && state.destroyedAt === null) return { result: { ok: false, reasons: [reasonOf('SERVER_NOT_ACTIVATED', { activationUrl: context.activationUrl })] } };
     const waiting = state.activation.rescanRequired[request.nodeId];
-    if (waiting) return { result: { ok: false, reasons: [reasonOf('PROJECT_RESCAN_REQUIRED', { rule: waiting.rule, activationUrl })] } };
+    if (waiting) return { result: { ok: false, reasons: [reasonOf('PROJECT_RESCAN_REQUIRED', { rule: waiting.rule, activationUrl: context.activationUrl })] } };
     const live = liveLeases(state, now);
     const previous = live[request.nodeId];
     if (previous && previous.bootId !== context.bootId) {
@@ -76,17 +97,18 @@ export function requestSlot(
         const rescanRequired = { ...state.activation.rescanRequired, [request.nodeId]: { rule: decision.reason, since: now.toISOString() } };
         return {
           next: { ...state, leases: rest, activation: { ...state.activation, rescanRequired } },
-          result: { ok: false, reasons: [reasonOf('PROJECT_RESCAN_REQUIRED', { rule: decision.reason, activationUrl })] },
+          result: { ok: false, reasons: [reasonOf('PROJECT_RESCAN_REQUIRED', { rule: decision.reason, activationUrl: context.activationUrl })] },
         };
       }
     }
     const held = previous;
     const renewing = request.leaseId !== undefined && held?.leaseId === request.leaseId;
+    const inUse = Object.keys(live).length;
     const reasons = checkRegistration({
       license,
       node: { productVersion: request.productVersion, appName: request.appName, domain: request.domain },
       peer,
-      inUse: Object.keys(live).length,
+      inUse,
       // A node that holds a slot (renewal or repeated register) replaces it and needs no free one.
       holdsSlot: held !== undefined,
       accountState: state.destroyedAt === null ? 'active' : 'destroyed',
@@ -109,12 +131,13 @@ export function requestSlot(
     // A pure renewal (same node and lease, no expired lease dropped, so no slot taken or freed) may be
     // answered before it is on disk: a crash loses at most this renewal, moving the lease's expiry back to
     // the previous one (>= 22 h left at a 2 h heartbeat). Anything that changes slots waits for the write.
-    const writeBehind =
-      renewing && held?.bootId === context.bootId && Object.keys(live).length === Object.keys(state.leases).length && sameProject(held.project, request.project);
+    const nothingExpired = live === state.leases;
+    const writeBehind = renewing && held?.bootId === context.bootId && nothingExpired && sameProject(held.project, request.project);
     return {
       writeBehind,
       next: { ...state, leases },
-      result: { ok: true, nodeId: request.nodeId, lease, inUse: Object.keys(leases).length, renewed: renewing },
+      // The node's own slot is replaced if it held one, added otherwise.
+      result: { ok: true, nodeId: request.nodeId, lease, inUse: Object.hasOwn(live, request.nodeId) ? inUse : inUse + 1, renewed: renewing },
     };
   };
 }

@@ -13,7 +13,7 @@ import {
   type LeaseResponse,
 } from '@registration/protocol/license-server-api';
 import type { LoadedBundle } from './bundle.ts';
-import { releaseSlot, requestSlot, type SlotOutcome } from './lease-book.ts';
+import { releaseSlot, requestSlot, type SlotContext, type SlotOutcome } from './lease-book.ts';
 import { createLeaseSigner } from './lease-signer.ts';
 import { reasonOf, refusal } from './responses.ts';
 import type { StateStore } from './store.ts';
@@ -25,6 +25,16 @@ function activationUrl(c: Context<Env>): string {
   } catch {
     return '/license/qrcode';
   }
+}
+
+/** The request's slot context; the activation URL is parsed only if a refusal names it, not per renewal. */
+function slotContext(c: Context<Env>, bootId: string): SlotContext {
+  return {
+    bootId,
+    get activationUrl() {
+      return activationUrl(c);
+    },
+  };
 }
 
 /** What the lease routes need; the same object `createLicenseServerApp` receives. */
@@ -105,7 +115,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       const { nonce, ...node } = parsed.data;
       const peer = peerAddress(c);
       // Resolves only once the new lease is durable in privateConfig.
-      const outcome = await store.update(requestSlot(license, node, peer, clock, { bootId, activationUrl: activationUrl(c) }));
+      const outcome = await store.update(requestSlot(license, node, peer, clock, slotContext(c, bootId)));
       return answer(c, outcome, nonce, peer, 'register');
     })
     .post('/heartbeat', async (c) => {
@@ -115,7 +125,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       const peer = peerAddress(c);
       // A pure renewal is answered once decided (write-behind, see requestSlot); re-acquiring a lost slot
       // or dropping expired leases still waits until privateConfig is durable.
-      const outcome = await store.update(requestSlot(license, node, peer, clock, { bootId, activationUrl: activationUrl(c) }));
+      const outcome = await store.update(requestSlot(license, node, peer, clock, slotContext(c, bootId)));
       return answer(c, outcome, nonce, peer, 'heartbeat');
     })
     .post('/deregister', async (c) => {

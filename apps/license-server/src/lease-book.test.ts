@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { LEASE_TTL_MS } from '@registration/licensing/time';
+import { initialLockState } from '@registration/licensing/lockout';
+import { checkBundle } from './bundle.ts';
+import { liveLeases, requestSlot, type SlotContext } from './lease-book.ts';
+import type { LeaseRecord, PrivateConfig } from './store.ts';
+import { createFixture, T0 } from './test-harness.ts';
+
+const BOOT = 'boot-1';
+
+function lease(leaseId: string, expiresAt: string, bootId = BOOT): LeaseRecord {
+  return { leaseId, peer: '127.0.0.1', registeredAt: T0.toISOString(), renewedAt: T0.toISOString(), expiresAt, productVersion: '11.0.18', bootId };
+}
+
+function stateWith(leases: Record<string, LeaseRecord>): PrivateConfig {
+  return {
+    version: 1,
+    licenseId: 'lic',
+    createdAt: T0.toISOString(),
+    activatedAt: T0.toISOString(),
+    destroyedAt: null,
+    leases,
+    instanceId: 'instance-1',
+    activation: { lock: { ...initialLockState }, challenge: null, rescanRequired: {} },
+  };
+}
+
+const later = (ms: number) => new Date(T0.getTime() + ms).toISOString();
+
+describe('liveLeases', () => {
+  it('is the state’s own leases when none has expired, and a copy without the expired ones otherwise', () => {
+    const state = stateWith({ a: lease('la', later(1000)), b: lease('lb', later(2000)) });
+    expect(liveLeases(state, T0)).toBe(state.leases);
+    // Asked again at a later time the cached expiries still decide by `now`: a expires at +1000 exactly.
+    const at1000 = liveLeases(state, new Date(T0.getTime() + 1000));
+    expect(at1000).not.toBe(state.leases);
+    expect(at1000).toEqual({ b: state.leases.b });
+    expect(state.leases).toHaveProperty('a');
+    expect(liveLeases(state, new Date(T0.getTime() + 2000))).toEqual({});
+  });
+
+  it('counts a lease whose expiry cannot be read as expired (an offset form is read correctly)', () => {
+    const state = stateWith({ bad: lease('x', 'not a date'), offset: lease('y', '2026-06-01T08:00:01+08:00') });
+    expect(liveLeases(state, T0)).toEqual({ offset: state.leases.offset });
+    expect(liveLeases(state, new Date(T0.getTime() + 1000))).toEqual({});
+  });
+});
+
+describe('requestSlot', () => {
+  async function setup() {
+    const fx = await createFixture();
+    try {
+      return (await checkBundle(await fx.bundle({ maxConnections: 3 }), 'test bundle')).license;
+    } finally {
+      await fx.cleanup();
+    }
+  }
+
+  function context(): { ctx: SlotContext; reads: () => number } {
+    let reads = 0;
+    return {
+      ctx: {
+        bootId: BOOT,
+        get activationUrl() {
+          reads += 1;
+          return 'https://127.0.0.1:1/license/qrcode';
+        },
+      },
+      reads: () => reads,
+    };
+  }
+
+  const node = (nodeId: string, leaseId?: string) => ({ nodeId, productVersion: '11.0.18', appName: 'webroot', domain: 'localhost', ...(leaseId ? { leaseId } : {}) });
+
+  it('a pure renewal is write-behind and counts the slots; with an expired lease dropped it waits for the disk', async () => {
+    const license = await setup();
+    const { ctx, reads } = context();
+    const clock = () => T0;
+    const fresh = stateWith({ a: lease('la', later(5000)), b: lease('lb', later(5000)) });
+    const renewal = requestSlot(license, node('a', 'la'), '127.0.0.1', clock, ctx)(fresh);
+    expect(renewal.writeBehind).toBe(true);
+    expect(renewal.result).toMatchObject({ ok: true, inUse: 2, renewed: true, lease: { leaseId: 'la', expiresAt: later(LEASE_TTL_MS) } });
+    expect(renewal.next?.leases.b).toBe(fresh.leases.b);
+    expect(fresh.leases.a?.expiresAt).toBe(later(5000));
+
+    const withExpired = stateWith({ a: lease('la', later(5000)), gone: lease('lg', later(0)) });
+    const cleaning = requestSlot(license, node('a', 'la'), '127.0.0.1', clock, ctx)(withExpired);
+    expect(cleaning.writeBehind).toBe(false);
+    expect(cleaning.result).toMatchObject({ ok: true, inUse: 1, renewed: true });
+    expect(Object.keys(cleaning.next?.leases ?? {})).toEqual(['a']);
+
+    const newcomer = requestSlot(license, node('c'), '127.0.0.1', clock, ctx)(fresh);
+    expect(newcomer.writeBehind).toBe(false);
+    expect(newcomer.result).toMatchObject({ ok: true, inUse: 3, renewed: false });
+    // Granting never needed the activation URL.
+    expect(reads()).toBe(0);
+  });
+
+  it('names the activation URL in refusals that carry it', async () => {
+    const license = await setup();
+    const { ctx, reads } = context();
+    const outcome = requestSlot(license, node('a'), '127.0.0.1', () => T0, ctx)({ ...stateWith({}), activatedAt: null });
+    expect(outcome.result).toEqual({
+      ok: false,
+      reasons: [{ code: 30010, name: 'SERVER_NOT_ACTIVATED', params: { activationUrl: 'https://127.0.0.1:1/license/qrcode' } }],
+    });
+    expect(reads()).toBe(1);
+  });
+});
