@@ -92,6 +92,27 @@ describe('Register Now dialog', () => {
     expect(reRegister).toHaveFocus(); // focus returned to the page's action button
   });
 
+  it('"Registration succeeded" lasts while registered and goes once the state moves on (e.g. a restart that needs a scan)', async () => {
+    const done = registered();
+    server.route('POST /api/registration/private-cloud', () => ({ status: 200, body: registerAnswer(done) }));
+    const { user, dialog, view } = await openRegisterNow();
+    server.route('GET /api/registration', () => ({ status: 200, body: done }));
+    await user.type(within(dialog).getByRole('textbox', { name: 'Server Address' }), 'https://127.0.0.1:8081');
+    await user.click(within(dialog).getByRole('button', { name: 'Submit' }));
+    expect(await screen.findByText('Registration succeeded')).toBeInTheDocument();
+    await view.queryClient.refetchQueries(); // still registered: the notice stays
+    expect(screen.getByText('Registration succeeded')).toBeInTheDocument();
+    server.route('GET /api/registration', () => ({ status: 200, body: failedCluster() }));
+    await view.queryClient.refetchQueries();
+    await waitFor(() => expect(screen.queryByText('Registration succeeded')).toBeNull());
+    expect(document.querySelector('[data-status]')).toHaveTextContent('Registration failed');
+    // And it does not come back when the node is registered again by someone else's action.
+    server.route('GET /api/registration', () => ({ status: 200, body: done }));
+    await view.queryClient.refetchQueries();
+    await waitFor(() => expect(document.querySelector('[data-status]')).toHaveTextContent('Registered'));
+    expect(screen.queryByText('Registration succeeded')).toBeNull();
+  });
+
   it('failure: a pop-up lists every node and every reason, the first prominent, Details opens troubleshooting', async () => {
     const refused = failedCluster();
     server.route('POST /api/registration/private-cloud', () => ({ status: 200, body: registerAnswer(refused) }));

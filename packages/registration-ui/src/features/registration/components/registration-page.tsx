@@ -1,5 +1,5 @@
-import { useRef, useState } from 'react';
-import type { NodeFailure, NodeState, RegisterResult, RegistrationMethod, RegistrationState } from '@registration/protocol/bff-api';
+import { useEffect, useRef, useState } from 'react';
+import type { NodeFailure, NodeState, RegisterResult, RegistrationMethod, RegistrationState, RegistrationStatus } from '@registration/protocol/bff-api';
 import { toApiRequestError } from '../../../lib/api-error.ts';
 import { formatWhen } from '../../../lib/format.ts';
 import { useT } from '../../../lib/use-t.ts';
@@ -21,6 +21,31 @@ type OpenDialog =
 
 type Notice = 'registered' | 'deregistered' | 'deregisteredContainer' | null;
 
+/** The status each acknowledgement describes. */
+const NOTICE_STATUS: Record<NonNullable<Notice>, RegistrationStatus[]> = {
+  registered: ['registered'],
+  deregistered: ['unregistered'],
+  // The lic stays stored: a cleared Local Container registration may read as waiting for a scan.
+  deregisteredContainer: ['unregistered', 'verification-needed'],
+};
+
+/**
+ * The acknowledgement of the administrator's own action ("Registration succeeded" …). It stays while the
+ * state it describes lasts and goes once the state moves on (a restart that needs a new scan, an outage,
+ * another administrator's Re-register): a success banner above "Verification needed" would contradict it.
+ * A notice set before the poll has brought the new state waits for that state first.
+ */
+function useActionNotice(status: RegistrationStatus | undefined): [Notice, (next: Notice) => void] {
+  const [notice, setNotice] = useState<{ kind: NonNullable<Notice>; seen: boolean } | null>(null);
+  useEffect(() => {
+    if (!notice || status === undefined) return;
+    const describes = NOTICE_STATUS[notice.kind].includes(status);
+    if (describes && !notice.seen) setNotice({ ...notice, seen: true });
+    else if (!describes && notice.seen) setNotice(null);
+  }, [notice, status]);
+  return [notice?.kind ?? null, (next) => setNotice(next ? { kind: next, seen: false } : null)];
+}
+
 /** A refusal should always list failures; if an answer lists none, fall back to the nodes' own reasons. */
 function failuresOf(result: RegisterResult): NodeFailure[] {
   if (result.failures.length > 0) return result.failures;
@@ -39,7 +64,7 @@ export function RegistrationPage() {
   const query = useRegistrationState();
   const actionRef = useRef<HTMLButtonElement>(null);
   const [dialog, setDialog] = useState<OpenDialog>({ kind: 'none' });
-  const [notice, setNotice] = useState<Notice>(null);
+  const [notice, setNotice] = useActionNotice(query.data?.status);
   const close = () => setDialog({ kind: 'none' });
 
   if (query.isPending) {
