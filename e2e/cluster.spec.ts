@@ -2,9 +2,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { describe as catalogueText } from '@registration/protocol/catalogue';
-import type { Ed25519PublicJwk } from '@registration/protocol/license';
-import { loadVendorKeys } from '@registration/vendor/keys';
-import { demoPaths } from '../scripts/lib/demo.ts';
 import {
   freshPostgresSchema,
   killAllBffProcesses,
@@ -13,13 +10,11 @@ import {
   type PostgresSchema,
 } from '../apps/bff/src/testing/bff-process.ts';
 import { startLicenseServer, type RunningLicenseServer } from '../apps/bff/src/testing/license-server.ts';
+import { demoNodeSettings, talkTo } from './support/bff-node.ts';
 import { env, openRegistration, snap, switchLanguage } from './support/shell.ts';
 
 // Registration Information for a cluster (DESIGN §3.3): three real BFF processes on one PostgreSQL
-// schema, with the demo system's platform key (so the shell's login token is accepted) and the demo
-// vendor key (so they trust a license server that vendor issued). The shell proxies /api to the demo's
-// single PGlite BFF and takes its target only at start-up, so the page's /api calls are forwarded to
-// node-1 by Playwright (page.route); everything else — login, menu, module mount, language — is the shell's.
+// schema, with the demo system's keys (demoNodeSettings); the page's /api calls go to node-1 (talkTo).
 //
 // node-1, node-2 on 127.0.0.1; node-3 on 127.0.0.2 (its outgoing address too), which the license
 // server (127.0.0.1 and ::1 only) refuses with 30003. Liveness is written every 500 ms,
@@ -39,9 +34,7 @@ test.describe('Registration Information for a cluster of three BFF nodes', () =>
   test.beforeAll(async () => {
     if (!databaseUrl) throw new Error('REQUIRE_POSTGRES=1 but DATABASE_URL is not set');
     test.setTimeout(120_000);
-    const paths = demoPaths(env('E2E_DEMO_DIR'));
-    const vendor = await loadVendorKeys(paths.vendorDir);
-    const authPublicKey = JSON.parse(await readFile(paths.platformPublicKey, 'utf8')) as Ed25519PublicJwk;
+    const { paths, vendor, authPublicKey, allowedOrigins } = await demoNodeSettings();
     // The demo license server's certificate, so that E2E_CA is the CA every node trusts.
     const tls = {
       cert: await readFile(path.join(paths.licenseServerTls, 'cert.pem'), 'utf8'),
@@ -51,8 +44,6 @@ test.describe('Registration Information for a cluster of three BFF nodes', () =>
     // depending on whether node-1 and node-2 took both slots before its attempt was checked.
     ls = await startLicenseServer({ vendor, tls, clock: () => new Date() });
     schema = await freshPostgresSchema(databaseUrl, 'e2e_cluster');
-    const shell = new URL(env('E2E_SHELL_URL'));
-    const origins = [`http://localhost:${shell.port}`, `http://127.0.0.1:${shell.port}`].join(',');
     const hosts = ['127.0.0.1', '127.0.0.1', '127.0.0.2'];
     nodes = await Promise.all(
       hosts.map((host, i) =>
@@ -64,7 +55,7 @@ test.describe('Registration Information for a cluster of three BFF nodes', () =>
           databaseUrl: schema!.url,
           env: {
             LOG_LEVEL: 'warn',
-            ALLOWED_ORIGINS: origins,
+            ALLOWED_ORIGINS: allowedOrigins,
             LICENSE_SERVER_CA: env('E2E_CA'),
             LICENSE_CLIENT_LOCAL_ADDRESS: host,
             LIVENESS_INTERVAL_MS: LIVENESS_MS,
@@ -93,18 +84,6 @@ test.describe('Registration Information for a cluster of three BFF nodes', () =>
     }
     await page.evaluate(() => window.scrollTo(0, 0));
     await snap(page, name);
-  }
-
-  /** Sends the page's /api calls to `node` instead of the shell's BFF (only /api: module sources live under …/api/ too). */
-  async function talkTo(page: Page, node: BffProcess) {
-    await page.route(
-      (url) => url.pathname.startsWith('/api/'),
-      async (route) => {
-        const from = new URL(route.request().url());
-        const response = await route.fetch({ url: new URL(from.pathname + from.search, node.url).href });
-        await route.fulfill({ response });
-      },
-    );
   }
 
   test('every node with status, reason and View Error Details, in en and zh-CN; a killed node turns stale without a reload', async ({ page }) => {

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { devices, expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parsePhonePageUrl } from '@registration/licensing/challenge';
 import { decodeDocumentUnverified } from '@registration/licensing/jws';
 import { computeVerificationCode } from '@registration/licensing/verification-code';
 import { demoPaths, writeContainerLicense } from '../scripts/lib/demo.ts';
 import { env, openRegistration, snap } from './support/shell.ts';
-import { readQrCode } from './support/qr.ts';
+import { scanWithPhone } from './support/phone.ts';
 
 // Local Container (DESIGN.md §3.2) against the whole system global-setup starts: the demo vendor's
 // Container.lic, the BFF's QR code, the vendor phone page in a phone-sized context.
@@ -96,26 +96,10 @@ test('an administrator uploads the vendor-issued Container.lic, scans the QR cod
   await snap(page, '41-local-container-qr-step');
 
   // The phone: scan the QR code on the screen and open what it encodes on the vendor's phone page.
-  const scanned = await readQrCode(browser, qr);
-  const vendorUrl = env('E2E_VENDOR_URL');
-  expect(scanned, 'the QR code must point at the vendor phone page the system runs (PHONE_PAGE_URL)').toMatch(
-    new RegExp(`^${vendorUrl.replace(/[.]/g, '\\.')}/a/[A-Za-z0-9_-]+$`),
-  );
-  await expect(dialog.getByTestId('qr-link')).toHaveText(scanned ?? '');
-  const phone = await browser.newContext({ ...devices['Pixel 5'], locale: 'en-US' });
-  try {
-    const phonePage = await phone.newPage();
-    await phonePage.goto(scanned ?? '');
-    const code = (await phonePage.locator('.code').textContent())?.trim() ?? '';
-    expect(code).toMatch(/^\d{6}$/);
-    await expect(phonePage.getByText('Demo Company').first()).toBeVisible();
-    await phonePage.screenshot({ path: 'test-results/e2e/screens/42-local-container-phone-page.png' });
-
-    await dialog.getByTestId('verify-code').fill(code);
-    await dialog.getByTestId('verify-submit').click();
-  } finally {
-    await phone.close();
-  }
+  const scanned = await scanWithPhone(browser, qr, '42-local-container-phone-page');
+  await expect(dialog.getByTestId('qr-link')).toHaveText(scanned.url);
+  await dialog.getByTestId('verify-code').fill(scanned.code);
+  await dialog.getByTestId('verify-submit').click();
 
   await expect(dialog).toBeHidden();
   await expect(page.getByText('Registration succeeded')).toBeVisible();
