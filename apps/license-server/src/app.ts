@@ -8,7 +8,7 @@ import { LICENSE_SERVER_SERVICE, type Health, type ServerInfo } from '@registrat
 import pkg from '../package.json' with { type: 'json' };
 import { activationRoutes, type ActivationDeps } from './activation-routes.ts';
 import { liveLeases } from './lease-book.ts';
-import { leaseRoutes, peerAddress } from './lease-routes.ts';
+import { leaseRoutes, peerAddress, preSecured } from './lease-routes.ts';
 import { apiError } from './responses.ts';
 
 /** Dependencies of the license server app; tests pass real ones built on a temp dir and an injected clock. */
@@ -22,12 +22,20 @@ export function createLicenseServerApp(deps: LicenseServerDeps) {
   const app = new Hono<{ Bindings: HttpBindings }>();
 
   app.use(async (c, next) => {
+    // Checked per request (the level can be changed at run time); at info and above this line is never written.
+    if (!logger.isLevelEnabled('debug')) return next();
     const started = performance.now();
     await next();
     const ms = Math.round((performance.now() - started) * 10) / 10;
     logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms, peer: peerAddress(c) }, 'request');
   });
-  app.use(secureHeaders());
+  const secure = secureHeaders();
+  app.use(async (c, next) => {
+    await next();
+    // A lease grant is built with every header secureHeaders would set (lease-routes.ts); anything else gets them here.
+    if (preSecured.has(c.res)) return;
+    await secure(c, async () => undefined);
+  });
   const tooLarge = (c: Context) => c.json(apiError('PAYLOAD_TOO_LARGE', language), 413);
   const limitStreamedBody = bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: tooLarge });
   app.use((c, next) => {

@@ -27,6 +27,38 @@ function activationUrl(c: Context<Env>): string {
   }
 }
 
+/**
+ * Every header a JSON answer carries once `secureHeaders()` (hono's defaults, as app.ts installs it) has
+ * run, in the order they go on the wire today (undici's Headers iterate sorted by name). A grant is built
+ * with them in its init and marked in `preSecured`, so app.ts need not pass it through secureHeaders: that
+ * turned the node adapter's plain header object into a WHATWG Headers, set eleven values one by one and
+ * sorted them back out (about 8% of a heartbeat). secure-headers.test.ts checks that these are exactly
+ * the headers, in the same order, that secureHeaders gives the other answers.
+ */
+export const SECURED_JSON_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'application/json',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=15552000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-frame-options': 'SAMEORIGIN',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '0',
+};
+
+/** Answers that already carry every security header (see `SECURED_JSON_HEADERS`). */
+export const preSecured = new WeakSet<Response>();
+
+function securedJson(body: unknown, status: 200): Response {
+  const response = new Response(JSON.stringify(body), { status, headers: SECURED_JSON_HEADERS });
+  preSecured.add(response);
+  return response;
+}
+
 /** The request's slot context; the activation URL is parsed only if a refusal names it, not per renewal. */
 function slotContext(c: Context<Env>, bootId: string): SlotContext {
   return {
@@ -105,7 +137,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
     const level = outcome.renewed ? 'debug' : 'info';
     logger[level]({ kind, nodeId: outcome.nodeId, peer, leaseId: payload.leaseId, inUse: outcome.inUse }, `${kind} granted`);
     const body: LeaseResponse = { ok: true, serverLicense: bundle.bundle.serverLicense, lease };
-    return c.json(body, 200);
+    return securedJson(body, 200);
   }
 
   return new Hono<Env>()
