@@ -12,6 +12,7 @@ import { notFound, onError } from './middleware/errors.ts';
 import { requestLogger } from './middleware/request-logger.ts';
 import { createRegistrationService, type RegistrationService, type ServiceDeps } from './registration/service.ts';
 import { CONTAINER_LIC_UPLOAD_PATH, localContainerRoutes } from './routes/local-container.ts';
+import { openApiDocument, OPENAPI_PATH } from './routes/openapi.ts';
 import { registrationRoutes } from './routes/registration.ts';
 import { trustRoutes } from './routes/trust.ts';
 
@@ -51,7 +52,8 @@ export function createApp(deps: AppDeps) {
     .get('/healthz', (c) => c.json({ status: 'ok' as const, nodeId: deps.config.nodeId }, 200))
     .route('/api/registration', registrationRoutes(service))
     .route('/api/registration/private-cloud/trust', trustRoutes(deps))
-    .route('/api/registration/local-container', localContainerRoutes(service.localContainer));
+    .route('/api/registration/local-container', localContainerRoutes(service.localContainer))
+    .get(OPENAPI_PATH, (c) => c.json(openApiDocument(), 200));
   app.onError(onError);
   app.notFound(notFound);
   return app;
