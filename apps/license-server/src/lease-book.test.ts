@@ -46,6 +46,40 @@ describe('liveLeases', () => {
   });
 });
 
+describe('liveLeases after renewals (what is known of a lease map’s expiries)', () => {
+  it('never keeps a lease past its expiry, whichever lease was renewed', async () => {
+    const fx = await createFixture();
+    const license = (await checkBundle(await fx.bundle({ maxConnections: 3 }), 'test bundle')).license;
+    await fx.cleanup();
+    const ctx: SlotContext = { bootId: BOOT, activationUrl: 'https://127.0.0.1:1/license/qrcode' };
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    const renew = (state: PrivateConfig, nodeId: string, ms: number) => {
+      const held = state.leases[nodeId] as LeaseRecord;
+      const outcome = requestSlot(license, { nodeId, productVersion: '11.0.18', appName: 'webroot', domain: 'localhost', leaseId: held.leaseId }, '127.0.0.1', () => at(ms), ctx)(state);
+      if (!outcome.next) throw new Error('expected a renewal');
+      return outcome.next;
+    };
+    const start = stateWith({ a: lease('la', later(5000)), b: lease('lb', later(10000)) });
+    expect(liveLeases(start, T0)).toBe(start.leases);
+
+    // b renewed: a still expires at +5000.
+    const s1 = renew(start, 'b', 1000);
+    expect(liveLeases(s1, at(4999))).toBe(s1.leases);
+    expect(Object.keys(liveLeases(s1, at(5000)))).toEqual(['b']);
+
+    // a (the earliest) renewed instead: b now expires first, at +10000.
+    const s2 = renew(start, 'a', 1000);
+    expect(liveLeases(s2, at(6000))).toBe(s2.leases);
+    expect(liveLeases(s2, at(9999))).toBe(s2.leases);
+    expect(Object.keys(liveLeases(s2, at(10000)))).toEqual(['a']);
+    // Both renewed: nothing expires until a day after the later renewal's predecessor.
+    const s3 = renew(renew(start, 'a', 1000), 'b', 2000);
+    expect(liveLeases(s3, at(LEASE_TTL_MS + 999))).toBe(s3.leases);
+    expect(Object.keys(liveLeases(s3, at(LEASE_TTL_MS + 1000)))).toEqual(['b']);
+    expect(liveLeases(s3, at(LEASE_TTL_MS + 2000))).toEqual({});
+  });
+});
+
 describe('requestSlot', () => {
   async function setup() {
     const fx = await createFixture();

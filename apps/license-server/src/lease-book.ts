@@ -8,9 +8,11 @@ import type { Reason } from '@registration/protocol/reason';
 import { reasonOf } from './responses.ts';
 import type { LeaseRecord, Mutation, PrivateConfig } from './store.ts';
 
-// Lease records are never changed in place (a renewal makes a new one), so each one's parsed expiry can
-// be kept with it: Date.parse on every lease of every heartbeat was most of the cost of `liveLeases`.
+// Lease records and lease maps are never changed in place (a change makes new ones), so facts about them
+// can be kept beside them: each lease's parsed expiry, and for a lease map a time before which none of
+// its leases expires. Parsing every lease's expiry on every heartbeat was most of the cost of `liveLeases`.
 const expiryMs = new WeakMap<LeaseRecord, number>();
+const noneExpiresBefore = new WeakMap<Record<string, LeaseRecord>, number>();
 
 function expiryOf(lease: LeaseRecord): number {
   let ms = expiryMs.get(lease);
@@ -29,10 +31,26 @@ function expiryOf(lease: LeaseRecord): number {
 export function liveLeases(state: PrivateConfig, now: Date): Record<string, LeaseRecord> {
   const t = now.getTime();
   const { leases } = state;
+  const bound = noneExpiresBefore.get(leases);
+  if (bound !== undefined && bound > t) return leases;
+  let earliest = Infinity;
   for (const lease of Object.values(leases)) {
+    const expiry = expiryOf(lease);
     // Negated so that an unreadable expiry (NaN) counts as expired, as before.
-    if (!(expiryOf(lease) > t)) return Object.fromEntries(Object.entries(leases).filter(([, held]) => expiryOf(held) > t));
+    if (!(expiry > t)) return Object.fromEntries(Object.entries(leases).filter(([, held]) => expiryOf(held) > t));
+    if (expiry < earliest) earliest = expiry;
   }
+  noneExpiresBefore.set(leases, earliest);
+  return leases;
+}
+
+/** `live` (a result of `liveLeases`) with `nodeId`'s slot set to `lease`, keeping what is known of its expiries. */
+function withLease(live: Record<string, LeaseRecord>, nodeId: string, lease: LeaseRecord, expiry: number): Record<string, LeaseRecord> {
+  const leases = { ...live, [nodeId]: lease };
+  expiryMs.set(lease, expiry);
+  // Every other lease comes from `live`, so none of them expires before `live`'s bound either.
+  const bound = noneExpiresBefore.get(live);
+  if (bound !== undefined) noneExpiresBefore.set(leases, Math.min(bound, expiry));
   return leases;
 }
 
@@ -117,17 +135,18 @@ export function requestSlot(
     const [first, ...more] = reasons;
     if (first) return { result: { ok: false, reasons: [first, ...more] } };
     const at = now.toISOString();
+    const expiresAt = leaseExpiry(now);
     const lease: LeaseRecord = {
       leaseId: renewing && held ? held.leaseId : randomUUID(),
       peer,
       registeredAt: renewing && held ? held.registeredAt : at,
       renewedAt: at,
-      expiresAt: leaseExpiry(now).toISOString(),
+      expiresAt: expiresAt.toISOString(),
       ...(request.project === undefined ? {} : { project: request.project }),
       productVersion: request.productVersion,
       bootId: context.bootId,
     };
-    const leases = { ...live, [request.nodeId]: lease };
+    const leases = withLease(live, request.nodeId, lease, expiresAt.getTime());
     // A pure renewal (same node and lease, no expired lease dropped, so no slot taken or freed) may be
     // answered before it is on disk: a crash loses at most this renewal, moving the lease's expiry back to
     // the previous one (>= 22 h left at a 2 h heartbeat). Anything that changes slots waits for the write.

@@ -60,13 +60,15 @@ function securedJson(body: unknown, status: 200): Response {
 }
 
 /** The request's slot context; the activation URL is parsed only if a refusal names it, not per renewal. */
-function slotContext(c: Context<Env>, bootId: string): SlotContext {
-  return {
-    bootId,
-    get activationUrl() {
-      return activationUrl(c);
-    },
-  };
+class RequestSlotContext implements SlotContext {
+  constructor(
+    private readonly c: Context<Env>,
+    readonly bootId: string,
+  ) {}
+
+  get activationUrl(): string {
+    return activationUrl(this.c);
+  }
 }
 
 /** What the lease routes need; the same object `createLicenseServerApp` receives. */
@@ -147,7 +149,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       const { nonce, ...node } = parsed.data;
       const peer = peerAddress(c);
       // Resolves only once the new lease is durable in privateConfig.
-      const outcome = await store.update(requestSlot(license, node, peer, clock, slotContext(c, bootId)));
+      const outcome = await store.update(requestSlot(license, node, peer, clock, new RequestSlotContext(c, bootId)));
       return answer(c, outcome, nonce, peer, 'register');
     })
     .post('/heartbeat', async (c) => {
@@ -157,7 +159,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       const peer = peerAddress(c);
       // A pure renewal is answered once decided (write-behind, see requestSlot); re-acquiring a lost slot
       // or dropping expired leases still waits until privateConfig is durable.
-      const outcome = await store.update(requestSlot(license, node, peer, clock, slotContext(c, bootId)));
+      const outcome = await store.update(requestSlot(license, node, peer, clock, new RequestSlotContext(c, bootId)));
       return answer(c, outcome, nonce, peer, 'heartbeat');
     })
     .post('/deregister', async (c) => {
