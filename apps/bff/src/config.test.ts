@@ -93,6 +93,7 @@ describe('loadConfig', () => {
       [{ VENDOR_PUBLIC_KEY: path.join(dir, 'missing.json') }, 'VENDOR_PUBLIC_KEY'],
       [{ AUTH_PUBLIC_KEY: path.join(dir, 'not-json') }, 'AUTH_PUBLIC_KEY'],
       [{ LICENSE_SERVER_CA: path.join(dir, 'vendor.json') }, 'LICENSE_SERVER_CA'],
+      [{ NODE_ID: '__proto__' }, 'NODE_ID'], // the license server would refuse it (10001)
     ];
     for (const [overrides, variable] of cases) {
       const err = failureOf(overrides);

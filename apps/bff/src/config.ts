@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { HEARTBEAT_INTERVAL_MS, LEASE_TTL_MS } from '@registration/licensing/time';
 import { ed25519PublicJwkSchema, type Ed25519PublicJwk } from '@registration/protocol/license';
 import type { ProductInfo } from '@registration/protocol/bff-api';
+import { nodeIdSchema } from '@registration/protocol/license-server-api';
 import type { ProjectIdentity } from '@registration/protocol/project-identity';
 import { projectIdentity } from './project-identity.ts';
 
@@ -60,7 +61,7 @@ export class ConfigError extends Error {
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
-  NODE_ID: z.string().min(1).max(128).optional(),
+  NODE_ID: nodeIdSchema.optional(),
   NODE_ADDRESS: z.string().min(1).max(256).optional(),
   DATA_DIR: z.string().min(1).default('.data/bff'),
   DATABASE_URL: z

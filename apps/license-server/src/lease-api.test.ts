@@ -148,6 +148,33 @@ describe('heartbeat and deregister', () => {
     expect((await call(fx, s.url, '/api/v1/register', { json: registerBody('b') })).status).toBe(200);
   });
 
+  it('node ids that are names of object built-ins (constructor, toString …) are ordinary ids; "__proto__" is refused 10001', async () => {
+    const names = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+    const s = await server({ maxConnections: names.length });
+    for (const nodeId of names) {
+      const reg = await call(fx, s.url, '/api/v1/register', { json: registerBody(nodeId) });
+      expect(reg.status, `${nodeId}: ${JSON.stringify(reg.body)}`).toBe(200);
+      const leaseId = Object.getOwnPropertyDescriptor(s.store.state.leases, nodeId)?.value?.leaseId as string;
+      expect(leaseId, nodeId).toMatch(/.+/);
+      const hb = await call(fx, s.url, '/api/v1/heartbeat', { json: { ...registerBody(nodeId), leaseId } });
+      expect(hb.status, `${nodeId}: ${JSON.stringify(hb.body)}`).toBe(200);
+    }
+    expect(Object.keys(s.store.state.leases).sort()).toEqual([...names].sort());
+    expect(Object.getPrototypeOf(s.store.state.leases)).toBe(Object.prototype); // no prototype was set
+    // Full, and a built-in name not registered is refused for the limit only, not for a "rescan".
+    const full = await call(fx, s.url, '/api/v1/register', { json: registerBody('propertyIsEnumerable') });
+    expect(codes(full.body)).toEqual([30007]);
+    // The one key a lease map cannot hold through JSON: refused as an invalid field, nothing stored.
+    const proto = await call(fx, s.url, '/api/v1/register', { json: registerBody('__proto__') });
+    expect(proto.status).toBe(400);
+    expect(proto.body).toEqual({ ok: false, reasons: [{ code: 10001, name: 'PARAM_INPUT_ERROR', params: { fields: 'nodeId' } }] });
+    for (const nodeId of names) {
+      const leaseId = Object.getOwnPropertyDescriptor(s.store.state.leases, nodeId)?.value?.leaseId as string;
+      expect((await call(fx, s.url, '/api/v1/deregister', { json: { nodeId, leaseId } })).status, nodeId).toBe(200);
+    }
+    expect(Object.keys(s.store.state.leases)).toEqual([]);
+  });
+
   it('a heartbeat for an unknown lease is a fresh registration: granted if a slot is free, else 30007', async () => {
     const s = await server({ maxConnections: 1 });
     const lost = await call(fx, s.url, '/api/v1/heartbeat', { json: { ...registerBody('a'), leaseId: 'forgotten' } });

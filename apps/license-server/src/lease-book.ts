@@ -54,6 +54,11 @@ function withLease(live: Record<string, LeaseRecord>, nodeId: string, lease: Lea
   return leases;
 }
 
+/** `record[key]` only when it is the record's own entry: node ids such as "constructor" or "__proto__" are ordinary ids. */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** What a node asks for: a new slot (register) or the renewal of the lease it holds (heartbeat). */
 export interface SlotRequest {
   nodeId: string;
@@ -98,10 +103,10 @@ export function requestSlot(
     // Nobody registers before the QR activation; the other checks would only distract from that.
     // A destroyed server answers 30002 from the checks below, activated or not.
     if (state.activatedAt === null && state.destroyedAt === null) return { result: { ok: false, reasons: [reasonOf('SERVER_NOT_ACTIVATED', { activationUrl: context.activationUrl })] } };
-    const waiting = state.activation.rescanRequired[request.nodeId];
+    const waiting = own(state.activation.rescanRequired, request.nodeId);
     if (waiting) return { result: { ok: false, reasons: [reasonOf('PROJECT_RESCAN_REQUIRED', { rule: waiting.rule, activationUrl: context.activationUrl })] } };
     const live = liveLeases(state, now);
-    const previous = live[request.nodeId];
+    const previous = own(live, request.nodeId);
     if (previous && previous.bootId !== context.bootId) {
       // Held across a license-server restart: the 11.5.11 rule decides whether it resumes without a scan.
       const decision = canResumeWithoutScan({
@@ -170,7 +175,7 @@ function sameProject(a: ProjectIdentity | undefined, b: ProjectIdentity | undefi
 export function releaseSlot(nodeId: string, leaseId: string, clock: () => Date): Mutation<boolean> {
   return (state) => {
     const live = liveLeases(state, clock());
-    if (live[nodeId]?.leaseId !== leaseId) return { result: false };
+    if (own(live, nodeId)?.leaseId !== leaseId) return { result: false };
     const { [nodeId]: _released, ...rest } = live;
     return { next: { ...state, leases: rest }, result: true };
   };

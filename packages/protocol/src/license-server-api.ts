@@ -5,9 +5,19 @@ import { reasonSchema } from './reason.ts';
 /** Identifies a license server (used by the connection diagnosis). */
 export const LICENSE_SERVER_SERVICE = 'fr-license-server';
 
+/**
+ * A cluster node's id (NODE_ID). Any text but `__proto__`: the license server keys its lease map by it,
+ * and that key cannot survive a round trip through a plain object (JSON.parse → record).
+ */
+export const nodeIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((id) => id !== '__proto__', { message: '"__proto__" cannot be a node id' });
+
 /** What a node tells the license server about itself; its address is taken from the TCP peer. */
 export const registerRequestSchema = z.object({
-  nodeId: z.string().min(1).max(128),
+  nodeId: nodeIdSchema,
   /** Fresh per request; the lease must carry it back. base64url, ≥ 128 bits. */
   nonce: z.string().regex(/^[A-Za-z0-9_-]{22,128}$/),
   productVersion: z.string().min(1).max(32),
@@ -25,7 +35,7 @@ export const heartbeatRequestSchema = registerRequestSchema.extend({
 export type HeartbeatRequest = z.infer<typeof heartbeatRequestSchema>;
 
 export const deregisterRequestSchema = z.object({
-  nodeId: z.string().min(1).max(128),
+  nodeId: nodeIdSchema,
   /** Only the holder of the lease may free its slot. */
   leaseId: z.string().min(1).max(128),
 });
