@@ -102,6 +102,20 @@ describe('checkRegistration', () => {
     expect(only?.params?.error).toContain('300.0.0.1');
   });
 
+  it('decides the same with many licenses in turn (each spec parsed once, the remembered specs bounded)', () => {
+    // 200 specs, more than are remembered, each checked twice for a peer inside and one outside.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 200; i++) {
+        const spec = `10.${i}.0.0/16, 192.168.${i}.1-192.168.${i}.9`;
+        expect(codes(input({ peer: `10.${i}.3.4` }, { ipRanges: spec })), spec).toEqual([]);
+        expect(codes(input({ peer: `192.168.${i}.5` }, { ipRanges: spec })), spec).toEqual([]);
+        expect(codes(input({ peer: `10.${(i + 1) % 256}.3.4` }, { ipRanges: spec })), spec).toEqual([30003]);
+      }
+    }
+    // A bad spec stays bad when asked again.
+    for (let n = 0; n < 3; n++) expect(codes(input({}, { ipRanges: '127.0.0.1, 300.0.0.1' }))).toEqual([30003]);
+  });
+
   it('30004 on a domain outside the list', () => {
     expect(checkRegistration(input({ node: { productVersion: '11.0.18', appName: 'webroot', domain: 'evil.test' } }))).toEqual([
       { code: 30004, name: 'LICENSE_DOMAIN_ERROR', params: { domain: 'evil.test', allowed: ['localhost'] } },

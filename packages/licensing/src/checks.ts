@@ -57,9 +57,24 @@ function reason(name: ErrorName, params: ReasonParams): Reason {
   return { code: codeOf(name), name, params };
 }
 
+// A license's range spec is checked on every heartbeat and never changes: parse each spec once. Bounded,
+// so that specs from many licenses cannot grow it without limit; the results are only read.
+const parsedSpecs = new Map<string, ReturnType<typeof parseIpRanges>>();
+const PARSED_SPECS_MAX = 64;
+
+function parsedRanges(spec: string): ReturnType<typeof parseIpRanges> {
+  let parsed = parsedSpecs.get(spec);
+  if (parsed === undefined) {
+    parsed = parseIpRanges(spec);
+    if (parsedSpecs.size >= PARSED_SPECS_MAX) parsedSpecs.clear();
+    parsedSpecs.set(spec, parsed);
+  }
+  return parsed;
+}
+
 /** 30003: an unparsable range spec allows nobody, and says why in params.error. */
 function ipReason(license: ServerLicensePayload, peer: string): Reason | undefined {
-  const parsed = parseIpRanges(license.ipRanges);
+  const parsed = parsedRanges(license.ipRanges);
   if (parsed.ok && ipInRanges(peer, parsed.ranges)) return undefined;
   const params: ReasonParams = { peer, allowed: license.ipRanges };
   if (!parsed.ok) params.error = parsed.error;
