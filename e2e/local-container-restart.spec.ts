@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import { killAllBffProcesses, startBffProcess, type BffProcess } from '../apps/bff/src/testing/bff-process.ts';
 import { demoNodeSettings, talkTo } from './support/bff-node.ts';
 import { scanWithPhone } from './support/phone.ts';
-import { env, openRegistration, snap } from './support/shell.ts';
+import { env, openRegistration, snap, switchLanguage } from './support/shell.ts';
 
 // Local Container across a report-server restart (issue 4, item 6; DESIGN §3.2): a BFF process of its
 // own on a PGlite data folder this test keeps, so that it can be stopped and started again on the same
@@ -84,6 +84,13 @@ test('after a restart the Container.lic is kept and only the QR scan is repeated
   expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   await page.evaluate(() => window.scrollTo(0, 0));
   await snap(page, '47-local-container-verification-needed');
+  // The same in Chinese (the default language), with the shell's own switch; then back.
+  await switchLanguage(page, 'zh-CN');
+  await expect(status).toContainText('需要验证');
+  await expect(status.getByTestId('verify-now')).toHaveText('重新扫码验证');
+  await expect(page.getByRole('table', { name: '注册信息' }).locator('tr[data-node="restart-node"]')).toContainText('等待验证');
+  await snap(page, '47-local-container-verification-needed-zh-CN');
+  await switchLanguage(page, 'en');
 
   // "Scan the QR code again": the QR step of the stored lic, with no file picker.
   await status.getByTestId('verify-now').click();
