@@ -8,7 +8,7 @@ import {
 } from '@registration/protocol/bff-api';
 import { DEFAULT_TRANSPORT, TimeoutError } from './license-client/transport.ts';
 import { diagnose } from './license-client/diagnose.ts';
-import { startBff, testClock, testConfig, type TestBff } from './testing/bff.ts';
+import { startBff, testClock, type TestBff } from './testing/bff.ts';
 import { certOnlyFor, loopbackCert } from './testing/certs.ts';
 import { startForwarder, tamperJws } from './testing/forwarder.ts';
 import { makeVendor, startLicenseServer, type RunningLicenseServer } from './testing/license-server.ts';
@@ -29,9 +29,7 @@ async function licenseServer(by: VendorKeys = suite.vendor): Promise<RunningLice
 }
 
 async function node(options: { ca?: string | null; connectTimeoutMs?: number; totalTimeoutMs?: number } = {}): Promise<TestBff> {
-  const config = testConfig({
-    vendorPublicKey: suite.vendor.publicJwk,
-    authPublicKey: suite.platform.publicJwk,
+  const config = suite.config({
     licenseServerCa: options.ca === undefined ? suite.tls.cert : options.ca,
   });
   const bff = await startBff({

@@ -5,7 +5,7 @@ import {
   registerResultSchema,
   registrationStateSchema,
 } from '@registration/protocol/bff-api';
-import { startBff, testClock, testConfig, type TestBff } from './testing/bff.ts';
+import { startBff, testClock, type TestBff } from './testing/bff.ts';
 import { startLicenseServer, type RunningLicenseServer } from './testing/license-server.ts';
 import { useBffSuite } from './testing/suite.ts';
 
@@ -19,11 +19,9 @@ async function licenseServer(terms?: Parameters<typeof startLicenseServer>[0]['t
 }
 
 async function node(nodeId = 'node-a'): Promise<TestBff> {
-  const config = testConfig({
+  const config = suite.config({
     nodeId,
     nodeAddress: `127.0.0.1:${nodeId === 'node-a' ? 8080 : 8082}`,
-    vendorPublicKey: suite.vendor.publicJwk,
-    authPublicKey: suite.platform.publicJwk,
     licenseServerCa: suite.tls.cert,
   });
   const bff = await startBff({ clock, config });

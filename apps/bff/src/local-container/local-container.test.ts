@@ -13,7 +13,7 @@ import { apiErrorSchema, reasonSchema } from '@registration/protocol/reason';
 import { z } from 'zod';
 import { issueContainerLicense, type ContainerLicenseTerms } from '../../../vendor/src/container-license.ts';
 import { issueServerBundle } from '../../../vendor/src/server-bundle.ts';
-import { startBff, testClock, testConfig, type TestBff } from '../testing/bff.ts';
+import { startBff, testClock, type TestBff } from '../testing/bff.ts';
 import { demoTerms } from '../testing/license-server.ts';
 import { useBffSuite } from '../testing/suite.ts';
 import { blankNode } from '../registration/node-record.ts';
@@ -45,9 +45,7 @@ async function lic(overrides: Partial<ContainerLicenseTerms> = {}, issuedAt?: Da
 }
 
 async function node(options: { store?: RegistrationStore; nodeId?: string } = {}): Promise<TestBff> {
-  const config = testConfig({
-    vendorPublicKey: suite.vendor.publicJwk,
-    authPublicKey: suite.platform.publicJwk,
+  const config = suite.config({
     phonePageUrl: 'http://127.0.0.1:8090',
     projectName: 'Demo Project',
     ...(options.nodeId ? { nodeId: options.nodeId, nodeAddress: `127.0.0.1:${options.nodeId.length}` } : {}),
@@ -62,6 +60,17 @@ async function sharedStore(): Promise<RegistrationStore> {
   const store = await createPgliteStore('memory://');
   suite.defer(() => store.close());
   return store;
+}
+
+/** Two nodes on one store; a lic uploaded through node-a and a QR challenge for it. */
+async function twoNodesWithChallenge() {
+  const store = await sharedStore();
+  const a = await node({ store, nodeId: 'node-a' });
+  const b = await node({ store, nodeId: 'node-b' });
+  const issued = await lic();
+  await upload(a, issued.lic);
+  const ch = containerChallengeSchema.parse((await post(a, '/challenge')).body);
+  return { a, b, issued, ch };
 }
 
 async function upload(bff: TestBff, content: string | Uint8Array<ArrayBuffer>, opts: { field?: string; filename?: string } = {}) {
@@ -224,12 +233,7 @@ describe('challenge and verify', () => {
   });
 
   it('wrong codes count down, the fifth locks, and the lock holds on a second BFF on the same store', async () => {
-    const store = await sharedStore();
-    const a = await node({ store, nodeId: 'node-a' });
-    const b = await node({ store, nodeId: 'node-b' });
-    const issued = await lic();
-    await upload(a, issued.lic);
-    const ch = containerChallengeSchema.parse((await post(a, '/challenge')).body);
+    const { a, b, issued, ch } = await twoNodesWithChallenge();
     const right = phoneCode(ch.url, issued.license.activationSecret);
     const wrong = wrongOf(right);
     const left: unknown[] = [];
@@ -287,12 +291,7 @@ describe('challenge and verify', () => {
   });
 
   it('the state shows a lock with its opening time to every node', async () => {
-    const store = await sharedStore();
-    const a = await node({ store, nodeId: 'node-a' });
-    const b = await node({ store, nodeId: 'node-b' });
-    const issued = await lic();
-    await upload(a, issued.lic);
-    const ch = containerChallengeSchema.parse((await post(a, '/challenge')).body);
+    const { a, b, issued, ch } = await twoNodesWithChallenge();
     const wrong = wrongOf(phoneCode(ch.url, issued.license.activationSecret));
     for (let i = 0; i < 5; i++) await post(i % 2 ? b : a, '/verify', { code: wrong });
     const until = new Date(clock().getTime() + 15 * 60_000).toISOString();

@@ -5,7 +5,7 @@ import { apiErrorSchema } from '@registration/protocol/reason';
 import { containerLicAcceptedSchema } from '@registration/protocol/bff-api';
 import { issueContainerLicense } from '../../../vendor/src/container-license.ts';
 import { issueServerBundle } from '../../../vendor/src/server-bundle.ts';
-import { startBff, testClock, testConfig } from '../testing/bff.ts';
+import { startBff, testClock } from '../testing/bff.ts';
 import { demoTerms } from '../testing/license-server.ts';
 import { useBffSuite } from '../testing/suite.ts';
 
@@ -30,7 +30,7 @@ describe('Container.lic upload fuzz', () => {
     const seed = Number(process.env.FUZZ_SEED ?? 20261123);
     const rnd = prng(seed);
     const int = (n: number) => Math.floor(rnd() * n);
-    const config = testConfig({ vendorPublicKey: suite.vendor.publicJwk, authPublicKey: suite.platform.publicJwk, projectName: 'Demo Project' });
+    const config = suite.config({ projectName: 'Demo Project' });
     const bff = await startBff({ clock, config });
     suite.defer(() => bff.close());
     const token = await suite.platform.token('admin', { now: clock(), ttlSeconds: 3600 });

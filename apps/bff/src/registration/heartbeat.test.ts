@@ -4,7 +4,7 @@ import { healthSchema } from '@registration/protocol/license-server-api';
 import { DEFAULT_TRANSPORT, httpsJson } from '../license-client/transport.ts';
 import { createPgliteStore } from '../store/pglite-store.ts';
 import type { RegistrationStore } from '../store/types.ts';
-import { startBff, testClock, testConfig, type TestBff } from '../testing/bff.ts';
+import { startBff, testClock, type TestBff } from '../testing/bff.ts';
 import { manualTimer } from '../testing/manual-timer.ts';
 import { startLicenseServer, type RunningLicenseServer } from '../testing/license-server.ts';
 import { startHeartbeat } from './heartbeat.ts';
@@ -21,11 +21,9 @@ async function licenseServer(maxConnections = 10): Promise<RunningLicenseServer>
 }
 
 async function node(nodeId: string, store?: RegistrationStore): Promise<TestBff> {
-  const config = testConfig({
+  const config = suite.config({
     nodeId,
     nodeAddress: `${nodeId}:8080`,
-    vendorPublicKey: suite.vendor.publicJwk,
-    authPublicKey: suite.platform.publicJwk,
     licenseServerCa: suite.tls.cert,
   });
   const bff = await startBff({ clock, config, ...(store ? { store } : {}) });

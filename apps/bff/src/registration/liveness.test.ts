@@ -3,7 +3,7 @@ import pino from 'pino';
 import { registrationStateSchema, type RegistrationState } from '@registration/protocol/bff-api';
 import { createPgliteStore } from '../store/pglite-store.ts';
 import type { RegistrationStore } from '../store/types.ts';
-import { startBff, testClock, testConfig, type TestBff, type TestClock } from '../testing/bff.ts';
+import { startBff, testClock, type TestBff, type TestClock } from '../testing/bff.ts';
 import { startLicenseServer } from '../testing/license-server.ts';
 import { manualTimer } from '../testing/manual-timer.ts';
 import { useBffSuite } from '../testing/suite.ts';
@@ -24,11 +24,9 @@ async function sharedStore(): Promise<RegistrationStore> {
 /** A node whose clock is `offsetMs` off the store's. */
 async function node(store: RegistrationStore, nodeId: string, offsetMs = 0): Promise<TestBff> {
   const clock = (() => new Date(storeClock().getTime() + offsetMs)) as TestClock;
-  const config = testConfig({
+  const config = suite.config({
     nodeId,
     nodeAddress: `${nodeId}:8080`,
-    vendorPublicKey: suite.vendor.publicJwk,
-    authPublicKey: suite.platform.publicJwk,
     licenseServerCa: suite.tls.cert,
   });
   return startBff({ clock, storeClock, config, store });

@@ -17,7 +17,7 @@ import { DEFAULT_TRANSPORT, httpsJson } from '../license-client/transport.ts';
 import { createPgliteStore } from '../store/pglite-store.ts';
 import type { BffConfig } from '../config.ts';
 import { projectIdentity } from '../project-identity.ts';
-import { startBff, testClock, testConfig, type TestBff } from '../testing/bff.ts';
+import { startBff, testClock, type TestBff } from '../testing/bff.ts';
 import { manualTimer } from '../testing/manual-timer.ts';
 import { demoTerms } from '../testing/license-server.ts';
 import { useBffSuite } from '../testing/suite.ts';
@@ -90,12 +90,10 @@ async function restartableLicenseServer(terms: Parameters<typeof demoTerms>[1] =
 }
 
 async function node(nodeId = 'node-a', extra: Partial<BffConfig> = {}): Promise<TestBff> {
-  const config = testConfig({
+  const config = suite.config({
     ...extra,
     nodeId,
     nodeAddress: `${nodeId}:8080`,
-    vendorPublicKey: suite.vendor.publicJwk,
-    authPublicKey: suite.platform.publicJwk,
     licenseServerCa: suite.tls.cert,
   });
   const bff = await startBff({ clock, config });
@@ -381,7 +379,7 @@ describe('an outage of the license server', () => {
     suite.defer(async () => {
       if (!closed) await store.close();
     });
-    const config = testConfig({ vendorPublicKey: suite.vendor.publicJwk, authPublicKey: suite.platform.publicJwk, licenseServerCa: suite.tls.cert });
+    const config = suite.config({ licenseServerCa: suite.tls.cert });
     const a = await startBff({ clock, config, store });
     await a.service.registerPrivateCloud(ls.url, 'admin');
     const jitters = [0, 0.999, 0.5];

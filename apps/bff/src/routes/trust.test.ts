@@ -10,7 +10,7 @@ import {
   type RegisterResult,
 } from '@registration/protocol/bff-api';
 import { apiErrorSchema } from '@registration/protocol/reason';
-import { startBff, testClock, testConfig, type TestBff } from '../testing/bff.ts';
+import { startBff, testClock, type TestBff } from '../testing/bff.ts';
 import { caIssued, certOnlyFor, loopbackCert } from '../testing/certs.ts';
 import { startLicenseServer, type RunningLicenseServer } from '../testing/license-server.ts';
 import { closedPort } from '../testing/servers.ts';
@@ -40,9 +40,7 @@ async function serverWith(material: { cert: string; key: string }): Promise<TlsF
 
 /** A BFF node that trusts only the system CAs and `ca` (LICENSE_SERVER_CA). */
 async function node(options: { ca?: string | null; store?: RegistrationStore; nodeId?: string } = {}): Promise<TestBff> {
-  const config = testConfig({
-    vendorPublicKey: suite.vendor.publicJwk,
-    authPublicKey: suite.platform.publicJwk,
+  const config = suite.config({
     licenseServerCa: options.ca ?? null,
     ...(options.nodeId ? { nodeId: options.nodeId } : {}),
   });

@@ -1,5 +1,7 @@
 import { afterEach, beforeAll } from 'vitest';
 import type { VendorKeys } from '../../../vendor/src/keys.ts';
+import type { BffConfig } from '../config.ts';
+import { testConfig } from './bff.ts';
 import { loopbackCert } from './certs.ts';
 import { makeVendor } from './license-server.ts';
 import { makePlatform, type Platform } from './tokens.ts';
@@ -34,6 +36,10 @@ export function useBffSuite() {
     },
     get tls() {
       return ready(tls, 'tls');
+    },
+    /** A node's configuration that trusts the suite's vendor and accepts the suite's platform tokens. */
+    config(overrides: Partial<BffConfig> = {}): BffConfig {
+      return testConfig({ vendorPublicKey: ready(vendor, 'vendor').publicJwk, authPublicKey: ready(platform, 'platform').publicJwk, ...overrides });
     },
     /** Runs `fn` after the current test. */
     defer(fn: () => Promise<void>) {
