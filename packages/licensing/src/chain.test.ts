@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DOC_TYPES, type LeasePayload } from '@registration/protocol/license';
 import { ChainError, verifyLeaseChain, type LeaseChainInput } from './chain.ts';
 import { generateEd25519KeyPair, signDocument } from './jws.ts';
-import { leasePayload, NOW, serverLicensePayload } from './test-fixtures.ts';
+import { leasePayload, NODE_KEY_X, NOW, serverLicensePayload } from './test-fixtures.ts';
 
 type KeyPair = Awaited<ReturnType<typeof generateEd25519KeyPair>>;
 let vendor: KeyPair;
@@ -31,6 +31,7 @@ async function input(overrides: Partial<LeaseChainInput> = {}): Promise<LeaseCha
     vendorKey: vendor.publicJwk,
     nodeId: 'node-a',
     nonce: leasePayload().nonce,
+    nodeKey: NODE_KEY_X,
     now: NOW,
     ...overrides,
   };
@@ -83,6 +84,13 @@ describe('verifyLeaseChain', () => {
       stage: 'lease',
       detail: 'lease for another node',
     });
+  });
+
+  it('rejects a lease bound to another node key, and names a lease bound to none (an older server) apart', async () => {
+    expect(await chainError(verifyLeaseChain(await input({ nodeKey: 'M'.repeat(43) })))).toEqual({ stage: 'lease', detail: 'lease bound to another node key' });
+    const { nodeKey: _none, ...unbound } = leasePayload();
+    const old = await signDocument(unbound, server.privateJwk, DOC_TYPES.lease);
+    expect(await chainError(verifyLeaseChain(await input({ lease: old })))).toEqual({ stage: 'unbound', detail: 'the lease is not bound to a node key' });
   });
 
   it('rejects a lease for another license', async () => {

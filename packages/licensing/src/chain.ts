@@ -13,7 +13,8 @@ import { DocumentError, verifyDocument } from './jws.ts';
 export class ChainError extends Error {
   override readonly name = 'ChainError';
   constructor(
-    readonly stage: 'server-license' | 'lease',
+    /** `unbound`: a genuine lease that names no node key (a license server older than the node). */
+    readonly stage: 'server-license' | 'lease' | 'unbound',
     readonly detail: string,
     options?: { cause?: unknown },
   ) {
@@ -27,6 +28,8 @@ export interface LeaseChainInput {
   vendorKey: Ed25519PublicJwk;
   nodeId: string;
   nonce: string;
+  /** The node key (`x`) the lease must be bound to. */
+  nodeKey: string;
   now: Date;
 }
 
@@ -60,7 +63,8 @@ function sameSecret(a: string, b: string): boolean {
 
 /**
  * Accepts a lease only if the vendor signed the server license, the server license certifies the key
- * that signed the lease, and the lease is for this license, this node and this request, and still valid.
+ * that signed the lease, and the lease is for this license, this node, this node's key and this request,
+ * and still valid.
  */
 export async function verifyLeaseChain(
   input: LeaseChainInput,
@@ -74,6 +78,8 @@ export async function verifyLeaseChain(
   if (lease.licenseId !== license.licenseId) throw new ChainError('lease', 'lease for another license');
   if (lease.nodeId !== input.nodeId) throw new ChainError('lease', 'lease for another node');
   if (!sameSecret(lease.nonce, input.nonce)) throw new ChainError('lease', 'nonce mismatch');
+  if (lease.nodeKey === undefined) throw new ChainError('unbound', 'the lease is not bound to a node key');
+  if (lease.nodeKey !== input.nodeKey) throw new ChainError('lease', 'lease bound to another node key');
   if (!(Date.parse(lease.expiresAt) > input.now.getTime())) throw new ChainError('lease', 'lease expired');
   return { license, lease };
 }

@@ -26,6 +26,9 @@ export function serverLicensePayload(serverKey: Ed25519PublicJwk, overrides: Par
   };
 }
 
+/** The node key (`x`) the fixture leases are bound to. */
+export const NODE_KEY_X = 'N'.repeat(43);
+
 export function leasePayload(overrides: Partial<LeasePayload> = {}): LeasePayload {
   return {
     type: 'lease',
@@ -38,6 +41,7 @@ export function leasePayload(overrides: Partial<LeasePayload> = {}): LeasePayloa
     expiresAt: new Date(NOW.getTime() + 24 * 3600e3).toISOString(),
     maxConnections: 10,
     inUse: 1,
+    nodeKey: NODE_KEY_X,
     ...overrides,
   };
 }

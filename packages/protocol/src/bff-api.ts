@@ -105,6 +105,16 @@ export const registrationStateSchema = z.object({
    * until another is uploaded; null when none was ever accepted.
    */
   localContainer: localContainerStateSchema.nullable(),
+  /**
+   * The last Submit that failed while the configuration above stayed in place (the attempted address is
+   * not registered against); null when none, or once a later Submit succeeded.
+   */
+  lastAttempt: z
+    .object({ serverUrl: z.string(), at: z.string(), by: z.string(), nodeId: z.string(), reasons: z.array(reasonSchema) })
+    .nullable()
+    .default(null),
+  /** Whether a registration key is stored with the configuration (the key itself never leaves the BFF). */
+  registrationKeyStored: z.boolean().default(false),
   /** Server time of the answer, so that the UI can show countdowns against the server clock. */
   now: z.string(),
 });
@@ -124,8 +134,20 @@ const serverUrlSchema = z
     }
   }, 'serverUrl must be an address like https://host:port');
 
-/** `POST /api/registration/private-cloud` and `/private-cloud/test`. */
-export const privateCloudRequestSchema = z.object({ serverUrl: serverUrlSchema });
+/**
+ * The license server's registration key as typed (`--registration-key-file` on the server): 16–256 visible
+ * characters; surrounding blanks of a paste are dropped.
+ */
+export const registrationKeySchema = z
+  .string()
+  .trim()
+  .regex(/^[\x21-\x7e]{16,256}$/, 'registrationKey must be 16 to 256 visible characters without spaces');
+
+/**
+ * `POST /api/registration/private-cloud` and `/private-cloud/test`. `registrationKey` only when the server
+ * asks for one; omitted on a Submit to the configured server, the stored key is used.
+ */
+export const privateCloudRequestSchema = z.object({ serverUrl: serverUrlSchema, registrationKey: registrationKeySchema.optional() });
 export type PrivateCloudRequest = z.infer<typeof privateCloudRequestSchema>;
 
 export const nodeFailureSchema = z.object({
@@ -208,6 +230,8 @@ export const connectionTestResultSchema = z.object({
   trust: certificateTrustSchema.nullable().default(null),
   /** The confirmation on record for this origin, if any (shown when the certificate changed). */
   confirmed: trustedCertificateSchema.nullable().default(null),
+  /** Whether the server takes registrations only with its registration key (Register Now then asks for it). */
+  registrationKeyRequired: z.boolean().default(false),
 });
 export type ConnectionTestResult = z.infer<typeof connectionTestResultSchema>;
 

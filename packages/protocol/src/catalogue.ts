@@ -14,7 +14,7 @@ export interface CatalogueText {
 
 export interface CatalogueEntry {
   code: number;
-  status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 429 | 500 | 502 | 503 | 504;
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 423 | 429 | 500 | 502 | 503 | 504;
   text: Record<Locale, CatalogueText>;
 }
 
@@ -53,6 +53,25 @@ const catalogue = {
         troubleshooting: [
           'Check that every field is filled in and in the right format.',
           'Make sure the report server and the license server versions match.',
+        ],
+      },
+    },
+  },
+  CLIENT_PROTOCOL_OUTDATED: {
+    code: 10002,
+    status: 400,
+    text: {
+      'zh-CN': {
+        title: '报表服务器的注册协议过旧',
+        explanation: '该请求没有节点身份证明（{{missing}}），本授权服务器只接受能证明节点密钥的注册、心跳和注销请求。',
+        troubleshooting: ['将报表服务器升级到与授权服务器配套的版本。', '升级后节点会自动生成节点密钥并重新注册，无需其他操作。'],
+      },
+      en: {
+        title: 'The report server speaks an older registration protocol',
+        explanation: 'The request carries no node identity proof ({{missing}}); this license server only accepts registrations, heartbeats and deregistrations that prove the node\'s key.',
+        troubleshooting: [
+          'Upgrade the report server to the version that goes with this license server.',
+          'After the upgrade the node makes its own node key and registers again by itself; nothing else to do.',
         ],
       },
     },
@@ -216,6 +235,115 @@ const catalogue = {
           'Click Re-register on a project that is no longer used to free its slot, or stop surplus nodes.',
           'A node that stopped without deregistering frees its slot after 24 hours without a heartbeat.',
           'To get more slots, contact the vendor.',
+        ],
+      },
+    },
+  },
+  NODE_IDENTITY_CONFLICT: {
+    code: 30008,
+    status: 409,
+    text: {
+      'zh-CN': {
+        title: '节点编号已被另一个节点占用',
+        explanation: '授权服务器上节点 {{nodeId}} 的租约属于另一把节点密钥（地址 {{heldBy}}，自 {{since}} 起持有），本节点不能接管它。',
+        troubleshooting: [
+          '检查是否有两台报表服务器配置了相同的节点编号 NODE_ID（例如从同一镜像或同一主机名启动）；给每个节点设置不同的 NODE_ID。',
+          '如果地址 {{heldBy}} 不是你们的报表服务器，说明有人冒充本节点：在授权服务器上查看租约并释放该名额，并为授权服务器配置注册密钥。',
+          '该租约在 24 小时没有心跳后会自动释放。',
+        ],
+      },
+      en: {
+        title: 'Another node holds this node id',
+        explanation: 'On the license server the lease of node {{nodeId}} is bound to another node key (address {{heldBy}}, held since {{since}}), so this node cannot take it over.',
+        troubleshooting: [
+          'Check whether two report servers run with the same NODE_ID (for example started from one image or with one host name); give every node its own NODE_ID.',
+          'If {{heldBy}} is not one of your report servers, someone is impersonating this node: free the slot on the license server and give the license server a registration key.',
+          'The lease is freed by itself after 24 hours without a heartbeat.',
+        ],
+      },
+    },
+  },
+  NODE_PROOF_INVALID: {
+    code: 30009,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '节点身份证明无效',
+        explanation: '请求没有通过授权服务器对节点密钥的校验（{{detail}}），授权服务器未做任何更改。',
+        troubleshooting: [
+          '报表服务器会用自己的节点密钥重新注册以取回租约，通常无需处理。',
+          '如果反复出现，检查是否有代理改写了请求，或是否有其他程序以本节点的名义发送请求。',
+        ],
+      },
+      en: {
+        title: 'Node proof refused',
+        explanation: 'The request did not pass the license server\'s check of the node key ({{detail}}); the license server changed nothing.',
+        troubleshooting: [
+          'The report server registers again with its own node key to take its lease back; usually nothing to do.',
+          'If it keeps happening, check for a proxy that rewrites requests, or another program sending requests in this node\'s name.',
+        ],
+      },
+    },
+  },
+  LEASE_NOT_HELD: {
+    code: 30011,
+    status: 409,
+    text: {
+      'zh-CN': {
+        title: '授权服务器上没有该租约',
+        explanation: '授权服务器上节点 {{nodeId}} 没有这份租约（已过期、已被释放或已被替换）。',
+        troubleshooting: ['报表服务器会自动重新注册，通常无需处理。', '如果反复出现，检查授权服务器上是否有人释放了该节点的名额。'],
+      },
+      en: {
+        title: 'The license server does not hold this lease',
+        explanation: 'The license server holds no such lease for node {{nodeId}} (it expired, was freed or was replaced).',
+        troubleshooting: [
+          'The report server registers again by itself; usually nothing to do.',
+          'If it keeps happening, check whether someone frees this node\'s slot on the license server.',
+        ],
+      },
+    },
+  },
+  REGISTRATION_KEY_REQUIRED: {
+    code: 30012,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '需要注册密钥',
+        explanation: '该授权服务器只接受持有注册密钥的报表服务器注册。',
+        troubleshooting: [
+          '向授权服务器的运维人员索取注册密钥（授权服务器的 --registration-key-file 文件中的内容）。',
+          '在“立即注册 > 私有云认证”中填写注册密钥后重新提交。',
+        ],
+      },
+      en: {
+        title: 'Registration key required',
+        explanation: 'This license server only registers report servers that present its registration key.',
+        troubleshooting: [
+          'Ask the license server\'s operator for the registration key (the content of its --registration-key-file).',
+          'Type it in Register Now > Private Cloud and submit again.',
+        ],
+      },
+    },
+  },
+  REGISTRATION_KEY_INVALID: {
+    code: 30013,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '注册密钥不正确',
+        explanation: '提交的注册密钥与授权服务器配置的不一致。',
+        troubleshooting: [
+          '向授权服务器的运维人员确认当前的注册密钥（可能已更换）。',
+          '在“立即注册 > 私有云认证”中重新填写注册密钥后提交。',
+        ],
+      },
+      en: {
+        title: 'Wrong registration key',
+        explanation: 'The registration key presented is not the one the license server is configured with.',
+        troubleshooting: [
+          'Ask the license server\'s operator for the current registration key (it may have been changed).',
+          'Type it again in Register Now > Private Cloud and submit.',
         ],
       },
     },
@@ -538,6 +666,22 @@ const catalogue = {
       },
     },
   },
+  LICENSE_SERVER_OUTDATED: {
+    code: 31015,
+    status: 502,
+    text: {
+      'zh-CN': {
+        title: '授权服务器版本过旧',
+        explanation: '授权服务器返回的租约没有绑定本节点的密钥，说明它的版本早于本报表服务器，无法防止其他客户端冒用本节点。',
+        troubleshooting: ['将授权服务器升级到与报表服务器配套的版本，然后重新提交注册。'],
+      },
+      en: {
+        title: 'The license server is too old',
+        explanation: 'The lease the license server returned is not bound to this node\'s key: the server predates this report server and cannot stop other clients from acting in this node\'s name.',
+        troubleshooting: ['Upgrade the license server to the version that goes with this report server, then submit the registration again.'],
+      },
+    },
+  },
   SERVER_NOT_ACTIVATED: {
     code: 30010,
     status: 403,
@@ -736,6 +880,28 @@ const catalogue = {
       },
     },
   },
+  LIC_REISSUE_REQUIRED: {
+    code: 32009,
+    status: 422,
+    text: {
+      'zh-CN': {
+        title: '授权文件格式过旧，需要重新签发',
+        explanation: '该 Container.lic（{{licenseId}}）是旧格式签发的，文件中带有可计算验证码的激活密钥，已不再接受。',
+        troubleshooting: [
+          '联系帆软，请其按新格式重新签发该授权文件（授权内容不变）。',
+          '收到新的 Container.lic 后在“立即注册 > 本地容器”中重新上传。',
+        ],
+      },
+      en: {
+        title: 'Container.lic must be re-issued',
+        explanation: 'This Container.lic ({{licenseId}}) was issued in an older format that carries its activation secret, from which codes can be computed; it is no longer accepted.',
+        troubleshooting: [
+          'Ask the vendor to re-issue the lic in the current format (the terms stay the same).',
+          'Upload the new Container.lic in Register Now > Local Container.',
+        ],
+      },
+    },
+  },
   UNAUTHORIZED: {
     code: 40100,
     status: 401,
@@ -768,6 +934,25 @@ const catalogue = {
       },
     },
   },
+  BROWSER_REQUEST_REFUSED: {
+    code: 40301,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '拒绝来自浏览器网页的请求',
+        explanation: '授权服务器的注册接口只接受报表服务器的请求，该请求来自浏览器中的网页（{{origin}}），已拒绝，未做任何更改。',
+        troubleshooting: ['如果这是你打开的网页，关闭它即可；注册请在决策平台的“注册管理”中进行。', '如果来源不明，说明有网页试图占用授权名额，请排查该网页。'],
+      },
+      en: {
+        title: 'Request from a web page refused',
+        explanation: 'The license server\'s registration API only answers report servers; this request came from a web page in a browser ({{origin}}) and was refused, nothing changed.',
+        troubleshooting: [
+          'If it is a page you opened, close it; registration is done in the decision platform\'s Registration Management.',
+          'If you do not know the page, it tried to take license slots: look into it.',
+        ],
+      },
+    },
+  },
   NOT_FOUND: {
     code: 40400,
     status: 404,
@@ -789,6 +974,46 @@ const catalogue = {
         title: 'Too large',
         explanation: 'The request is larger than the {{limit}}-byte limit.',
         troubleshooting: ['Make sure you upload the right file (a license file is a few KB).'],
+      },
+    },
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    code: 41500,
+    status: 415,
+    text: {
+      'zh-CN': {
+        title: '不支持的内容类型',
+        explanation: '该接口只接受 application/json 请求（收到的是 {{contentType}}）。',
+        troubleshooting: ['确认请求来自报表服务器，而不是浏览器网页或其他程序。'],
+      },
+      en: {
+        title: 'Unsupported content type',
+        explanation: 'This endpoint only takes application/json (it got {{contentType}}).',
+        troubleshooting: ['Make sure the request comes from a report server, not a web page or another program.'],
+      },
+    },
+  },
+  RATE_LIMITED: {
+    code: 42900,
+    status: 429,
+    text: {
+      'zh-CN': {
+        title: '请求过于频繁',
+        explanation: '来自地址 {{peer}} 的请求超过了每分钟 {{limit}} 次的上限，请在 {{retryAfter}} 秒后重试。',
+        troubleshooting: [
+          '报表服务器会自动稍后重试，通常无需处理。',
+          '如果大量节点经同一地址（NAT）访问授权服务器，请让授权服务器运维人员调高该限制（--rate-limit-register 等）。',
+          '如果该地址不是你们的报表服务器，说明有程序在批量请求授权服务器，请排查该主机。',
+        ],
+      },
+      en: {
+        title: 'Too many requests',
+        explanation: 'Requests from {{peer}} went over the limit of {{limit}} per minute; retry in {{retryAfter}} s.',
+        troubleshooting: [
+          'The report server retries later by itself; usually nothing to do.',
+          'If many nodes reach the license server through one address (NAT), ask its operator to raise the limit (--rate-limit-register and the like).',
+          'If that address is not one of your report servers, some program is flooding the license server: look into that host.',
+        ],
       },
     },
   },

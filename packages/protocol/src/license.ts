@@ -66,5 +66,12 @@ export const leasePayloadSchema = z.object({
   expiresAt: isoDate,
   maxConnections: z.number().int().min(1),
   inUse: z.number().int().min(0),
+  /** The node key (`x`) the lease is bound to; only its holder can renew or free it. Absent from older servers. */
+  nodeKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
+  /**
+   * On a register: the server's X25519 public key (`x`) for this lease; with the node's `exchangeKey` it
+   * gives the key that proves the node's heartbeats and deregistration. Renewals keep the lease key.
+   */
+  exchangeKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
 });
 export type LeasePayload = z.infer<typeof leasePayloadSchema>;
