@@ -1,19 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
-import { randomBytes } from 'node:crypto';
 
-/** POSTs JSON to a license server over HTTPS, trusting the given CA file. */
-export async function postJson(url: string, caFile: string, body: unknown): Promise<{ status: number; json: unknown }> {
+/** POSTs JSON (an object, or text sent as is) to a license server over HTTPS, trusting the given CA file. */
+export async function postJson(url: string, caFile: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
   const ca = await readFile(caFile);
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json' }, timeout: 10_000 }, (res) => {
+    const req = https.request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json', ...headers }, timeout: 10_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
-    req.end(JSON.stringify(body));
+    req.end(typeof body === 'string' ? body : JSON.stringify(body));
   });
 }
 
@@ -31,15 +30,14 @@ export async function getJson(url: string, caFile: string): Promise<unknown> {
   });
 }
 
-/** Takes a slot on a license server as another report server would. */
+/** Takes a slot on a license server as another report server would (a node key of its own, a signed register). */
 export async function registerOtherNode(serverUrl: string, caFile: string, nodeId: string): Promise<void> {
-  const res = await postJson(`${serverUrl}/api/v1/register`, caFile, {
-    nodeId,
-    nonce: randomBytes(16).toString('base64url'),
-    productVersion: '11.0.18',
-    appName: 'webroot',
-    domain: 'localhost',
-  });
+  const { generateNodeKey, loadNodeKey } = await import('@registration/licensing/node-proof');
+  const { registerRequest } = await import('@registration/licensing/node-requests');
+  const { NODE_PROOF_HEADER } = await import('@registration/protocol/license-server-api');
+  const node = { nodeId, productVersion: '11.0.18', appName: 'webroot', domain: 'localhost' };
+  const request = registerRequest({ node, key: loadNodeKey(generateNodeKey()), time: new Date() });
+  const res = await postJson(`${serverUrl}/api/v1/register`, caFile, request.body, { [NODE_PROOF_HEADER]: request.proof });
   if (res.status !== 200) throw new Error(`could not take the slot: ${res.status} ${JSON.stringify(res.json)}`);
 }
 

@@ -9,12 +9,16 @@ import type { Reason } from '@registration/protocol/reason';
 import { activationQrUrl, currentChallenge, needsScan, serverFingerprint, submitActivationCode, type ActivationOutcome } from './activation.ts';
 import { renderActivationPage, type ActivationView } from './activation-page.ts';
 import type { LeaseRouteDeps } from './lease-routes.ts';
-import { peerAddress } from './lease-routes.ts';
+import { peerAddress } from './peer.ts';
+import { addressKey, NO_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.ts';
+import { reasonOf } from './responses.ts';
 
 /** The activation routes' dependencies: the lease routes' plus where the phone page lives. */
 export interface ActivationDeps extends LeaseRouteDeps {
   /** Base URL of the vendor phone page (what the QR code points to). */
   phonePageUrl: string;
+  /** Requests per source address per minute (default: none; `main.ts` passes the configured ones). */
+  rateLimits?: RateLimits;
 }
 
 type Env = { Bindings: HttpBindings };
@@ -39,6 +43,18 @@ const wantsJson = (c: Context<Env>) => (c.req.header('content-type') ?? '').incl
 export function activationRoutes(deps: ActivationDeps) {
   const { bundle, store, clock, logger, language, phonePageUrl } = deps;
   const secret = bundle.bundle.activationSecret;
+  const perMinute = (deps.rateLimits ?? NO_RATE_LIMITS).activation;
+  const limiter = perMinute > 0 ? new RateLimiter(perMinute, () => clock().getTime()) : null;
+
+  /** The refusal for a source address over its activation limit (with `Retry-After` set), or null. */
+  function overLimit(c: Context<Env>): Reason | null {
+    const peer = peerAddress(c);
+    const retryAfter = limiter?.take(addressKey(peer)) ?? 0;
+    if (retryAfter === 0) return null;
+    c.header('Retry-After', String(retryAfter));
+    logger.warn({ peer, retryAfter }, 'activation requests over the limit');
+    return reasonOf('RATE_LIMITED', { peer, limit: perMinute, retryAfter });
+  }
 
   async function status(fresh = false): Promise<ActivationStatus> {
     const now = clock();
@@ -57,7 +73,7 @@ export function activationRoutes(deps: ActivationDeps) {
     };
   }
 
-  async function page(c: Context<Env>, s: ActivationStatus, notice: ActivationView['notice'], httpStatus: 200 | 400 | 403 | 409 | 422 | 423) {
+  async function page(c: Context<Env>, s: ActivationStatus, notice: ActivationView['notice'], httpStatus: 200 | 400 | 403 | 409 | 422 | 423 | 429) {
     const nonce = randomBytes(16).toString('base64');
     const qr = s.challenge && { ...s.challenge, svg: await QRCode.toString(s.challenge.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) };
     const now = clock();
@@ -89,12 +105,16 @@ export function activationRoutes(deps: ActivationDeps) {
     .get('/qrcode', async (c) => page(c, await status(), null, 200))
     .get('/activation', async (c) => c.json(await status(), 200))
     .post('/challenge', async (c) => {
+      const limited = overLimit(c);
+      if (limited) return wantsJson(c) ? c.json({ ok: false as const, reasons: [limited] }, 429) : page(c, await status(), { kind: 'error', reason: limited }, 429);
       const s = await status(true);
       if (wantsJson(c)) return c.json(s, 200);
       return c.redirect('/license/qrcode', 303);
     })
     .post('/activate', async (c) => {
       const json = wantsJson(c);
+      const limited = overLimit(c);
+      if (limited) return json ? c.json({ ok: false as const, reasons: [limited], ...(await status()) }, 429) : page(c, await status(), { kind: 'error', reason: limited }, 429);
       let body: Record<string, unknown> = {};
       try {
         body = json ? ((await c.req.json()) as Record<string, unknown>) : await c.req.parseBody();

@@ -4,7 +4,7 @@ import { computeVerificationCode } from '@registration/licensing/verification-co
 import { DISABLE_AFTER_FAILURES } from '@registration/licensing/lockout';
 import type { ServerBundle } from '@registration/protocol/server-bundle';
 import { resetActivationLock } from './activation.ts';
-import { call, createFixture, manualClock, PHONE_PAGE_URL, registerBody, startServer, T0, type Fixture } from './test-harness.ts';
+import { call, createFixture, manualClock, PHONE_PAGE_URL, startServer, T0, TestNode, type Fixture } from './test-harness.ts';
 
 let fx: Fixture;
 const servers: { stop(): Promise<void> }[] = [];
@@ -40,7 +40,7 @@ const wrong = (code: string) => String((Number(code) + 1) % 1e6).padStart(6, '0'
 describe('activation page and gate', () => {
   it('refuses registrations with 30010 naming the page until a right code is typed, then keeps the activation across a restart', async () => {
     const s = await fresh();
-    const refused = await call(fx, s.url, '/api/v1/register', { json: registerBody('node-a') });
+    const refused = await new TestNode('node-a').register(fx, s.url);
     expect(refused.status).toBe(403);
     expect(refused.body.reasons).toEqual([{ code: 30010, name: 'SERVER_NOT_ACTIVATED', params: { activationUrl: `${s.url}/license/qrcode` } }]);
     expect((await call(fx, s.url, '/health')).body.activated).toBe(false);
@@ -50,7 +50,7 @@ describe('activation page and gate', () => {
     const ok = await call(fx, s.url, '/license/activate', { json: { challengeId, code } });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ ok: true, activated: true, activatedAt: T0.toISOString(), needsScan: false, challenge: null });
-    expect((await call(fx, s.url, '/api/v1/register', { json: registerBody('node-a') })).status).toBe(200);
+    expect((await new TestNode('node-a').register(fx, s.url)).status).toBe(200);
 
     // Single use: the same challenge and code again is a stale QR, and is not counted.
     const replay = await call(fx, s.url, '/license/activate', { json: { challengeId, code } });
@@ -62,7 +62,7 @@ describe('activation page and gate', () => {
     servers.splice(servers.indexOf(s), 1);
     const again = await fresh({ bundle: s.bundle, configDir: dir, clock: s.clock });
     expect((await call(fx, again.url, '/health')).body.activated).toBe(true);
-    expect((await call(fx, again.url, '/api/v1/register', { json: registerBody('node-b') })).status).toBe(200);
+    expect((await new TestNode('node-b').register(fx, again.url)).status).toBe(200);
   });
 
   it('serves the page in the --language with a QR code, a countdown, the code form and a strict CSP', async () => {

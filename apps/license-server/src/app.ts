@@ -8,7 +8,10 @@ import { LICENSE_SERVER_SERVICE, type Health, type ServerInfo } from '@registrat
 import pkg from '../package.json' with { type: 'json' };
 import { activationRoutes, type ActivationDeps } from './activation-routes.ts';
 import { liveLeases } from './lease-book.ts';
-import { leaseRoutes, peerAddress, preSecured } from './lease-routes.ts';
+import { leaseRoutes, preSecured } from './lease-routes.ts';
+import { nodeRequestsOnly } from './node-requests-only.ts';
+import { peerAddress } from './peer.ts';
+import { NO_RATE_LIMITS, rateLimit } from './rate-limit.ts';
 import { apiError } from './responses.ts';
 
 /** Dependencies of the license server app; tests pass real ones built on a temp dir and an injected clock. */
@@ -58,6 +61,12 @@ export function createLicenseServerApp(deps: LicenseServerDeps) {
     return limitStreamedBody(c, next);
   });
 
+  const limits = deps.rateLimits ?? NO_RATE_LIMITS;
+  app.use('/api/v1/*', nodeRequestsOnly());
+  app.use('/api/v1/register', rateLimit({ perMinute: limits.register, clock }));
+  const renewals = rateLimit({ perMinute: limits.heartbeat, clock });
+  app.use('/api/v1/heartbeat', renewals);
+  app.use('/api/v1/deregister', renewals);
   app.route('/api/v1', leaseRoutes(deps));
   // The activation forms must come from the page itself: a cross-site form could refresh the QR code.
   app.use('/license/*', csrf());
@@ -69,6 +78,8 @@ export function createLicenseServerApp(deps: LicenseServerDeps) {
       version: pkg.version,
       activated: store.state.activatedAt !== null,
       serverLicense: bundle.bundle.serverLicense,
+      nodeProof: true,
+      registrationKeyRequired: (deps.registrationKey ?? null) !== null,
     };
     return c.json(body, 200);
   });

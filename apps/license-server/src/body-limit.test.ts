@@ -1,7 +1,8 @@
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from './app.ts';
-import { createFixture, registerBody, startServer, type Fixture } from './test-harness.ts';
+import { NODE_PROOF_HEADER } from '@registration/protocol/license-server-api';
+import { createFixture, nodeKeyOf, proven, registerBody, startServer, type Fixture } from './test-harness.ts';
 
 let fx: Fixture;
 let s: Awaited<ReturnType<typeof startServer>>;
@@ -15,7 +16,8 @@ afterAll(async () => {
 });
 
 /** POSTs `chunks` either with a content-length or chunked (no declared length), over the real HTTPS server. */
-function post(path: string, chunks: string[], framing: 'declared' | 'chunked'): Promise<{ status: number; body: { [key: string]: unknown } }> {
+function post(path: string, body: { chunks: string[]; proof: string }, framing: 'declared' | 'chunked'): Promise<{ status: number; body: { [key: string]: unknown } }> {
+  const { chunks, proof } = body;
   const length = chunks.reduce((n, chunk) => n + Buffer.byteLength(chunk), 0);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -23,7 +25,7 @@ function post(path: string, chunks: string[], framing: 'declared' | 'chunked'): 
       {
         method: 'POST',
         agent: fx.agent,
-        headers: { 'content-type': 'application/json', ...(framing === 'declared' ? { 'content-length': String(length) } : {}) },
+        headers: { 'content-type': 'application/json', [NODE_PROOF_HEADER]: proof, ...(framing === 'declared' ? { 'content-length': String(length) } : {}) },
       },
       (res) => {
         const parts: Buffer[] = [];
@@ -37,13 +39,22 @@ function post(path: string, chunks: string[], framing: 'declared' | 'chunked'): 
   });
 }
 
-// A valid register body padded with spaces (still valid JSON) to `size` bytes, sent in pieces.
-function padded(nodeId: string, size: number): string[] {
+// A valid register body padded with spaces (still valid JSON) to `size` bytes, signed, sent in pieces.
+function padded(nodeId: string, size: number): { chunks: string[]; proof: string } {
   const json = JSON.stringify(registerBody(nodeId));
   const text = `${json.slice(0, -1)}${' '.repeat(size - json.length)}}`;
-  const pieces: string[] = [];
-  for (let i = 0; i < text.length; i += 16 * 1024) pieces.push(text.slice(i, i + 16 * 1024));
-  return pieces;
+  return signedText(text, nodeId);
+}
+
+function pieces(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += 16 * 1024) out.push(text.slice(i, i + 16 * 1024));
+  return out;
+}
+
+/** A body sent as these exact bytes, signed with its node's key. */
+function signedText(text: string, nodeId = 'x'): { chunks: string[]; proof: string } {
+  return { chunks: pieces(text), proof: proven('register', text, nodeKeyOf(nodeId)).headers[NODE_PROOF_HEADER] ?? '' };
 }
 
 describe('64 KB body limit', () => {
@@ -62,10 +73,10 @@ describe('64 KB body limit', () => {
   });
 
   it('still tells unparsable JSON (10000) from invalid fields (10001) for a chunked body', async () => {
-    const broken = await post('/api/v1/register', ['{"nodeId": '], 'chunked');
+    const broken = await post('/api/v1/register', signedText('{"nodeId": '), 'chunked');
     expect(broken.status).toBe(400);
     expect(broken.body).toEqual({ ok: false, reasons: [{ code: 10000, name: 'JSON_PARSER_ERROR' }] });
-    const invalid = await post('/api/v1/register', [JSON.stringify(registerBody('', { nonce: 'short' }))], 'chunked');
+    const invalid = await post('/api/v1/register', signedText(JSON.stringify(registerBody('', { nonce: 'short' }))), 'chunked');
     expect(invalid.status).toBe(400);
     expect(invalid.body).toEqual({ ok: false, reasons: [{ code: 10001, name: 'PARAM_INPUT_ERROR', params: { fields: 'nodeId, nonce' } }] });
   });

@@ -13,7 +13,7 @@ import { checkBundle } from './bundle.ts';
 import { machineDigest } from './machine-info.ts';
 import { activateOverHttps, killAll, runMain, spawnMain } from './process-harness.ts';
 import { privateConfigSchema, PRIVATE_CONFIG_FILE, StateStore } from './store.ts';
-import { call, createFixture, registerBody, type Fixture } from './test-harness.ts';
+import { createFixture, TestNode, type Fixture } from './test-harness.ts';
 
 // The operator commands as an administrator runs them: real processes in an installation directory,
 // with the defaults relative to it (config/, uninstall/, require/, log/) like the container's /app.
@@ -46,7 +46,8 @@ describe('destroy (real processes)', () => {
     const server = spawnMain(['start', '--port', '0', ...inst.common], { cwd: inst.root, env: EN });
     const url = await server.listening;
     await activateOverHttps(fx, url, inst.bundle.activationSecret);
-    expect((await call(fx, url, '/api/v1/register', { json: registerBody('node-a') })).status).toBe(200);
+    const nodeA = new TestNode('node-a');
+    expect((await nodeA.register(fx, url)).status).toBe(200);
 
     const refused = await runMain(['destroy'], { cwd: inst.root, env: EN });
     expect(refused.code).toBe(1);
@@ -56,7 +57,7 @@ describe('destroy (real processes)', () => {
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-    const leaseA = (await inst.state()).leases['node-a']?.leaseId as string;
+    expect((await inst.state()).leases['node-a']?.leaseId).toBe(nodeA.lease?.leaseId);
     const destroyed = await runMain(['destroy'], { cwd: inst.root, env: EN });
     expect(destroyed.stderr).toBe('');
     expect(destroyed.code).toBe(0);
@@ -66,10 +67,10 @@ describe('destroy (real processes)', () => {
 
     const again = spawnMain(['start', '--port', '0', ...inst.common], { cwd: inst.root, env: EN });
     const url2 = await again.listening;
-    const heartbeat = await call(fx, url2, '/api/v1/heartbeat', { json: { ...registerBody('node-a'), leaseId: leaseA } });
+    const heartbeat = await nodeA.heartbeat(fx, url2);
     expect(heartbeat.status).toBe(403);
     expect(heartbeat.body.reasons).toEqual([{ code: 30002, name: 'ACCOUNT_STATUS_ERROR', params: { state: 'destroyed' } }]);
-    const fresh = await call(fx, url2, '/api/v1/register', { json: registerBody('node-b') });
+    const fresh = await new TestNode('node-b').register(fx, url2);
     expect(fresh.body.reasons[0]).toMatchObject({ code: 30002 });
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);

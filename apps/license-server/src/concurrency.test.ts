@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { privateConfigSchema, PRIVATE_CONFIG_FILE } from './store.ts';
-import { call, createFixture, registerBody, startServer, type Fixture } from './test-harness.ts';
+import { createFixture, startServer, TestNode, type Fixture } from './test-harness.ts';
 
 let fx: Fixture;
 beforeAll(async () => {
@@ -15,7 +15,7 @@ it('1,000 concurrent registrations against max connections 500 grant exactly 500
   const s = await startServer(fx, { bundle: await fx.bundle({ maxConnections: 500 }), configDir });
   try {
     const results = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) => call(fx, s.url, '/api/v1/register', { json: registerBody(`node-${i}`) })),
+      Array.from({ length: 1000 }, (_, i) => new TestNode(`node-${i}`).register(fx, s.url)),
     );
     const granted = results.filter((r) => r.status === 200);
     const refused = results.filter((r) => r.status === 403);

@@ -26,14 +26,29 @@ describe('loadConfig', () => {
       requireDir: '/srv/ls/require',
       language: 'zh-CN',
       phonePageUrl: 'http://127.0.0.1:8090',
+      registrationKeyFile: null,
+      rateLimits: { register: 60, heartbeat: 600, activation: 30 },
+      maxConnectionsPerAddress: 64,
     });
+  });
+
+  it('takes a registration key file, rate limits (0 = none) and a per-address connection cap', () => {
+    const config = loadConfig(['--registration-key-file', 'secrets/reg.key', '--rate-limit-register', '0', '--max-connections-per-address', '8'], { LS_RATE_LIMIT_HEARTBEAT: '1200' }, '/srv/ls');
+    expect(config).toMatchObject({
+      registrationKeyFile: '/srv/ls/secrets/reg.key',
+      rateLimits: { register: 0, heartbeat: 1200, activation: 30 },
+      maxConnectionsPerAddress: 8,
+    });
+    expect(failure(['--rate-limit-register', '-1']).params).toMatchObject({ setting: '--rate-limit-register' });
+    expect(failure(['--max-connections-per-address', '0']).params).toMatchObject({ setting: '--max-connections-per-address' });
+    expect(loadConfig(['registration-key', '--registration-key-file', 'k'], {}, '/srv/ls').command).toBe('registration-key');
   });
 
   it('takes the operator commands and a phone page URL for a LAN phone', () => {
     const config = loadConfig(['reset-lock', '--phone-page-url', 'http://192.168.1.20:8090/'], {}, '/srv/ls');
     expect(config).toMatchObject({ command: 'reset-lock', phonePageUrl: 'http://192.168.1.20:8090' });
     expect(loadConfig(['destroy'], {}, '/srv/ls').command).toBe('destroy');
-    expect(() => loadConfig(['explode'], {}, '/srv/ls')).toThrow(/start, destroy, machine-info, reset-lock/);
+    expect(() => loadConfig(['explode'], {}, '/srv/ls')).toThrow(/start, destroy, machine-info, reset-lock, registration-key/);
     expect(() => loadConfig([], { LS_PHONE_PAGE_URL: 'ftp://x' }, '/srv/ls')).toThrow(/LS_PHONE_PAGE_URL/);
   });
 

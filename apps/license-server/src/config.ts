@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { LOCALES, type Locale } from '@registration/protocol/catalogue';
 import { StartupError } from './messages.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.ts';
 
 /** Everything the license server needs to start; paths are absolute. */
 /** What the process is asked to do; everything but `start` is a one-shot operator command on the config dir. */
-export const COMMANDS = ['start', 'destroy', 'machine-info', 'reset-lock'] as const;
+export const COMMANDS = ['start', 'destroy', 'machine-info', 'reset-lock', 'registration-key'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface LicenseServerConfig {
@@ -24,6 +25,12 @@ export interface LicenseServerConfig {
   language: Locale;
   /** Base URL of the vendor phone page that activation QR codes point to (reachable from a phone). */
   phonePageUrl: string;
+  /** File holding the registration key every register must present; null = none needed. */
+  registrationKeyFile: string | null;
+  /** Requests per source address (IPv6: per /64) per minute; 0 = no limit. */
+  rateLimits: RateLimits;
+  /** Open connections one source address may hold at once; more are closed at once. */
+  maxConnectionsPerAddress: number;
 }
 
 // flag name, env mirror, default (paths relative to the working directory, like the container's /app/*).
@@ -38,10 +45,16 @@ const SETTINGS = {
   require: { flag: '--require', env: 'LS_REQUIRE_DIR', fallback: 'require' },
   language: { flag: '--language', env: 'LS_LANGUAGE', fallback: 'zh-CN' },
   'phone-page-url': { flag: '--phone-page-url', env: 'LS_PHONE_PAGE_URL', fallback: 'http://127.0.0.1:8090' },
+  'registration-key-file': { flag: '--registration-key-file', env: 'LS_REGISTRATION_KEY_FILE', fallback: '' },
+  'rate-limit-register': { flag: '--rate-limit-register', env: 'LS_RATE_LIMIT_REGISTER', fallback: String(DEFAULT_RATE_LIMITS.register) },
+  'rate-limit-heartbeat': { flag: '--rate-limit-heartbeat', env: 'LS_RATE_LIMIT_HEARTBEAT', fallback: String(DEFAULT_RATE_LIMITS.heartbeat) },
+  'rate-limit-activation': { flag: '--rate-limit-activation', env: 'LS_RATE_LIMIT_ACTIVATION', fallback: String(DEFAULT_RATE_LIMITS.activation) },
+  'max-connections-per-address': { flag: '--max-connections-per-address', env: 'LS_MAX_CONNECTIONS_PER_ADDRESS', fallback: '64' },
 } as const;
 type Setting = keyof typeof SETTINGS;
 
 const path = z.string().trim().min(1, 'must not be empty');
+const perMinute = z.string().regex(/^\d{1,7}$/, 'must be a whole number of requests per minute (0 = no limit)').transform(Number);
 const configSchema = z.object({
   // 0 = any free port (tests and scripts read the real one from the listening line).
   port: z.string().regex(/^\d{1,5}$/, 'must be a whole number 0-65535').transform(Number).pipe(z.number().max(65535, 'must be 0-65535')),
@@ -56,6 +69,11 @@ const configSchema = z.object({
   'phone-page-url': z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL like http://192.168.1.20:8090' })
     .refine((u) => !u.includes('?') && !u.includes('#'), 'must not have a query or fragment'),
+  'registration-key-file': z.string().trim(),
+  'rate-limit-register': perMinute,
+  'rate-limit-heartbeat': perMinute,
+  'rate-limit-activation': perMinute,
+  'max-connections-per-address': z.string().regex(/^\d{1,6}$/, 'must be a whole number (1 or more)').transform(Number).pipe(z.number().min(1, 'must be at least 1')),
 });
 
 function fail(setting: string, value: string, problem: string): never {
@@ -108,5 +126,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
     requireDir: resolve(cwd, v.require),
     language: v.language,
     phonePageUrl: v['phone-page-url'].replace(/\/+$/, ''),
+    registrationKeyFile: v['registration-key-file'] === '' ? null : resolve(cwd, v['registration-key-file']),
+    rateLimits: { register: v['rate-limit-register'], heartbeat: v['rate-limit-heartbeat'], activation: v['rate-limit-activation'] },
+    maxConnectionsPerAddress: v['max-connections-per-address'],
   };
 }

@@ -12,7 +12,7 @@ import { destroyLicenseServer } from './destroy.ts';
 import { StartupError } from './messages.ts';
 import { issueDestroyReceipt, receiptLeases, writeReceiptFile } from './receipt.ts';
 import { privateConfigSchema, PRIVATE_CONFIG_FILE, StateStore } from './store.ts';
-import { call, createFixture, manualClock, registerBody, startServer, T0, type Fixture } from './test-harness.ts';
+import { call, createFixture, manualClock, startServer, T0, TestNode, type Fixture } from './test-harness.ts';
 
 let fx: Fixture;
 beforeAll(async () => {
@@ -36,9 +36,11 @@ async function installation(bundle?: ServerBundle) {
   return { root, bundle: b, config, lines, run, state, receiptPath };
 }
 
-async function register(url: string, nodeId: string) {
-  const res = await call(fx, url, '/api/v1/register', { json: registerBody(nodeId) });
+async function register(url: string, nodeId: string): Promise<TestNode> {
+  const node = new TestNode(nodeId);
+  const res = await node.register(fx, url);
   expect(res.status).toBe(200);
+  return node;
 }
 
 describe('license-server destroy', () => {
@@ -46,9 +48,8 @@ describe('license-server destroy', () => {
     const inst = await installation();
     const clock = manualClock();
     const before = await startServer(fx, { bundle: inst.bundle, configDir: inst.config.configDir, clock: clock.now });
-    await register(before.url, 'node-a');
+    const nodeA = await register(before.url, 'node-a');
     await register(before.url, 'node-b');
-    const leaseA = before.store.state.leases['node-a']?.leaseId as string;
     await before.stop();
 
     const destroyedAt = new Date(T0.getTime() + HOUR);
@@ -67,10 +68,10 @@ describe('license-server destroy', () => {
     clock.set(new Date(T0.getTime() + 2 * HOUR));
     const after = await startServer(fx, { bundle: inst.bundle, configDir: inst.config.configDir, clock: clock.now });
     try {
-      const heartbeat = await call(fx, after.url, '/api/v1/heartbeat', { json: { ...registerBody('node-a'), leaseId: leaseA } });
+      const heartbeat = await nodeA.heartbeat(fx, after.url);
       expect(heartbeat.status).toBe(403);
       expect(heartbeat.body).toEqual({ ok: false, reasons: [{ code: 30002, name: 'ACCOUNT_STATUS_ERROR', params: { state: 'destroyed' } }] });
-      const fresh = await call(fx, after.url, '/api/v1/register', { json: registerBody('node-new') });
+      const fresh = await new TestNode('node-new').register(fx, after.url);
       expect(fresh.status).toBe(403);
       expect(fresh.body.reasons[0]).toMatchObject({ code: 30002, name: 'ACCOUNT_STATUS_ERROR' });
       const health = await call(fx, after.url, '/health');

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server';
+import { addressKey } from './rate-limit.ts';
 import type { TlsMaterial } from './tls.ts';
 
 /** A listening HTTPS server and how to stop it. */
@@ -13,13 +14,32 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Serves `app` over HTTPS on host:port (port 0 = any free port) and resolves once it listens. */
+/** How long a client may take to send a request's headers, and the whole request (slowloris). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** An idle keep-alive connection is closed after this (node's default is 5 s). */
+export const KEEP_ALIVE_TIMEOUT_MS = 10_000;
+/** A TLS handshake that has not finished by then is dropped. */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** How often node checks open connections against the header and request timeouts (its default is 30 s). */
+export const CONNECTIONS_CHECK_MS = 2_000;
+
+/**
+ * Serves `app` over HTTPS on host:port (port 0 = any free port) and resolves once it listens. Slow clients
+ * are cut off (handshake, headers, request timeouts) and one source address may hold at most
+ * `maxConnectionsPerAddress` connections (IPv6: per /64): a client in the license's range cannot tie up
+ * the server's sockets.
+ */
 export function startHttpsServer(options: {
   app: { fetch: (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response> };
   host: string;
   port: number;
   tls: Pick<TlsMaterial, 'cert' | 'key'>;
+  maxConnectionsPerAddress?: number;
+  /** Shorter timeouts for tests; production uses the constants above. */
+  timeouts?: { headersMs: number; requestMs: number; checkMs: number };
 }): Promise<RunningServer> {
+  const t = options.timeouts ?? { headersMs: HEADERS_TIMEOUT_MS, requestMs: REQUEST_TIMEOUT_MS, checkMs: CONNECTIONS_CHECK_MS };
   return new Promise((resolve, reject) => {
     const server = serve(
       {
@@ -27,7 +47,15 @@ export function startHttpsServer(options: {
         hostname: options.host,
         port: options.port,
         createServer,
-        serverOptions: { cert: options.tls.cert, key: options.tls.key },
+        serverOptions: {
+          cert: options.tls.cert,
+          key: options.tls.key,
+          handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+          headersTimeout: t.headersMs,
+          requestTimeout: t.requestMs,
+          connectionsCheckingInterval: t.checkMs,
+          keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+        },
       },
       (info: AddressInfo) => {
         server.off('error', reject);
@@ -40,7 +68,28 @@ export function startHttpsServer(options: {
         });
       },
     ) as Server;
+    if (options.maxConnectionsPerAddress !== undefined) capConnectionsPerAddress(server, options.maxConnectionsPerAddress);
     server.once('error', reject);
+  });
+}
+
+/** Closes a new connection at once when its source address already holds `max` open ones. */
+export function capConnectionsPerAddress(server: Server, max: number): void {
+  const open = new Map<string, number>();
+  // 'connection' is the raw TCP socket, before any TLS work is spent on it.
+  server.on('connection', (socket: Socket) => {
+    const key = addressKey((socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/i, ''));
+    const held = open.get(key) ?? 0;
+    if (held >= max) {
+      socket.destroy();
+      return;
+    }
+    open.set(key, held + 1);
+    socket.once('close', () => {
+      const left = (open.get(key) ?? 1) - 1;
+      if (left <= 0) open.delete(key);
+      else open.set(key, left);
+    });
   });
 }
 

@@ -2,14 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { LEASE_TTL_MS } from '@registration/licensing/time';
 import { initialLockState } from '@registration/licensing/lockout';
 import { checkBundle } from './bundle.ts';
-import { liveLeases, requestSlot, type SlotContext } from './lease-book.ts';
+import { macNodeRequest, parseProofHeader } from '@registration/licensing/node-proof';
+import { liveLeases, requestSlot, type SlotContext, type SlotRequest } from './lease-book.ts';
 import type { LeaseRecord, PrivateConfig } from './store.ts';
 import { createFixture, T0 } from './test-harness.ts';
 
 const BOOT = 'boot-1';
 
+const LEASE_KEY = Buffer.alloc(32, 9);
+
+/** A heartbeat proven with LEASE_KEY, made at `time` by the node's clock. */
+function heartbeat(nodeId: string, leaseId: string, time = T0): SlotRequest {
+  const facts = { nodeId, productVersion: '11.0.18', appName: 'webroot', domain: 'localhost', time: time.toISOString(), nonce: 'n'.repeat(22) };
+  const body = JSON.stringify({ ...facts, leaseId });
+  return { ...facts, kind: 'heartbeat', leaseId, body, proof: parseProofHeader(macNodeRequest(LEASE_KEY, 'heartbeat', body))?.proof ?? Buffer.alloc(0) };
+}
+
 function lease(leaseId: string, expiresAt: string, bootId = BOOT): LeaseRecord {
-  return { leaseId, peer: '127.0.0.1', registeredAt: T0.toISOString(), renewedAt: T0.toISOString(), expiresAt, productVersion: '11.0.18', bootId };
+  return {
+    leaseId,
+    peer: '127.0.0.1',
+    registeredAt: T0.toISOString(),
+    renewedAt: T0.toISOString(),
+    expiresAt,
+    productVersion: '11.0.18',
+    bootId,
+    nodeKey: 'K'.repeat(43),
+    leaseKey: LEASE_KEY.toString('base64url'),
+  };
 }
 
 function stateWith(leases: Record<string, LeaseRecord>): PrivateConfig {
@@ -55,7 +75,7 @@ describe('liveLeases after renewals (what is known of a lease map’s expiries)'
     const at = (ms: number) => new Date(T0.getTime() + ms);
     const renew = (state: PrivateConfig, nodeId: string, ms: number) => {
       const held = state.leases[nodeId] as LeaseRecord;
-      const outcome = requestSlot(license, { nodeId, productVersion: '11.0.18', appName: 'webroot', domain: 'localhost', leaseId: held.leaseId }, '127.0.0.1', () => at(ms), ctx)(state);
+      const outcome = requestSlot(license, heartbeat(nodeId, held.leaseId, at(ms)), '127.0.0.1', () => at(ms), ctx)(state);
       if (!outcome.next) throw new Error('expected a renewal');
       return outcome.next;
     };
@@ -104,7 +124,11 @@ describe('requestSlot', () => {
     };
   }
 
-  const node = (nodeId: string, leaseId?: string) => ({ nodeId, productVersion: '11.0.18', appName: 'webroot', domain: 'localhost', ...(leaseId ? { leaseId } : {}) });
+  // A register (its signature is checked by the route) or a heartbeat proven with LEASE_KEY.
+  const node = (nodeId: string, leaseId?: string): SlotRequest =>
+    leaseId === undefined
+      ? { nodeId, productVersion: '11.0.18', appName: 'webroot', domain: 'localhost', time: T0.toISOString(), nonce: 'n'.repeat(22), kind: 'register', nodeKey: 'K'.repeat(43), leaseKey: LEASE_KEY.toString('base64url') }
+      : heartbeat(nodeId, leaseId);
 
   it('a pure renewal is write-behind and counts the slots; with an expired lease dropped it waits for the disk', async () => {
     const license = await setup();

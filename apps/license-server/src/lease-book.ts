@@ -5,6 +5,7 @@ import type { ProjectIdentity } from '@registration/protocol/project-identity';
 import { leaseExpiry } from '@registration/licensing/time';
 import type { ServerLicensePayload } from '@registration/protocol/license';
 import type { Reason } from '@registration/protocol/reason';
+import { verifyLeaseMac, verifyNodeSignature, type ProofScheme } from '@registration/licensing/node-proof';
 import { reasonOf } from './responses.ts';
 import type { LeaseRecord, Mutation, PrivateConfig } from './store.ts';
 
@@ -59,17 +60,28 @@ function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-/** What a node asks for: a new slot (register) or the renewal of the lease it holds (heartbeat). */
-export interface SlotRequest {
+/** The node's facts, as every register and heartbeat states them. */
+interface NodeFactsRequest {
   nodeId: string;
   productVersion: string;
   appName: string;
   domain: string;
-  /** Present for a heartbeat: the lease being renewed. */
-  leaseId?: string;
   /** What the node reports about its project (the restart rule compares it with the lease's). */
   project?: ProjectIdentity;
+  /** The node's clock (ISO) and fresh nonce of this request: a lease accepts only newer ones (no replays). */
+  time: string;
+  nonce: string;
 }
+
+/**
+ * What a node asks for: a new slot (register, already signed by `nodeKey` and with the lease key agreed),
+ * or the renewal of the lease it holds (heartbeat, whose MAC is checked here against that lease's key).
+ */
+export type SlotRequest = NodeFactsRequest &
+  (
+    | { kind: 'register'; nodeKey: string; leaseKey: string }
+    | { kind: 'heartbeat'; leaseId: string; body: string; proof: Uint8Array }
+  );
 
 /** Where the request lands: this process run and how nodes reach the activation page. */
 export interface SlotContext {
@@ -83,13 +95,51 @@ export type SlotOutcome =
   | { ok: true; nodeId: string; lease: LeaseRecord; inUse: number; renewed: boolean }
   | { ok: false; reasons: [Reason, ...Reason[]] };
 
+const refused = (reason: Reason): { result: SlotOutcome } => ({ result: { ok: false, reasons: [reason] } });
+
+// Decoded lease keys, kept beside the (never modified) lease records like their expiries.
+const leaseKeys = new WeakMap<LeaseRecord, Buffer>();
+function leaseKeyOf(lease: LeaseRecord): Buffer | null {
+  if (lease.leaseKey === undefined) return null;
+  let key = leaseKeys.get(lease);
+  if (key === undefined) {
+    key = Buffer.from(lease.leaseKey, 'base64url');
+    leaseKeys.set(lease, key);
+  }
+  return key;
+}
+
+/**
+ * Whether a request proven for `lease` is newer than the last one the lease accepted: a later node time, or
+ * the same time with another nonce. A recorded request played again is older or the same, and refused.
+ */
+export function isFreshProof(lease: Pick<LeaseRecord, 'proofAt' | 'proofNonce'>, time: string, nonce: string): boolean {
+  const t = Date.parse(time);
+  if (!Number.isFinite(t)) return false;
+  if (lease.proofAt === undefined) return true;
+  const last = Date.parse(lease.proofAt);
+  return t > last || (t === last && nonce !== lease.proofNonce);
+}
+
+/** The proof of a heartbeat against the lease it names; null when it holds. */
+function heartbeatProofFailure(held: LeaseRecord, request: SlotRequest & { kind: 'heartbeat' }): Reason | null {
+  const key = leaseKeyOf(held);
+  if (key === null) return reasonOf('NODE_PROOF_INVALID', { detail: 'the lease was granted before node keys and cannot be renewed; register again' });
+  if (!verifyLeaseMac(key, 'heartbeat', request.body, request.proof)) return reasonOf('NODE_PROOF_INVALID', { detail: 'the heartbeat is not proven with this lease\'s key' });
+  if (!isFreshProof(held, request.time, request.nonce)) return reasonOf('NODE_PROOF_INVALID', { detail: 'the request is not newer than the last one of this lease (replayed?)' });
+  return null;
+}
+
 /**
  * The register/heartbeat decision as one state transition, so that counting free slots and taking one
  * happen in the same step of the writer queue (max connections stays exact under any concurrency).
  *
- * A heartbeat for a lease the server does not know (expired after 24 h of silence, or freed) is treated
- * as a fresh registration: if the checks pass and a slot is free the node gets a new lease. That is how
- * a node "reconnects by itself" after an outage, and it can never exceed max connections.
+ * Only the holder of a node's key acts for that node id: a register is refused while a live lease of the
+ * id is bound to another key (NODE_IDENTITY_CONFLICT) and replaces the lease when it is bound to the same
+ * key (a node that crashed between the grant and its own write takes its slot back this way); a heartbeat
+ * must be proven with the lease's key. Nothing an unproven request asks for (the restart rule included)
+ * changes the state. A heartbeat for a lease the server does not hold (expired after 24 h of silence,
+ * freed or replaced) is LEASE_NOT_HELD: the node registers again, with its key.
  */
 export function requestSlot(
   license: ServerLicensePayload,
@@ -101,12 +151,25 @@ export function requestSlot(
   return (state) => {
     const now = clock();
     // Nobody registers before the QR activation; the other checks would only distract from that.
-    // A destroyed server answers 30002 from the checks below, activated or not.
-    if (state.activatedAt === null && state.destroyedAt === null) return { result: { ok: false, reasons: [reasonOf('SERVER_NOT_ACTIVATED', { activationUrl: context.activationUrl })] } };
+    // A destroyed server answers 30002, activated or not.
+    if (state.activatedAt === null && state.destroyedAt === null) return refused(reasonOf('SERVER_NOT_ACTIVATED', { activationUrl: context.activationUrl }));
+    const node = { productVersion: request.productVersion, appName: request.appName, domain: request.domain };
+    if (state.destroyedAt !== null) {
+      // Destroyed: everyone hears 30002 (with whatever else fails), whatever they hold; nothing changes.
+      const [first, ...more] = checkRegistration({ license, node, peer, inUse: 0, holdsSlot: true, accountState: 'destroyed', now });
+      if (first) return { result: { ok: false, reasons: [first, ...more] } };
+    }
     const waiting = own(state.activation.rescanRequired, request.nodeId);
-    if (waiting) return { result: { ok: false, reasons: [reasonOf('PROJECT_RESCAN_REQUIRED', { rule: waiting.rule, activationUrl: context.activationUrl })] } };
+    if (waiting) return refused(reasonOf('PROJECT_RESCAN_REQUIRED', { rule: waiting.rule, activationUrl: context.activationUrl }));
     const live = liveLeases(state, now);
     const previous = own(live, request.nodeId);
+    if (request.kind === 'heartbeat') {
+      if (previous?.leaseId !== request.leaseId) return refused(reasonOf('LEASE_NOT_HELD', { nodeId: request.nodeId }));
+      const failure = heartbeatProofFailure(previous, request);
+      if (failure) return refused(failure);
+    } else if (previous?.nodeKey !== undefined && previous.nodeKey !== request.nodeKey) {
+      return refused(reasonOf('NODE_IDENTITY_CONFLICT', { nodeId: request.nodeId, heldBy: previous.peer, since: previous.registeredAt }));
+    }
     if (previous && previous.bootId !== context.bootId) {
       // Held across a license-server restart: the 11.5.11 rule decides whether it resumes without a scan.
       const decision = canResumeWithoutScan({
@@ -125,31 +188,40 @@ export function requestSlot(
       }
     }
     const held = previous;
-    const renewing = request.leaseId !== undefined && held?.leaseId === request.leaseId;
+    const renewing = request.kind === 'heartbeat';
     const inUse = Object.keys(live).length;
     const reasons = checkRegistration({
       license,
-      node: { productVersion: request.productVersion, appName: request.appName, domain: request.domain },
+      node,
       peer,
       inUse,
-      // A node that holds a slot (renewal or repeated register) replaces it and needs no free one.
+      // A node that holds a slot (renewal or a register with its own key) replaces it and needs no free one.
       holdsSlot: held !== undefined,
-      accountState: state.destroyedAt === null ? 'active' : 'destroyed',
+      accountState: 'active',
       now,
     });
     const [first, ...more] = reasons;
     if (first) return { result: { ok: false, reasons: [first, ...more] } };
     const at = now.toISOString();
     const expiresAt = leaseExpiry(now);
+    const binding =
+      request.kind === 'register'
+        ? { leaseId: randomUUID(), nodeKey: request.nodeKey, leaseKey: request.leaseKey }
+        : { leaseId: request.leaseId, nodeKey: held?.nodeKey, leaseKey: held?.leaseKey };
     const lease: LeaseRecord = {
-      leaseId: renewing && held ? held.leaseId : randomUUID(),
+      leaseId: binding.leaseId,
       peer,
-      registeredAt: renewing && held ? held.registeredAt : at,
+      // The same key replacing its own lease keeps the node's first registration.
+      registeredAt: held && (renewing || held.nodeKey === binding.nodeKey) ? held.registeredAt : at,
       renewedAt: at,
       expiresAt: expiresAt.toISOString(),
       ...(request.project === undefined ? {} : { project: request.project }),
       productVersion: request.productVersion,
       bootId: context.bootId,
+      ...(binding.nodeKey === undefined ? {} : { nodeKey: binding.nodeKey }),
+      ...(binding.leaseKey === undefined ? {} : { leaseKey: binding.leaseKey }),
+      proofAt: request.time,
+      proofNonce: request.nonce,
     };
     const leases = withLease(live, request.nodeId, lease, expiresAt.getTime());
     // A pure renewal (same node and lease, no expired lease dropped, so no slot taken or freed) may be
@@ -171,12 +243,43 @@ function sameProject(a: ProjectIdentity | undefined, b: ProjectIdentity | undefi
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
-/** Frees the slot of `nodeId` if it holds `leaseId`; false when there is no such (unexpired) lease. */
-export function releaseSlot(nodeId: string, leaseId: string, clock: () => Date): Mutation<boolean> {
+/** A deregister as the route received it: the exact body and its proof. */
+export interface ReleaseRequest {
+  nodeId: string;
+  /** Present when proven with the lease key (hmac); absent when signed with the node key. */
+  leaseId?: string;
+  time: string;
+  nonce: string;
+  body: string;
+  proof: { scheme: ProofScheme; proof: Uint8Array };
+}
+
+export type ReleaseOutcome = { ok: true; leaseId: string } | { ok: false; reason: Reason };
+
+/**
+ * Frees the slot of `nodeId` for the holder of its lease: proven with the lease key when the request names
+ * the lease, or signed with the node key the lease is bound to when it does not (a node that lost its
+ * lease id in a crash). DO_NOT_NEED_DEACTIVATE when there is no such live lease, NODE_PROOF_INVALID when
+ * the proof does not hold; neither changes anything.
+ */
+export function releaseSlot(request: ReleaseRequest, clock: () => Date): Mutation<ReleaseOutcome> {
   return (state) => {
     const live = liveLeases(state, clock());
-    if (own(live, nodeId)?.leaseId !== leaseId) return { result: false };
-    const { [nodeId]: _released, ...rest } = live;
-    return { next: { ...state, leases: rest }, result: true };
+    const held = own(live, request.nodeId);
+    const notHeld = { result: { ok: false as const, reason: reasonOf('DO_NOT_NEED_DEACTIVATE', { nodeId: request.nodeId }) } };
+    if (held === undefined || (request.leaseId !== undefined && held.leaseId !== request.leaseId)) return notHeld;
+    const invalid = (detail: string) => ({ result: { ok: false as const, reason: reasonOf('NODE_PROOF_INVALID', { detail }) } });
+    const { scheme, proof } = request.proof;
+    if (request.leaseId !== undefined) {
+      const key = leaseKeyOf(held);
+      if (scheme !== 'hmac-sha256' || key === null || !verifyLeaseMac(key, 'deregister', request.body, proof)) {
+        return invalid('the deregistration is not proven with this lease\'s key');
+      }
+    } else if (scheme !== 'ed25519' || held.nodeKey === undefined || !verifyNodeSignature(held.nodeKey, 'deregister', request.body, proof)) {
+      return invalid('the deregistration is not signed with the key this lease is bound to');
+    }
+    if (!isFreshProof(held, request.time, request.nonce)) return invalid('the request is not newer than the last one of this lease (replayed?)');
+    const { [request.nodeId]: _released, ...rest } = live;
+    return { next: { ...state, leases: rest }, result: { ok: true, leaseId: held.leaseId } };
   };
 }

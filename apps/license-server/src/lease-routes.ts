@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
@@ -9,12 +9,16 @@ import type { LeasePayload } from '@registration/protocol/license';
 import {
   deregisterRequestSchema,
   heartbeatRequestSchema,
+  NODE_PROOF_HEADER,
   registerRequestSchema,
   type LeaseResponse,
 } from '@registration/protocol/license-server-api';
+import type { Reason } from '@registration/protocol/reason';
+import { createExchangeKey, deriveLeaseKey, parseProofHeader, verifyNodeSignature, type ProofScheme } from '@registration/licensing/node-proof';
 import type { LoadedBundle } from './bundle.ts';
-import { releaseSlot, requestSlot, type SlotContext, type SlotOutcome } from './lease-book.ts';
+import { releaseSlot, requestSlot, type SlotContext, type SlotOutcome, type SlotRequest } from './lease-book.ts';
 import { createLeaseSigner } from './lease-signer.ts';
+import { peerAddress } from './peer.ts';
 import { reasonOf, refusal } from './responses.ts';
 import type { StateStore } from './store.ts';
 
@@ -80,34 +84,46 @@ export interface LeaseRouteDeps {
   language: Locale;
   /** This process run (default: a fresh id per app); leases from earlier runs meet the restart rule. */
   bootId?: string;
+  /** When set, a register must present this key (`--registration-key-file`); null/absent = none needed. */
+  registrationKey?: Buffer | null;
 }
 
 type Env = { Bindings: HttpBindings };
 
-/** The TCP peer as the checks see it; IPv4-mapped IPv6 (`::ffff:10.0.0.1`) is reported as plain IPv4. */
-export function peerAddress(c: Context<Env>): string {
-  const address = c.env?.incoming?.socket?.remoteAddress ?? '';
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
-  return mapped?.[1] ?? address;
-}
+type Parsed<T> = { ok: true; data: T; body: string; proof: { scheme: ProofScheme; proof: Buffer } } | { ok: false; response: ReturnType<typeof refusal> };
 
-type Parsed<T> = { ok: true; data: T } | { ok: false; response: ReturnType<typeof refusal> };
-
-// Parsed by hand (not zValidator) so that unparsable JSON (10000) and invalid fields (10001) stay distinct.
+/**
+ * Reads a node request: JSON (10000), the node proof header (10002 CLIENT_PROTOCOL_OUTDATED for a client
+ * from before node keys), then the fields (10001). Parsed by hand (not zValidator) so the three stay
+ * distinct, and the exact body text is kept: the proof covers those bytes.
+ */
 async function readRequest<T extends z.ZodObject>(c: Context<Env>, schema: T): Promise<Parsed<z.infer<T>>> {
+  const body = await c.req.text();
   let json: unknown;
   try {
-    json = JSON.parse(await c.req.text());
+    json = JSON.parse(body);
   } catch {
     return { ok: false, response: refusal([reasonOf('JSON_PARSER_ERROR')]) };
   }
+  // From the node request's own headers when there is one: c.req.header() would build a WHATWG Request.
+  const incoming = c.env?.incoming;
+  const header = incoming ? incoming.headers[NODE_PROOF_HEADER] : c.req.header(NODE_PROOF_HEADER);
+  const proof = parseProofHeader(typeof header === 'string' ? header : undefined);
+  if (proof === null) return { ok: false, response: refusal([reasonOf('CLIENT_PROTOCOL_OUTDATED', { missing: NODE_PROOF_HEADER })]) };
   const result = schema.safeParse(json);
-  if (result.success) return { ok: true, data: result.data };
+  if (result.success) return { ok: true, data: result.data, body, proof };
   const named = result.error.issues.map((issue) => issue.path[0]).filter((key) => key !== undefined).map(String);
   // A body that is not an object at all gets every expected field named.
   const required = Object.entries(schema.shape as Record<string, z.ZodType>).filter(([, field]) => !field.safeParse(undefined).success);
   const fields = named.length > 0 ? [...new Set(named)] : required.map(([key]) => key);
   return { ok: false, response: refusal([reasonOf('PARAM_INPUT_ERROR', { fields: fields.join(', ') })]) };
+}
+
+/** Whether `presented` is the registration key (constant time over the hashes, so its length leaks nothing). */
+function sameRegistrationKey(expected: Buffer, presented: string): boolean {
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(presented, 'utf8').digest();
+  return timingSafeEqual(a, b);
 }
 
 /** register, heartbeat and deregister under `/api/v1`. */
@@ -116,8 +132,9 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
   const { license } = bundle;
   const signLease = createLeaseSigner(bundle.bundle.serverPrivateKey);
   const bootId = deps.bootId ?? randomUUID();
+  const registrationKey = deps.registrationKey ?? null;
 
-  async function answer(c: Context<Env>, outcome: SlotOutcome, nonce: string, peer: string, kind: string) {
+  async function answer(c: Context<Env>, outcome: SlotOutcome, nonce: string, peer: string, kind: string, exchangeKey?: string) {
     if (!outcome.ok) {
       logger.info({ kind, peer, codes: outcome.reasons.map((r) => r.code) }, `${kind} refused`);
       const { body, status } = refusal(outcome.reasons);
@@ -134,6 +151,8 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       expiresAt: outcome.lease.expiresAt,
       maxConnections: license.maxConnections,
       inUse: outcome.inUse,
+      ...(outcome.lease.nodeKey === undefined ? {} : { nodeKey: outcome.lease.nodeKey }),
+      ...(exchangeKey === undefined ? {} : { exchangeKey }),
     };
     const lease = await signLease(payload);
     const level = outcome.renewed ? 'debug' : 'info';
@@ -142,36 +161,63 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
     return securedJson(body, 200);
   }
 
+  const refuse = (c: Context<Env>, kind: string, peer: string, reason: Reason) => {
+    logger.info({ kind, peer, codes: [reason.code] }, `${kind} refused`);
+    const { body, status } = refusal([reason]);
+    return c.json(body, status);
+  };
+
   return new Hono<Env>()
     .post('/register', async (c) => {
       const parsed = await readRequest(c, registerRequestSchema);
       if (!parsed.ok) return c.json(parsed.response.body, parsed.response.status);
-      const { nonce, ...node } = parsed.data;
+      const { nonce, nodeKey, exchangeKey, registrationKey: presented, ...node } = parsed.data;
       const peer = peerAddress(c);
+      // The cheap checks first: an unknown client without the key costs no signature check.
+      if (registrationKey !== null) {
+        if (presented === undefined) return refuse(c, 'register', peer, reasonOf('REGISTRATION_KEY_REQUIRED'));
+        if (!sameRegistrationKey(registrationKey, presented)) return refuse(c, 'register', peer, reasonOf('REGISTRATION_KEY_INVALID'));
+      }
+      if (parsed.proof.scheme !== 'ed25519' || !verifyNodeSignature(nodeKey, 'register', parsed.body, parsed.proof.proof)) {
+        return refuse(c, 'register', peer, reasonOf('NODE_PROOF_INVALID', { detail: 'the register is not signed with the node key it names' }));
+      }
+      // The lease key: X25519 with the node's fresh key; our half is used once here and never stored.
+      const exchange = createExchangeKey();
+      let leaseKey: Buffer;
+      try {
+        leaseKey = deriveLeaseKey(exchange.privateKey, exchangeKey, { nodeId: node.nodeId, nodeKey, nonce });
+      } catch {
+        return refuse(c, 'register', peer, reasonOf('PARAM_INPUT_ERROR', { fields: 'exchangeKey' }));
+      }
       // Resolves only once the new lease is durable in privateConfig.
-      const outcome = await store.update(requestSlot(license, node, peer, clock, new RequestSlotContext(c, bootId)));
-      return answer(c, outcome, nonce, peer, 'register');
+      const request: SlotRequest = { ...node, nonce, kind: 'register', nodeKey, leaseKey: leaseKey.toString('base64url') };
+      const outcome = await store.update(requestSlot(license, request, peer, clock, new RequestSlotContext(c, bootId)));
+      return answer(c, outcome, nonce, peer, 'register', exchange.publicX);
     })
     .post('/heartbeat', async (c) => {
       const parsed = await readRequest(c, heartbeatRequestSchema);
       if (!parsed.ok) return c.json(parsed.response.body, parsed.response.status);
-      const { nonce, ...node } = parsed.data;
       const peer = peerAddress(c);
+      if (parsed.proof.scheme !== 'hmac-sha256') {
+        return refuse(c, 'heartbeat', peer, reasonOf('NODE_PROOF_INVALID', { detail: 'a heartbeat is proven with the lease key' }));
+      }
+      const { nonce } = parsed.data;
+      const request: SlotRequest = { ...parsed.data, kind: 'heartbeat', body: parsed.body, proof: parsed.proof.proof };
       // A pure renewal is answered once decided (write-behind, see requestSlot); re-acquiring a lost slot
       // or dropping expired leases still waits until privateConfig is durable.
-      const outcome = await store.update(requestSlot(license, node, peer, clock, new RequestSlotContext(c, bootId)));
+      const outcome = await store.update(requestSlot(license, request, peer, clock, new RequestSlotContext(c, bootId)));
       return answer(c, outcome, nonce, peer, 'heartbeat');
     })
     .post('/deregister', async (c) => {
       const parsed = await readRequest(c, deregisterRequestSchema);
       if (!parsed.ok) return c.json(parsed.response.body, parsed.response.status);
-      const { nodeId, leaseId } = parsed.data;
-      const released = await store.update(releaseSlot(nodeId, leaseId, clock));
-      if (!released) {
-        const { body, status } = refusal([reasonOf('DO_NOT_NEED_DEACTIVATE', { nodeId })]);
-        return c.json(body, status);
-      }
-      logger.info({ nodeId, leaseId, peer: peerAddress(c) }, 'deregistered');
+      const { nodeId, leaseId, time, nonce } = parsed.data;
+      const peer = peerAddress(c);
+      const released = await store.update(
+        releaseSlot({ nodeId, time, nonce, body: parsed.body, proof: parsed.proof, ...(leaseId === undefined ? {} : { leaseId }) }, clock),
+      );
+      if (!released.ok) return refuse(c, 'deregister', peer, released.reason);
+      logger.info({ nodeId, leaseId: released.leaseId, peer }, 'deregistered');
       return c.json({ ok: true as const }, 200);
     });
 }

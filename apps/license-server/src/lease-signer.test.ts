@@ -27,6 +27,7 @@ function payload(overrides: Partial<LeasePayload> = {}): LeasePayload {
     expiresAt: new Date(T0.getTime() + 864e5).toISOString(),
     maxConnections: 10,
     inUse: 1,
+    nodeKey: 'K'.repeat(43),
     ...overrides,
   };
 }
@@ -54,17 +55,17 @@ describe('createLeaseSigner', () => {
     const sign = createLeaseSigner(loaded.bundle.serverPrivateKey);
     const p = payload({ licenseId: loaded.license.licenseId, nonce: 'n0nce-n0nce-n0nce-1' });
     const lease = await sign(p);
-    const chain = await verifyLeaseChain({ serverLicense: loaded.bundle.serverLicense, lease, vendorKey: fx.vendor.publicJwk, nodeId: 'node-a', nonce: p.nonce, now: T0 });
+    const chain = await verifyLeaseChain({ serverLicense: loaded.bundle.serverLicense, lease, vendorKey: fx.vendor.publicJwk, nodeId: 'node-a', nonce: p.nonce, nodeKey: 'K'.repeat(43), now: T0 });
     expect(chain.lease).toEqual(p);
     await expect(
-      verifyLeaseChain({ serverLicense: loaded.bundle.serverLicense, lease, vendorKey: fx.vendor.publicJwk, nodeId: 'node-a', nonce: 'n0nce-n0nce-n0nce-2', now: T0 }),
+      verifyLeaseChain({ serverLicense: loaded.bundle.serverLicense, lease, vendorKey: fx.vendor.publicJwk, nodeId: 'node-a', nonce: 'n0nce-n0nce-n0nce-2', nodeKey: 'K'.repeat(43), now: T0 }),
     ).rejects.toThrow(/nonce/);
     // A changed payload byte breaks the signature.
     const [h, b, s] = lease.split('.');
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...p, inUse: 2 })).toString('base64url')}.${s}`;
     expect(b).not.toBe(forged.split('.')[1]);
     await expect(
-      verifyLeaseChain({ serverLicense: loaded.bundle.serverLicense, lease: forged, vendorKey: fx.vendor.publicJwk, nodeId: 'node-a', nonce: p.nonce, now: T0 }),
+      verifyLeaseChain({ serverLicense: loaded.bundle.serverLicense, lease: forged, vendorKey: fx.vendor.publicJwk, nodeId: 'node-a', nonce: p.nonce, nodeKey: 'K'.repeat(43), now: T0 }),
     ).rejects.toThrow(/signature/);
   });
 });

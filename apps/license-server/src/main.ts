@@ -12,6 +12,7 @@ import { liveLeases } from './lease-book.ts';
 import { createLogger } from './logger.ts';
 import { checkMachineBinding, MACHINE_INFO_OVERRIDE_ENV } from './machine-info.ts';
 import { message, StartupError } from './messages.ts';
+import { readRegistrationKey, writeRegistrationKey } from './registration-key.ts';
 import { StateStore } from './store.ts';
 import { loadOrCreateTls } from './tls.ts';
 
@@ -31,10 +32,22 @@ export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv)
   if (machine.bound) say(message(language, 'machineBound', { digest: machine.digest ?? '' }));
   const tls = await loadOrCreateTls(config.tlsDir);
   if (tls.generated) say(message(language, 'tlsGenerated', { dir: config.tlsDir }));
+  const registration = config.registrationKeyFile === null ? null : await readRegistrationKey(config.registrationKeyFile);
+  if (registration?.openMode) say(message(language, 'registrationKeyOpen', { path: config.registrationKeyFile ?? '', mode: registration.openMode }));
   const store = await StateStore.open({ dir: config.configDir, licenseId: bundle.license.licenseId, now: clock, logger });
   try {
-    const app = createLicenseServerApp({ bundle, store, clock, logger, language, phonePageUrl: config.phonePageUrl });
-    const running = await startHttpsServer({ app, host: config.host, port: config.port, tls });
+    const app = createLicenseServerApp({
+      bundle,
+      store,
+      clock,
+      logger,
+      language,
+      phonePageUrl: config.phonePageUrl,
+      registrationKey: registration?.key ?? null,
+      rateLimits: config.rateLimits,
+    });
+    const running = await startHttpsServer({ app, host: config.host, port: config.port, tls, maxConnectionsPerAddress: config.maxConnectionsPerAddress });
+    if (registration) say(message(language, 'registrationKeyOn', { path: config.registrationKeyFile ?? '' }));
     const { license } = bundle;
     logger.info({ url: running.url, licenseId: license.licenseId, configDir: config.configDir }, 'listening');
     // Scripts wait for exactly this line; keep it stable and unlocalised.
@@ -79,6 +92,8 @@ export async function runCommand(config: LicenseServerConfig, io: CommandIo): Pr
       return resetLock(config, io);
     case 'machine-info':
       return machineInfo(config, io);
+    case 'registration-key':
+      return writeRegistrationKey(config, io);
     case 'start':
       throw new Error('start is not a one-shot command');
   }

@@ -141,6 +141,30 @@ const MESSAGES = {
     en: 'code entry disabled after {{failures}} wrong codes',
     'zh-CN': '连续 {{failures}} 次错误后已停止输入验证码',
   },
+  registrationKeyUnreadable: {
+    en: 'The registration key file {{path}} cannot be read ({{detail}}). Create it with `license-server registration-key --registration-key-file {{path}}`, or leave --registration-key-file unset to register any report server in the license\'s IP ranges.',
+    'zh-CN': '注册密钥文件 {{path}} 无法读取（{{detail}}）。可用 `license-server registration-key --registration-key-file {{path}}` 生成，或不设置 --registration-key-file 以允许许可 IP 范围内的任何报表服务器注册。',
+  },
+  registrationKeyWeak: {
+    en: 'The registration key in {{path}} is not usable: {{problem}}. Use 16 to 256 visible characters without spaces; `license-server registration-key` makes a random one.',
+    'zh-CN': '{{path}} 中的注册密钥不可用：{{problem}}。请使用 16 到 256 个不含空格的可见字符；`license-server registration-key` 可生成随机密钥。',
+  },
+  registrationKeyOpen: {
+    en: 'Warning: the registration key file {{path}} can be read by other users (mode {{mode}}); chmod 600 it.',
+    'zh-CN': '警告：注册密钥文件 {{path}} 可被其他用户读取（权限 {{mode}}），请执行 chmod 600。',
+  },
+  registrationKeyOn: {
+    en: 'Registration key required: only report servers that present the key in {{path}} can register.',
+    'zh-CN': '已启用注册密钥：只有提供 {{path}} 中密钥的报表服务器才能注册。',
+  },
+  registrationKeyNoFile: {
+    en: 'license-server registration-key needs --registration-key-file (or LS_REGISTRATION_KEY_FILE): the file to write the new key to.',
+    'zh-CN': 'license-server registration-key 需要 --registration-key-file（或 LS_REGISTRATION_KEY_FILE）指定新密钥写入的文件。',
+  },
+  registrationKeyWritten: {
+    en: 'Wrote a new registration key to {{path}} (mode 600):\n\n  {{key}}\n\nStart (or restart) the license server with --registration-key-file {{path}}, and type this key in the report platform\'s Register Now > Private Cloud. Report servers registered with an older key keep their leases; they need the new key only to register again.',
+    'zh-CN': '已将新的注册密钥写入 {{path}}（权限 600）：\n\n  {{key}}\n\n请使用 --registration-key-file {{path}} 启动（或重启）授权服务器，并在报表平台的“立即注册 > 私有云认证”中填写该密钥。已用旧密钥注册的报表服务器保留其租约，仅在重新注册时需要新密钥。',
+  },
 } satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -4,7 +4,7 @@ import { computeVerificationCode } from '@registration/licensing/verification-co
 import type { ProjectIdentity } from '@registration/protocol/project-identity';
 import type { ServerBundle } from '@registration/protocol/server-bundle';
 import { issueServerBundle } from '../../vendor/src/server-bundle.ts';
-import { call, createFixture, manualClock, registerBody, startServer, T0, TERMS, type Fixture } from './test-harness.ts';
+import { call, createFixture, manualClock, startServer, T0, TERMS, TestNode, type Fixture } from './test-harness.ts';
 
 // Issue 3 / manual "Registering After Restarting the Authorization Server" (11.5.11), through real restarts.
 
@@ -36,13 +36,18 @@ async function restartable(bundle: ServerBundle) {
   };
 }
 
+// The nodes of the current test, by id: a heartbeat is proven with the key its register agreed.
+const nodes = new Map<string, TestNode>();
+const nodeOf = (nodeId: string) => nodes.get(nodeId) ?? nodes.set(nodeId, new TestNode(nodeId)).get(nodeId) as TestNode;
+
 async function register(url: string, nodeId: string, project: ProjectIdentity | undefined, productVersion = '11.5.11') {
-  const res = await call(fx, url, '/api/v1/register', { json: registerBody(nodeId, { productVersion, ...(project ? { project } : {}) }) });
-  return res;
+  return nodeOf(nodeId).register(fx, url, { facts: { productVersion, ...(project ? { project } : {}) } });
 }
 
 async function heartbeat(url: string, nodeId: string, leaseId: string, project: ProjectIdentity | undefined, productVersion = '11.5.11') {
-  return call(fx, url, '/api/v1/heartbeat', { json: { ...registerBody(nodeId, { productVersion, ...(project ? { project } : {}) }), leaseId } });
+  const node = nodeOf(nodeId);
+  const lease = { leaseId, leaseKey: node.lease?.leaseKey ?? Buffer.alloc(32) };
+  return node.heartbeat(fx, url, { lease, facts: { productVersion, ...(project ? { project } : {}) } });
 }
 
 const leaseOf = (server: { store: { state: { leases: Record<string, { leaseId: string }> } } }, nodeId: string) => server.store.state.leases[nodeId]?.leaseId ?? '';

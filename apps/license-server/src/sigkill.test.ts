@@ -6,7 +6,7 @@ import { decodeDocumentUnverified } from '@registration/licensing/jws';
 import { healthSchema } from '@registration/protocol/license-server-api';
 import { activateOverHttps, killAll, spawnMain } from './process-harness.ts';
 import { privateConfigSchema, PRIVATE_CONFIG_FILE } from './store.ts';
-import { call, createFixture, registerBody, type Fixture } from './test-harness.ts';
+import { call, createFixture, proven, registerBody, type Fixture } from './test-harness.ts';
 
 /**
  * Reliability: SIGKILL the real license-server process at random moments, 20 times, while 1,000 nodes
@@ -45,12 +45,12 @@ type Answer = { status: number; leaseId: string | null };
 
 /** One register over its own agent; every way a killed server can end it settles (never an unhandled error). */
 function register(agent: Agent, url: string, nodeId: string): Promise<Answer> {
-  const payload = JSON.stringify(registerBody(nodeId));
+  const { raw: payload, headers } = proven('register', registerBody(nodeId));
   return new Promise((resolve, reject) => {
     const req = request(new URL('/api/v1/register', url), {
       method: 'POST',
       agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
       timeout: 15_000,
     }, (res) => {
       const chunks: Buffer[] = [];
@@ -84,7 +84,7 @@ it(`loses no acknowledged registration across ${ROUNDS} SIGKILLs during ${NODES}
   const bundle = await fx.bundle({ maxConnections: NODES, expiresAt: new Date(Date.now() + 365 * 864e5) });
   await writeFile(join(root, 'bundle.json'), JSON.stringify(bundle));
   const configDir = join(root, 'config');
-  const args = ['start', '--port', '0', '--host', '127.0.0.1', '--bundle', join(root, 'bundle.json'), '--config', configDir, '--tls', join(fx.dir, 'tls'), '--log', join(root, 'log'), '--language', 'en'];
+  const args = ['start', '--port', '0', '--host', '127.0.0.1', '--bundle', join(root, 'bundle.json'), '--config', configDir, '--tls', join(fx.dir, 'tls'), '--log', join(root, 'log'), '--language', 'en', '--rate-limit-register', '0'];
   const readState = async () => privateConfigSchema.parse(JSON.parse(await readFile(join(configDir, PRIVATE_CONFIG_FILE), 'utf8')));
 
   const acknowledged = new Map<string, string>();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartupError } from './messages.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import { PRIVATE_CONFIG_FILE, privateConfigSchema, StateStore, type PrivateConfig } from './store.ts';
-import { call, createFixture, registerBody, startServer, T0, type Fixture } from './test-harness.ts';
+import { call, createFixture, startServer, T0, TestNode, type Fixture } from './test-harness.ts';
 
 let fx: Fixture;
 let root: string;
@@ -44,9 +44,9 @@ describe('privateConfig', () => {
     const configDir = freshDir();
     const bundle = await fx.bundle();
     const first = await startServer(fx, { bundle, configDir });
-    await call(fx, first.url, '/api/v1/register', { json: registerBody('a') });
-    await call(fx, first.url, '/api/v1/register', { json: registerBody('b') });
-    const leaseA = first.store.state.leases.a?.leaseId;
+    const a = new TestNode('a');
+    await a.register(fx, first.url);
+    await new TestNode('b').register(fx, first.url);
     await first.stop();
     expect((await stat(join(configDir, PRIVATE_CONFIG_FILE))).mode & 0o777).toBe(0o600);
 
@@ -55,7 +55,7 @@ describe('privateConfig', () => {
       expect(Object.keys(second.store.state.leases).sort()).toEqual(['a', 'b']);
       expect((await call(fx, second.url, '/health')).body.leasesInUse).toBe(2);
       // The restored lease can be renewed and released as before.
-      const bye = await call(fx, second.url, '/api/v1/deregister', { json: { nodeId: 'a', leaseId: leaseA } });
+      const bye = await a.deregister(fx, second.url);
       expect(bye.status).toBe(200);
     } finally {
       await second.stop();

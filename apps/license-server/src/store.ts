@@ -38,6 +38,13 @@ export const leaseRecordSchema = z.object({
    * and the restart rule decides at the node's next contact whether it resumes without a new scan.
    */
   bootId: z.string().max(64).optional(),
+  /** The node key (`x`) the lease is bound to: only its holder may replace, renew or free it. Absent on older leases. */
+  nodeKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
+  /** The key that proves the node's heartbeats and deregistration (base64url, 32 bytes), agreed at register. */
+  leaseKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
+  /** The node's clock and nonce of the last request accepted for this lease; older or repeated ones are refused. */
+  proofAt: isoDate.optional(),
+  proofNonce: z.string().max(128).optional(),
 });
 export type LeaseRecord = z.infer<typeof leaseRecordSchema>;
 

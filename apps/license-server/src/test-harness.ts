@@ -9,10 +9,23 @@ import type { ServerBundle } from '@registration/protocol/server-bundle';
 import { createVendorKeys, type VendorKeys } from '../../vendor/src/keys.ts';
 import { issueServerBundle, type ServerLicenseTerms } from '../../vendor/src/server-bundle.ts';
 import { computeVerificationCode } from '@registration/licensing/verification-code';
+import { decodeDocumentUnverified } from '@registration/licensing/jws';
+import { createExchangeKey, generateNodeKey, loadNodeKey, macNodeRequest, signNodeRequest, type NodeOperation } from '@registration/licensing/node-proof';
+import {
+  deregisterRequest,
+  heartbeatRequest,
+  leaseKeyFromGrant,
+  registerRequest,
+  type NodeFacts,
+  type NodeSigningKey,
+} from '@registration/licensing/node-requests';
+import { leasePayloadSchema } from '@registration/protocol/license';
+import { NODE_PROOF_HEADER } from '@registration/protocol/license-server-api';
 import { currentChallenge, submitActivationCode } from './activation.ts';
 import { createLicenseServerApp } from './app.ts';
 import { checkBundle } from './bundle.ts';
 import { startHttpsServer } from './https-server.ts';
+import type { RateLimits } from './rate-limit.ts';
 import { StateStore } from './store.ts';
 import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
 
@@ -86,15 +99,41 @@ export const PHONE_PAGE_URL = 'http://127.0.0.1:8090';
  */
 export async function startServer(
   fixture: Fixture,
-  options: { bundle: ServerBundle; configDir?: string; clock?: () => Date; activated?: boolean; language?: 'en' | 'zh-CN' },
+  options: {
+    bundle: ServerBundle;
+    configDir?: string;
+    clock?: () => Date;
+    activated?: boolean;
+    language?: 'en' | 'zh-CN';
+    registrationKey?: string;
+    rateLimits?: RateLimits;
+    maxConnectionsPerAddress?: number;
+    timeouts?: { headersMs: number; requestMs: number; checkMs: number };
+  },
 ) {
   const clock = options.clock ?? (() => T0);
   const loaded = await checkBundle(options.bundle, 'test bundle');
   const logger = pino({ level: 'silent' });
   const store = await StateStore.open({ dir: options.configDir ?? fixture.newConfigDir(), licenseId: loaded.license.licenseId, now: clock, logger });
   if (options.activated !== false && store.state.activatedAt === null) await activateStore(store, options.bundle.activationSecret, clock);
-  const app = createLicenseServerApp({ bundle: loaded, store, clock, logger, language: options.language ?? 'en', phonePageUrl: PHONE_PAGE_URL });
-  const running = await startHttpsServer({ app, host: '127.0.0.1', port: 0, tls: fixture.tls });
+  const app = createLicenseServerApp({
+    bundle: loaded,
+    store,
+    clock,
+    logger,
+    language: options.language ?? 'en',
+    phonePageUrl: PHONE_PAGE_URL,
+    registrationKey: options.registrationKey === undefined ? null : Buffer.from(options.registrationKey, 'utf8'),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+  });
+  const running = await startHttpsServer({
+    app,
+    host: '127.0.0.1',
+    port: 0,
+    tls: fixture.tls,
+    ...(options.maxConnectionsPerAddress === undefined ? {} : { maxConnectionsPerAddress: options.maxConnectionsPerAddress }),
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+  });
   return {
     ...running,
     store,
@@ -154,14 +193,99 @@ export function call(
   });
 }
 
-/** A valid register body for `nodeId`, with a fresh nonce. */
+/** Each node id's key in these tests: the same id registering twice is the same node. */
+const nodeKeys = new Map<string, NodeSigningKey>();
+export function nodeKeyOf(nodeId: string): NodeSigningKey {
+  let key = nodeKeys.get(nodeId);
+  if (key === undefined) {
+    key = loadNodeKey(generateNodeKey());
+    nodeKeys.set(nodeId, key);
+  }
+  return key;
+}
+
+const FACTS = { productVersion: '11.0.18', appName: 'webroot', domain: 'localhost' };
+
+/**
+ * A valid register body for `nodeId` (its test key, a fresh nonce, exchange key and time): sign it with
+ * `proven('register', body)` to send it, after any overrides a test wants to try.
+ */
 export function registerBody(nodeId: string, overrides: Record<string, unknown> = {}) {
   return {
     nodeId,
     nonce: randomBytes(16).toString('base64url'),
-    productVersion: '11.0.18',
-    appName: 'webroot',
-    domain: 'localhost',
+    time: new Date().toISOString(),
+    ...FACTS,
+    nodeKey: nodeKeyOf(nodeId).x,
+    exchangeKey: createExchangeKey().publicX,
     ...overrides,
   };
+}
+
+/**
+ * `call` options that send `body` (an object, or text sent as is) with its node proof: signed with the node
+ * key (by default its `nodeId`'s test key), or MACed with a lease key.
+ */
+export function proven(op: NodeOperation, body: object | string, by?: NodeSigningKey | Uint8Array) {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  by ??= nodeKeyOf(String(typeof body === 'string' ? '' : (body as { nodeId?: unknown }).nodeId));
+  const proof = by instanceof Uint8Array ? macNodeRequest(by, op, raw) : signNodeRequest(by.privateKey, op, raw);
+  return { raw, headers: { [NODE_PROOF_HEADER]: proof } };
+}
+
+/** A lease as a test node holds it. */
+export interface TestLease {
+  leaseId: string;
+  leaseKey: Buffer;
+}
+
+type CallOptions = Parameters<typeof call>[3];
+
+/**
+ * A report-server node as the tests drive it, making its requests exactly as the BFF does
+ * (`@registration/licensing/node-requests`): `register` keeps the granted lease (id and key) for
+ * `heartbeat` and `deregister`.
+ */
+export class TestNode {
+  lease: TestLease | null = null;
+  readonly key: NodeSigningKey;
+
+  constructor(
+    readonly nodeId: string,
+    readonly facts: Partial<NodeFacts> = {},
+    key?: NodeSigningKey,
+  ) {
+    this.key = key ?? nodeKeyOf(nodeId);
+  }
+
+  #facts(overrides: Partial<NodeFacts>): NodeFacts {
+    return { nodeId: this.nodeId, ...FACTS, ...this.facts, ...overrides };
+  }
+
+  async register(fx: Fixture, url: string, options: { facts?: Partial<NodeFacts>; registrationKey?: string; call?: CallOptions; time?: Date } = {}): Promise<JsonResponse> {
+    const request = registerRequest({ node: this.#facts(options.facts ?? {}), key: this.key, time: options.time ?? new Date(), registrationKey: options.registrationKey ?? null });
+    const res = await call(fx, url, '/api/v1/register', { ...options.call, raw: request.body, headers: { ...options.call?.headers, [NODE_PROOF_HEADER]: request.proof } });
+    if (res.status === 200) {
+      const lease = leasePayloadSchema.parse(decodeDocumentUnverified(res.body.lease).payload);
+      this.lease = { leaseId: lease.leaseId, leaseKey: leaseKeyFromGrant(request.exchange, lease, this.key.x) };
+    }
+    return res;
+  }
+
+  heartbeat(fx: Fixture, url: string, options: { facts?: Partial<NodeFacts>; lease?: TestLease; call?: CallOptions; time?: Date } = {}): Promise<JsonResponse> {
+    const lease = options.lease ?? this.lease;
+    if (lease === null) throw new Error(`${this.nodeId} holds no lease to renew`);
+    const request = heartbeatRequest({ node: this.#facts(options.facts ?? {}), lease, time: options.time ?? new Date() });
+    return call(fx, url, '/api/v1/heartbeat', { ...options.call, raw: request.body, headers: { ...options.call?.headers, [NODE_PROOF_HEADER]: request.proof } });
+  }
+
+  /** Frees the slot with the lease's proof, or (`byKey`, or holding no lease) signed with the node key. */
+  async deregister(fx: Fixture, url: string, options: { byKey?: boolean; lease?: TestLease; call?: CallOptions; time?: Date } = {}): Promise<JsonResponse> {
+    const lease = options.lease ?? this.lease;
+    const by = options.byKey || lease === null ? { key: this.key } : { lease };
+    const request = deregisterRequest({ nodeId: this.nodeId, time: options.time ?? new Date(), by });
+    const res = await call(fx, url, '/api/v1/deregister', { ...options.call, raw: request.body, headers: { ...options.call?.headers, [NODE_PROOF_HEADER]: request.proof } });
+    if (res.status === 200) this.lease = null;
+    return res;
+  }
 }
