@@ -141,6 +141,12 @@ if (url) {
       });
       const recovered = await until(() => state(first), (s) => byId(s).get(back.nodeId)?.status === 'registered');
       expect(byId(recovered).get(back.nodeId)?.status).toBe('registered');
+
+      // Re-register frees every node's slot (the others follow within a liveness interval): the next test's
+      // nodes reuse these node ids with keys of their own, and a live lease of another key would refuse them.
+      expect((await callBff(first, '/api/registration', { method: 'DELETE', token: await keys.adminToken() })).status).toBe(200);
+      const cleared = await until(() => state(first), (s) => s.nodes.every((n) => n.status === 'unregistered' || n.status === 'stale'));
+      expect(cleared.nodes.filter((n) => n.status !== 'stale').every((n) => n.status === 'unregistered')).toBe(true);
     }, 90_000);
 
     it('a node whose address is outside the allowed IP ranges (127.0.0.2) fails with 30003 while the others register', async () => {

@@ -96,7 +96,26 @@ describe('trust: only suite.vendor → server license → lease, bound to this r
     expect(String(reason.params?.detail)).toMatch(/signature/);
   });
 
-  it('refuses a genuine lease that answers another request (nonce mismatch)', async () => {
+  it('refuses a genuine lease that answers another request (nonce mismatch): a relay replaying an earlier grant', async () => {
+    const ls = await licenseServer();
+    let recorded: unknown = null;
+    const proxy = track(
+      await startForwarder({
+        target: ls.url,
+        targetCa: suite.tls.cert,
+        tls: suite.tls,
+        // The first grant passes and is kept; every later one is answered with it.
+        rewrites: { answer: (b) => (typeof b.lease !== 'string' ? b : recorded === null ? ((recorded = b.lease), b) : { ...b, lease: recorded }) },
+      }),
+    );
+    const bff = await node();
+    expect((await submit(bff, proxy.url)).ok).toBe(true);
+    await bff.service.deregister('admin');
+    const reason = await refusedWith(bff, proxy.url, 'LEASE_INVALID');
+    expect(reason.params?.detail).toBe('nonce mismatch');
+  });
+
+  it('a relay that changes a request gets it refused by the license server (the proof covers every byte)', async () => {
     const ls = await licenseServer();
     const proxy = track(
       await startForwarder({
@@ -107,8 +126,8 @@ describe('trust: only suite.vendor → server license → lease, bound to this r
       }),
     );
     const bff = await node();
-    const reason = await refusedWith(bff, proxy.url, 'LEASE_INVALID');
-    expect(reason.params?.detail).toBe('nonce mismatch');
+    const reason = await refusedWith(bff, proxy.url, 'NODE_PROOF_INVALID');
+    expect(reason.params?.detail).toMatch(/not signed with the node key/);
   });
 });
 

@@ -1,11 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { ChainError, verifyLeaseChain } from '@registration/licensing/chain';
+import {
+  deregisterRequest,
+  heartbeatRequest,
+  leaseKeyFromGrant,
+  registerRequest,
+  type ProvenRequest,
+} from '@registration/licensing/node-requests';
 import { verifyDocument } from '@registration/licensing/jws';
 import type { ConnectionTestResult } from '@registration/protocol/bff-api';
 import { DOC_TYPES, serverLicensePayloadSchema, type Ed25519PublicJwk } from '@registration/protocol/license';
 import {
   deregisterResponseSchema,
   leaseResponseSchema,
+  NODE_PROOF_HEADER,
   refusalResponseSchema,
   serverInfoSchema,
 } from '@registration/protocol/license-server-api';
@@ -14,7 +21,7 @@ import { reason } from './errors.ts';
 import { diagnose, hostOf, portOf, type Diagnosis } from './license-client/diagnose.ts';
 import { DEFAULT_TRANSPORT, handshake, httpsJson, type HttpAnswer, type TransportOptions } from './license-client/transport.ts';
 import { createTrustVerifier } from './license-client/trust.ts';
-import type { CertificateInspection, DeregisterOutcome, LeaseOutcome, LicenseClient, NodeIdentity } from './license-client/types.ts';
+import type { CertificateInspection, DeregisterOutcome, LeaseOutcome, LicenseClient } from './license-client/types.ts';
 import type { TrustedCertificateStore } from './store/types.ts';
 
 export interface LicenseClientOptions {
@@ -29,6 +36,26 @@ export interface LicenseClientOptions {
   totalTimeoutMs?: number;
   /** Source address for connections to the license server (LICENSE_CLIENT_LOCAL_ADDRESS). */
   localAddress?: string | null;
+}
+
+/**
+ * Refusal specifics that point somewhere are shown only if they point at the server that was asked: a relay
+ * in front of it must not make the page send an administrator to an address of its choosing. (A genuine
+ * server names its own activation page; anything else is replaced by that page at the configured origin.)
+ */
+function pointingAt(serverUrl: string, reasons: Reason[]): Reason[] {
+  const origin = new URL(serverUrl).origin;
+  return reasons.map((r) => {
+    const url = r.params?.activationUrl;
+    if (url === undefined) return r;
+    let same = false;
+    try {
+      same = typeof url === 'string' && new URL(url).origin === origin;
+    } catch {
+      same = false;
+    }
+    return same ? r : { ...r, params: { ...r.params, activationUrl: `${origin}/license/qrcode` } };
+  });
 }
 
 type Exchange = { ok: true; answer: HttpAnswer } | { ok: false; reasons: Reason[]; seen: Omit<Diagnosis, 'reason'> };
@@ -81,12 +108,16 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
   });
 
   /** A 2xx must be a lease that verifies; anything else is a refusal with reasons or not a license server. */
-  async function interpretLease(serverUrl: string, answer: HttpAnswer, nodeId: string, nonce: string): Promise<LeaseOutcome> {
+  async function interpretLease(serverUrl: string, answer: HttpAnswer, nodeId: string, nonce: string, nodeKey: string): Promise<LeaseOutcome> {
     const json = parseJson(answer);
     if (!json.ok) return notLicenseServer(serverUrl, `HTTP ${answer.status} answer is not JSON`);
     if (answer.status !== 200) {
       const refusal = refusalResponseSchema.safeParse(json.value);
-      if (refusal.success) return { ok: false, kind: 'refused', reasons: refusal.data.reasons };
+      if (refusal.success) {
+        const reasons = pointingAt(serverUrl, refusal.data.reasons);
+        // Over the server's rate limit: nothing is wrong with the registration, so it is retried like an outage.
+        return { ok: false, kind: answer.status === 429 ? 'unreachable' : 'refused', reasons };
+      }
       if (answer.status >= 500) {
         const detail = `the license server answered HTTP ${answer.status}`;
         return { ok: false, kind: 'unreachable', reasons: [reason('CONNECTION_FAILED', { serverUrl: new URL(serverUrl).origin, detail })] };
@@ -102,6 +133,7 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
         vendorKey: options.vendorKey,
         nodeId,
         nonce,
+        nodeKey,
         now: options.clock(),
       });
       return { ok: true, license, lease };
@@ -109,26 +141,42 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
       if (e instanceof ChainError && e.stage === 'server-license') {
         return { ok: false, kind: 'untrusted', reasons: [reason('SERVER_LICENSE_UNTRUSTED', { detail: e.detail })] };
       }
+      if (e instanceof ChainError && e.stage === 'unbound') {
+        return { ok: false, kind: 'refused', reasons: [reason('LICENSE_SERVER_OUTDATED', { serverUrl: new URL(serverUrl).origin })] };
+      }
       const detail = e instanceof ChainError ? e.detail : (e as Error).message;
       return { ok: false, kind: 'untrusted', reasons: [reason('LEASE_INVALID', { detail })] };
     }
   }
 
-  async function leaseCall(serverUrl: string, path: string, node: NodeIdentity, extra: object): Promise<LeaseOutcome> {
-    // Fresh per request: the lease must echo it, so a replayed or forged answer cannot pass.
-    const nonce = randomBytes(16).toString('base64url');
-    const body = { nodeId: node.nodeId, nonce, productVersion: node.productVersion, appName: node.appName, domain: node.domain, ...(node.project ? { project: node.project } : {}), ...extra };
-    const res = await exchange(serverUrl, 'POST', path, body);
-    if (!res.ok) return { ok: false, kind: 'unreachable', reasons: res.reasons };
-    return interpretLease(serverUrl, res.answer, node.nodeId, nonce);
+  async function send(serverUrl: string, path: string, request: ProvenRequest): Promise<Exchange> {
+    return exchange(serverUrl, 'POST', path, { raw: request.body, headers: { [NODE_PROOF_HEADER]: request.proof } });
   }
 
   return {
-    register: (serverUrl, node) => leaseCall(serverUrl, '/api/v1/register', node, {}),
-    heartbeat: (serverUrl, node, leaseId) => leaseCall(serverUrl, '/api/v1/heartbeat', node, { leaseId }),
+    async register(serverUrl, node, auth) {
+      const request = registerRequest({ node, key: auth.key, time: options.clock(), registrationKey: auth.registrationKey ?? null });
+      const res = await send(serverUrl, '/api/v1/register', request);
+      if (!res.ok) return { ok: false, kind: 'unreachable', reasons: res.reasons };
+      const outcome = await interpretLease(serverUrl, res.answer, node.nodeId, request.nonce, auth.key.x);
+      if (!outcome.ok) return outcome;
+      try {
+        return { ...outcome, leaseKey: leaseKeyFromGrant(request.exchange, outcome.lease, auth.key.x) };
+      } catch (e) {
+        return { ok: false, kind: 'untrusted', reasons: [reason('LEASE_INVALID', { detail: (e as Error).message })] };
+      }
+    },
+
+    async heartbeat(serverUrl, node, lease, nodeKey) {
+      const request = heartbeatRequest({ node, lease, time: options.clock() });
+      const res = await send(serverUrl, '/api/v1/heartbeat', request);
+      if (!res.ok) return { ok: false, kind: 'unreachable', reasons: res.reasons };
+      return interpretLease(serverUrl, res.answer, node.nodeId, request.nonce, nodeKey);
+    },
 
     async deregister(serverUrl, input): Promise<DeregisterOutcome> {
-      const res = await exchange(serverUrl, 'POST', '/api/v1/deregister', input);
+      const request = deregisterRequest({ nodeId: input.nodeId, time: options.clock(), by: input.by });
+      const res = await send(serverUrl, '/api/v1/deregister', request);
       if (!res.ok) return { ok: false, kind: 'unreachable', reasons: res.reasons };
       const json = parseJson(res.answer);
       const parsed = json.ok ? deregisterResponseSchema.safeParse(json.value) : null;
@@ -136,7 +184,8 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
         const detail = `HTTP ${res.answer.status} answer to deregister is not a license-server answer`;
         return { ok: false, kind: 'unreachable', reasons: [reason('NOT_A_LICENSE_SERVER', { serverUrl: new URL(serverUrl).origin, detail })] };
       }
-      return parsed.data.ok ? { ok: true } : { ok: false, kind: 'refused', reasons: parsed.data.reasons };
+      if (parsed.data.ok) return { ok: true };
+      return { ok: false, kind: res.answer.status === 429 ? 'unreachable' : 'refused', reasons: pointingAt(serverUrl, parsed.data.reasons) };
     },
 
     async testConnection(serverUrl): Promise<ConnectionTestResult> {
@@ -144,7 +193,7 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
       const res = await exchange(serverUrl, 'GET', '/api/v1/info');
       if (!res.ok) {
         const fingerprint = res.seen.certificate?.fingerprint ?? null;
-        return { ok: false, serverUrl, reasons: res.reasons, fingerprint, latencyMs: null, ...res.seen };
+        return { ok: false, serverUrl, reasons: res.reasons, fingerprint, latencyMs: null, ...res.seen, registrationKeyRequired: false };
       }
       const { answer } = res;
       const { certificate, trust, confirmed } = answer.verdict;
@@ -157,6 +206,7 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
         certificate,
         trust,
         confirmed,
+        registrationKeyRequired: false,
       });
       const json = parseJson(answer);
       const info = json.ok && answer.status === 200 ? serverInfoSchema.safeParse(json.value) : null;
@@ -169,9 +219,12 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
       } catch (e) {
         return result([reason('SERVER_LICENSE_UNTRUSTED', { detail: (e as Error).message })]);
       }
+      const withKey = (r: ConnectionTestResult): ConnectionTestResult => ({ ...r, registrationKeyRequired: info.data.registrationKeyRequired ?? false });
       // Reachable and genuine, but registering would fail until someone activates it: say so now.
-      if (!info.data.activated) return result([reason('SERVER_NOT_ACTIVATED', { activationUrl: `${origin}/license/qrcode` })]);
-      return result([]);
+      if (!info.data.activated) return withKey(result([reason('SERVER_NOT_ACTIVATED', { activationUrl: `${origin}/license/qrcode` })]));
+      // Genuine but from before node keys: every lease it grants could be taken over, so it is refused.
+      if (info.data.nodeProof !== true) return withKey(result([reason('LICENSE_SERVER_OUTDATED', { serverUrl: origin })]));
+      return withKey(result([]));
     },
 
     async inspectCertificate(serverUrl): Promise<CertificateInspection> {

@@ -145,9 +145,16 @@ export function handshake(url: URL, options: TransportOptions): Promise<Handshak
 // Without a verifier only CA-trusted certificates are used (tests reading a server's /health).
 const CA_ONLY: TrustVerifier = createTrustVerifier({ store: null, clock: () => new Date() });
 
+/** A JSON body sent as exactly these bytes (a node proof covers them), with extra request headers. */
+export interface RawJsonBody {
+  raw: string;
+  headers: Record<string, string>;
+}
+
 /**
  * One HTTPS exchange on a fresh connection (no pooling: heartbeats are hours apart). The request is
  * written only after `verify` accepted the certificate; a refused one throws CertificateRefusedError.
+ * `body` is serialised as JSON, unless it is a `RawJsonBody`, which is sent as is.
  */
 export async function httpsJson(
   url: URL,
@@ -158,7 +165,9 @@ export async function httpsJson(
   clock: () => number = () => performance.now(),
 ): Promise<HttpAnswer> {
   const started = clock();
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const raw = isRaw(body) ? body : null;
+  const payload = raw !== null ? Buffer.from(raw.raw, 'utf8') : body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const extraHeaders = raw?.headers ?? {};
   const host = hostOf(url);
   let total: NodeJS.Timeout | undefined;
   let socket: TLSSocket | undefined;
@@ -183,7 +192,7 @@ export async function httpsJson(
       shake.socket.destroy();
       throw new CertificateRefusedError(verdict);
     }
-    const answer = await Promise.race([exchange(shake.socket, url, method, payload, options), deadline]).catch((e: unknown) => {
+    const answer = await Promise.race([exchange(shake.socket, url, method, payload, extraHeaders, options), deadline]).catch((e: unknown) => {
       // Keep what the handshake showed, so a diagnosis after it still names the certificate.
       throw Object.assign(e instanceof Error ? e : new Error(String(e)), { verdict });
     });
@@ -194,12 +203,17 @@ export async function httpsJson(
   }
 }
 
+function isRaw(body: unknown): body is RawJsonBody {
+  return typeof body === 'object' && body !== null && typeof (body as RawJsonBody).raw === 'string' && typeof (body as RawJsonBody).headers === 'object';
+}
+
 /** HTTP/1.1 over an already verified TLS socket. */
 function exchange(
   socket: TLSSocket,
   url: URL,
   method: 'GET' | 'POST',
   payload: Buffer | undefined,
+  extraHeaders: Record<string, string>,
   options: TransportOptions,
 ): Promise<{ status: number; contentType: string; text: string }> {
   return new Promise((resolve, reject) => {
@@ -213,6 +227,7 @@ function exchange(
         accept: 'application/json',
         connection: 'close',
         ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+        ...extraHeaders,
       },
     });
     req.on('error', reject);

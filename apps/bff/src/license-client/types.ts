@@ -1,18 +1,11 @@
-import type { ProjectIdentity } from '@registration/protocol/project-identity';
+import type { HeldLease, NodeFacts, NodeSigningKey } from '@registration/licensing/node-requests';
 import type { ConnectionTestResult } from '@registration/protocol/bff-api';
 import type { LeasePayload, ServerLicensePayload } from '@registration/protocol/license';
 import type { Reason } from '@registration/protocol/reason';
 import type { Verdict } from './trust.ts';
 
 /** What a node says about itself to the license server (its address is the TCP peer). */
-export interface NodeIdentity {
-  nodeId: string;
-  productVersion: string;
-  appName: string;
-  domain: string;
-  /** For the license server's restart rule; absent = the server treats it as the built-in DB. */
-  project?: ProjectIdentity;
-}
+export type NodeIdentity = NodeFacts;
 
 /**
  * Why a call failed, for the caller's state machine:
@@ -21,9 +14,12 @@ export interface NodeIdentity {
  */
 export type FailureKind = 'refused' | 'untrusted' | 'unreachable';
 
-/** Outcome of register/heartbeat: a verified chain, or every reason it failed. */
+/**
+ * Outcome of register/heartbeat: a verified chain bound to this node's key, or every reason it failed.
+ * A register's success carries the new lease key (a heartbeat keeps the one the node holds).
+ */
 export type LeaseOutcome =
-  | { ok: true; license: ServerLicensePayload; lease: LeasePayload }
+  | { ok: true; license: ServerLicensePayload; lease: LeasePayload; leaseKey?: Buffer }
   | { ok: false; kind: FailureKind; reasons: Reason[] };
 
 export type DeregisterOutcome = { ok: true } | { ok: false; kind: FailureKind; reasons: Reason[] };
@@ -36,9 +32,12 @@ export type CertificateInspection = { ok: true; verdict: Verdict } | { ok: false
 
 /** The BFF's view of a license server; every failure comes back as catalogue reasons, never thrown. */
 export interface LicenseClient {
-  register(serverUrl: string, node: NodeIdentity): Promise<LeaseOutcome>;
-  heartbeat(serverUrl: string, node: NodeIdentity, leaseId: string): Promise<LeaseOutcome>;
-  deregister(serverUrl: string, input: { nodeId: string; leaseId: string }): Promise<DeregisterOutcome>;
+  /** Takes (or, with the same key, replaces) this node's slot; signed with the node key. */
+  register(serverUrl: string, node: NodeIdentity, auth: { key: NodeSigningKey; registrationKey?: string | null }): Promise<LeaseOutcome>;
+  /** Renews the lease, proven with its lease key; the renewed lease must be bound to `nodeKey` (`x`). */
+  heartbeat(serverUrl: string, node: NodeIdentity, lease: HeldLease, nodeKey: string): Promise<LeaseOutcome>;
+  /** Frees this node's slot: proven with the lease key, or signed with the node key when the lease is unknown. */
+  deregister(serverUrl: string, input: { nodeId: string; by: { lease: HeldLease } | { key: NodeSigningKey } }): Promise<DeregisterOutcome>;
   testConnection(serverUrl: string): Promise<ConnectionTestResult>;
   inspectCertificate(serverUrl: string): Promise<CertificateInspection>;
 }

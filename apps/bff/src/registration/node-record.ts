@@ -53,6 +53,7 @@ export function blankNode(self: Self, now: Date): NodeRecord {
     serverUrl: null,
     lease: null,
     leaseId: null,
+    leaseKey: null,
     grant: null,
     validUntil: null,
     lastSuccessAt: null,
@@ -63,11 +64,12 @@ export function blankNode(self: Self, now: Date): NodeRecord {
   };
 }
 
-/** A verified lease: registered, earlier failures forgotten. */
+/** A verified lease and the key that proves its renewals: registered, earlier failures forgotten. */
 export function registeredNode(
   self: Self,
   serverUrl: string,
   verified: { license: ServerLicensePayload; lease: LeasePayload },
+  leaseKey: string,
   now: Date,
 ): NodeRecord {
   return {
@@ -76,6 +78,7 @@ export function registeredNode(
     serverUrl,
     lease: verified.lease,
     leaseId: verified.lease.leaseId,
+    leaseKey,
     grant: grantFrom(verified.license, verified.lease),
     validUntil: new Date(verified.lease.expiresAt),
     lastSuccessAt: now,
@@ -95,6 +98,7 @@ export function verifiedNode(prev: NodeRecord, self: Self, grant: Grant, validUn
     serverUrl: null,
     lease: null,
     leaseId: null,
+    leaseKey: null,
     grant,
     validUntil,
     lastSuccessAt: now,
@@ -120,6 +124,7 @@ export function failedNode(
     serverUrl,
     lease: null,
     leaseId: null,
+    leaseKey: null,
     grant: null,
     validUntil: null,
     lastSuccessAt: prev.lastSuccessAt,

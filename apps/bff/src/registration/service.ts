@@ -4,9 +4,10 @@ import type {
   RegistrationState,
   RegistrationStatus,
 } from '@registration/protocol/bff-api';
-import type { Reason } from '@registration/protocol/reason';
 import type { Logger } from 'pino';
 import type { BffConfig } from '../config.ts';
+import { generateNodeKey, loadNodeKey } from '@registration/licensing/node-proof';
+import type { NodeSigningKey } from '@registration/licensing/node-requests';
 import type { LicenseClient, NodeIdentity } from '../license-client/types.ts';
 import type { NodeRecord, RegistrationStore } from '../store/types.ts';
 import { containerGrant, createLocalContainerService, type LocalContainerService } from '../local-container/service.ts';
@@ -15,35 +16,34 @@ import {
   blankNode,
   failedNode,
   hasLapsed,
-  isLapsed,
   isStale,
   NODE_LIVENESS_INTERVAL_MS,
   lapsedNode,
-  registeredNode,
   toNodeState,
   verifiedNode,
-  unreachableNode,
-  unregisteredNode,
   type Self,
 } from './node-record.ts';
+import { createPrivateCloud, type RenewOutcome } from './private-cloud.ts';
 
 /**
  * What one heartbeat achieved, for the loop's schedule: `ok` — a lease was granted or renewed;
  * `failed` — an attempt was made and failed (the loop backs off); `idle` — nothing to renew.
  */
-export type RenewOutcome = 'ok' | 'failed' | 'idle';
+export type { RenewOutcome };
 
 /** The registration use cases behind the routes, plus the heartbeat's renewal. */
 export interface RegistrationService {
   state(): Promise<RegistrationState>;
-  registerPrivateCloud(serverUrl: string, by: string): Promise<RegisterResult>;
+  /** Submit: register every node at `serverUrl` (with the server's registration key, when it wants one). */
+  registerPrivateCloud(serverUrl: string, by: string, registrationKey?: string | null): Promise<RegisterResult>;
   testConnection(serverUrl: string): Promise<ConnectionTestResult>;
   deregister(by: string): Promise<RegistrationState>;
   /** One heartbeat of this node: renew, (re)register, or follow a cluster-wide deregistration. */
   renew(): Promise<RenewOutcome>;
   /**
-   * Once per process start, before the first request: a node verified by Local Container in an earlier
-   * run needs its QR code scanned again (the lic is kept) unless another live node holds the verification.
+   * Once per process start, before the first request: makes this node's key on its first start; a node
+   * verified by Local Container in an earlier run needs its QR code scanned again (the lic is kept) unless
+   * another live node holds the verification.
    */
   boot(): Promise<void>;
   /** Upload, QR challenge and code of Local Container; the code's write takes its turn on this node's row. */
@@ -84,6 +84,18 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
     domain: config.domain,
     project: config.project,
   };
+
+  // This node's key, made on its first start and kept in the store; never logged, never sent.
+  let signing: Promise<NodeSigningKey> | null = null;
+  const signingKey = (): Promise<NodeSigningKey> => {
+    signing ??= store.nodeKey(config.nodeId, () => generateNodeKey(), clock()).then((k) => loadNodeKey({ kty: 'OKP', crv: 'Ed25519', x: k.x, d: k.d }));
+    // A failed read is tried again at the next use.
+    signing.catch(() => {
+      signing = null;
+    });
+    return signing;
+  };
+  const privateCloud = createPrivateCloud({ store, clock, licenseClient, logger, self, identity, signingKey });
 
   // Submit, Re-register and the heartbeat all read-modify-write this node's row: one at a time.
   let queue: Promise<unknown> = Promise.resolve();
@@ -164,15 +176,6 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
     };
   }
 
-  /** Frees a slot we hold elsewhere; best effort, the server frees it by itself after 24 h anyway. */
-  async function releaseOld(prev: NodeRecord, keepServerUrl: string | null): Promise<Reason[]> {
-    if (!prev.serverUrl || !prev.leaseId || prev.serverUrl === keepServerUrl) return [];
-    const out = await licenseClient.deregister(prev.serverUrl, { nodeId: self.nodeId, leaseId: prev.leaseId });
-    if (out.ok || out.reasons.some((r) => r.name === 'DO_NOT_NEED_DEACTIVATE')) return [];
-    logger.warn({ serverUrl: prev.serverUrl, reasons: out.reasons }, 'could not free the previous lease');
-    return out.reasons;
-  }
-
   /** Concurrent reads of the state share one trip to the store (a cluster table polled by many tabs). */
   let reading: { generation: number; answer: Promise<RegistrationState> } | null = null;
   function state(): Promise<RegistrationState> {
@@ -186,11 +189,12 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
   }
 
   async function readState(): Promise<RegistrationState> {
-    const [cfg, listed, own, lic] = await Promise.all([
+    const [cfg, listed, own, lic, attempt] = await Promise.all([
       store.getConfig(),
       store.listNodes({ withoutLeaseAndGrant: true }),
       store.getNode(self.nodeId),
       localContainer.state(),
+      store.getAttempt(),
     ]);
     // This node's row in full (its grant is the answer's); the others' as the table needs them.
     const nodes = own ? listed.map((n) => (n.nodeId === own.nodeId ? own : n)) : listed;
@@ -220,6 +224,11 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
       node: toNodeState(node),
       nodes: (own ? nodes.map(view) : [...nodes.map(view), node]).map(toNodeState),
       localContainer: lic,
+      lastAttempt:
+        cfg && attempt
+          ? { serverUrl: attempt.serverUrl, at: attempt.attemptedAt.toISOString(), by: attempt.attemptedBy, nodeId: attempt.nodeId, reasons: attempt.reasons }
+          : null,
+      registrationKeyStored: Boolean(cfg?.registrationKey),
       now: now.toISOString(),
     };
   }
@@ -259,6 +268,7 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
 
     boot: () =>
       serialized(async () => {
+        await signingKey();
         const cfg = await store.getConfig();
         if (cfg?.method !== 'local-container') return;
         const prev = await current();
@@ -269,30 +279,15 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
         logger.info({ nodeId: self.nodeId }, 'Local Container: restarted, waiting for a live verified node or a QR scan');
       }),
 
-    registerPrivateCloud: (rawUrl, by) =>
+    registerPrivateCloud: (rawUrl, by, registrationKey) =>
       serialized(async () => {
         const serverUrl = normalizeServerUrl(rawUrl);
-        const prev = await current();
-        const outcome = await licenseClient.register(serverUrl, identity);
-        if (outcome.ok) await releaseOld(prev, serverUrl);
-        const now = clock();
-        const next = {
-          ...(outcome.ok
-            ? registeredNode(self, serverUrl, outcome, now)
-            : failedNode(prev, self, serverUrl, outcome.reasons, outcome.kind === 'unreachable', now)),
-          configAt: now,
-        };
-        // The submit is recorded either way, so the admin sees what was tried; both rows or neither.
-        await store.transaction(async (tx) => {
-          await tx.setConfig({ method: 'private-cloud', serverUrl, updatedAt: now, updatedBy: by });
-          await tx.upsertNode(next);
-        });
-        logger.info({ serverUrl, ok: outcome.ok, reasons: outcome.ok ? [] : outcome.reasons, by }, 'private cloud submit');
-        const others = (await othersOutcome(now)).filter((n) => n.status === 'failed' && n.reasons.length > 0);
-        const failures = [
-          ...(outcome.ok ? [] : [{ nodeId: self.nodeId, address: self.address, reasons: outcome.reasons }]),
-          ...others.map((n) => ({ nodeId: n.nodeId, address: n.address, reasons: n.reasons })),
-        ];
+        const outcome = await privateCloud.submit(serverUrl, by, registrationKey);
+        const mine = outcome.ok ? [] : [{ nodeId: self.nodeId, address: self.address, reasons: outcome.reasons }];
+        // A kept configuration changed nothing for the other nodes; otherwise they try the new one too.
+        const cfg = outcome.ok || !outcome.kept ? await store.getConfig() : null;
+        const others = cfg ? (await othersOutcome(cfg.updatedAt)).filter((n) => n.status === 'failed' && n.reasons.length > 0) : [];
+        const failures = [...mine, ...others.map((n) => ({ nodeId: n.nodeId, address: n.address, reasons: n.reasons }))];
         return { ok: failures.length === 0, failures, state: await readState() };
       }),
 
@@ -300,78 +295,18 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
 
     deregister: (by) =>
       serialized(async () => {
-        const prev = await current();
-        let notice: Reason[] = [];
-        if (prev.serverUrl && prev.leaseId) {
-          const out = await licenseClient.deregister(prev.serverUrl, { nodeId: self.nodeId, leaseId: prev.leaseId });
-          // 20000: the server does not know this lease (expired or freed already) — the slot is free, all is well.
-          // Any other failure (unreachable, refused): the admin pressed Re-register to move on, maybe precisely
-          // because that server is gone, so we never trap them here. Local state is cleared anyway and the
-          // reason is kept on this node's row, so the answer says the slot may stay taken until the server
-          // expires the lease by itself (24 h without heartbeat).
-          if (!out.ok && !out.reasons.some((r) => r.name === 'DO_NOT_NEED_DEACTIVATE')) notice = out.reasons;
-        }
-        const now = clock();
-        await store.transaction(async (tx) => {
-          await tx.clearConfig();
-          await tx.upsertNode(unregisteredNode(prev, self, notice, now));
-        });
-        logger.info({ by, serverUrl: prev.serverUrl, notice }, 'deregistered');
+        await privateCloud.deregister(by);
         return state();
       }),
 
     renew: () =>
       serialized(async () => {
-        const cfg = await store.getConfig();
+        let cfg = await store.getConfig();
+        if (await privateCloud.resolveIntents(cfg)) cfg = null;
         if (cfg?.method === 'local-container') return followLocalContainer(cfg.updatedAt);
-        if (!cfg || cfg.method !== 'private-cloud' || !cfg.serverUrl) {
-          const prev = await current();
-          // Another node cleared the cluster configuration (Re-register): free our slot too.
-          if (prev.status === 'unregistered' && !prev.leaseId) {
-            await store.upsertNode({ ...prev, ...self, seenAt: clock() });
-            return 'idle';
-          }
-          const notice = await releaseOld(prev, null);
-          await store.upsertNode(unregisteredNode(prev, self, notice, clock()));
-          return notice.length > 0 ? 'failed' : 'idle';
-        }
-        const serverUrl = cfg.serverUrl;
-        // Every outcome records which configuration it answers (a submit elsewhere waits for that).
-        const put = (n: NodeRecord) => store.upsertNode({ ...n, configAt: cfg.updatedAt });
-        let prev = await current();
-        const holds = (prev.status === 'registered' || prev.status === 'degraded') && prev.leaseId && prev.serverUrl === serverUrl;
-        if (holds && hasLapsed(prev, clock())) {
-          // 24 h without an answer before this beat even started (the node itself was down or asleep):
-          // the lease is worth nothing any more and the server has freed the slot, so register afresh.
-          prev = lapsedNode(prev, self, serverUrl, prev.reasons, clock());
-        } else if (holds && prev.leaseId) {
-          const out = await licenseClient.heartbeat(serverUrl, identity, prev.leaseId);
-          const now = clock();
-          if (out.ok) {
-            await put(registeredNode(self, serverUrl, out, now));
-            return 'ok';
-          }
-          if (out.kind !== 'unreachable') await put(failedNode(prev, self, serverUrl, out.reasons, false, now));
-          // Still unreachable: valid until 24 h after the last answer, failed from then on.
-          else if (hasLapsed(prev, now)) await put(lapsedNode(prev, self, serverUrl, out.reasons, now));
-          else await put(unreachableNode(prev, self, out.reasons, now));
-          if (out.kind === 'unreachable') logger.warn({ serverUrl, reasons: out.reasons }, 'license server unreachable');
-          return 'failed';
-        }
-        // Not holding a lease from the configured server (new cluster node, earlier failure or lapse, server
-        // changed). A lapsed node lands here on every beat: the configuration still names this server, so it
-        // registers again by itself once the server answers — no admin action, like the recovery of a degraded node.
-        const out = await licenseClient.register(serverUrl, identity);
-        if (out.ok) await releaseOld(prev, serverUrl);
-        const now = clock();
-        await put(
-          out.ok
-            ? registeredNode(self, serverUrl, out, now)
-            : out.kind === 'unreachable' && isLapsed(prev)
-              ? lapsedNode(prev, self, serverUrl, out.reasons, now)
-              : failedNode(prev, self, serverUrl, out.reasons, out.kind === 'unreachable', now),
-        );
-        return out.ok ? 'ok' : 'failed';
+        // Another node cleared the cluster configuration (Re-register): free our slot too.
+        if (!cfg || cfg.method !== 'private-cloud' || !cfg.serverUrl) return privateCloud.leave();
+        return privateCloud.beat({ ...cfg, serverUrl: cfg.serverUrl });
       }),
   };
 }

@@ -9,9 +9,9 @@ export function registrationRoutes(service: RegistrationService) {
   return new Hono<BffEnv>()
     .get('/', async (c) => c.json(await service.state(), 200))
     .post('/private-cloud', validJson(privateCloudRequestSchema), async (c) => {
-      const { serverUrl } = c.req.valid('json');
+      const { serverUrl, registrationKey } = c.req.valid('json');
       // Refusals are an answer, not an error: 200 with ok:false and every node's reasons.
-      return c.json(await service.registerPrivateCloud(serverUrl, c.get('user').sub), 200);
+      return c.json(await service.registerPrivateCloud(serverUrl, c.get('user').sub, registrationKey ?? null), 200);
     })
     .post('/private-cloud/test', validJson(privateCloudRequestSchema), async (c) => {
       const { serverUrl } = c.req.valid('json');

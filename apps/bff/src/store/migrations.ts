@@ -91,6 +91,40 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE node_registration ADD COLUMN config_at timestamptz;
     `,
   },
+  {
+    version: 5,
+    name: 'node identity',
+    // Each node's Ed25519 key (its leases are bound to it) and the key that proves its current lease's
+    // renewals; the call to the license server a node was making when it stopped (resolved at its next
+    // start, so a crash between the grant and this store's write leaves no orphaned lease); the license
+    // server's registration key with the cluster configuration; and the last failed Submit, kept apart
+    // from the configuration it did not replace.
+    sql: `
+      CREATE TABLE node_key (
+        node_id text PRIMARY KEY,
+        public_key text NOT NULL CHECK (public_key ~ '^[A-Za-z0-9_-]{43}$'),
+        private_key text NOT NULL CHECK (private_key ~ '^[A-Za-z0-9_-]{43}$'),
+        created_at timestamptz NOT NULL
+      );
+      ALTER TABLE node_registration ADD COLUMN lease_key text;
+      CREATE TABLE node_intent (
+        node_id text NOT NULL,
+        server_url text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('held', 'deregister')),
+        started_at timestamptz NOT NULL,
+        PRIMARY KEY (node_id, server_url)
+      );
+      ALTER TABLE registration_config ADD COLUMN registration_key text;
+      CREATE TABLE registration_attempt (
+        id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+        server_url text NOT NULL,
+        attempted_at timestamptz NOT NULL,
+        attempted_by text NOT NULL,
+        node_id text NOT NULL,
+        reasons jsonb NOT NULL
+      );
+    `,
+  },
 ];
 
 // Any constant will do, as long as every node uses the same one ("regstore" in ASCII).

@@ -8,7 +8,10 @@ import { initialLockState, lockStateSchema, type LockState } from '@registration
 import type {
   ContainerChallengeRecord,
   ContainerLicenseRecord,
+  NodeIntent,
+  NodeKeyRecord,
   NodeRecord,
+  RegistrationAttempt,
   RegistrationConfig,
   RegistrationStore,
   TrustedCertificateRecord,
@@ -34,6 +37,22 @@ interface ConfigRow {
   server_url: string | null;
   updated_at: Date | string;
   updated_by: string;
+  registration_key: string | null;
+}
+
+interface AttemptRow {
+  server_url: string;
+  attempted_at: Date | string;
+  attempted_by: string;
+  node_id: string;
+  reasons: unknown;
+}
+
+interface IntentRow {
+  node_id: string;
+  kind: string;
+  server_url: string;
+  started_at: Date | string;
 }
 
 interface NodeRow {
@@ -43,6 +62,7 @@ interface NodeRow {
   server_url: string | null;
   lease: unknown;
   lease_id: string | null;
+  lease_key: string | null;
   grant: unknown;
   valid_until: Date | string | null;
   last_success_at: Date | string | null;
@@ -65,7 +85,7 @@ interface TrustedCertificateRow {
 const TRUSTED_COLUMNS = 'origin, fingerprint, subject, confirmed_by, confirmed_at';
 
 const NODE_WRITE_COLUMNS = `node_id, address, status, server_url, lease, lease_id, "grant", valid_until, last_success_at,
-  failure_at, reasons, unreachable_since, seen_at, config_at`;
+  failure_at, reasons, unreachable_since, seen_at, config_at, lease_key`;
 const NODE_COLUMNS = `${NODE_WRITE_COLUMNS}, clock_skew_ms`;
 
 // Drivers differ in whether jsonb arrives parsed; rows are validated so a bad row fails loudly here.
@@ -83,6 +103,7 @@ function toNode(r: NodeRow): NodeRecord {
     serverUrl: r.server_url,
     lease: r.lease === null ? null : leasePayloadSchema.parse(json(r.lease)),
     leaseId: r.lease_id,
+    leaseKey: r.lease_key,
     grant: r.grant === null ? null : grantSchema.parse(json(r.grant)),
     validUntil: dateOrNull(r.valid_until),
     lastSuccessAt: dateOrNull(r.last_success_at),
@@ -114,7 +135,7 @@ export class SqlRegistrationStore implements RegistrationStore {
 
   async getConfig(): Promise<RegistrationConfig | null> {
     const { rows } = await this.db.query<ConfigRow>(
-      'SELECT method, server_url, updated_at, updated_by FROM registration_config WHERE id = 1',
+      'SELECT method, server_url, updated_at, updated_by, registration_key FROM registration_config WHERE id = 1',
     );
     const r = rows[0];
     if (!r) return null;
@@ -123,17 +144,95 @@ export class SqlRegistrationStore implements RegistrationStore {
       serverUrl: r.server_url,
       updatedAt: date(r.updated_at),
       updatedBy: r.updated_by,
+      registrationKey: r.registration_key,
     };
   }
 
   async setConfig(c: RegistrationConfig): Promise<void> {
     await this.db.query(
-      `INSERT INTO registration_config (id, method, server_url, updated_at, updated_by)
-       VALUES (1, $1, $2, $3::timestamptz, $4)
+      `INSERT INTO registration_config (id, method, server_url, updated_at, updated_by, registration_key)
+       VALUES (1, $1, $2, $3::timestamptz, $4, $5)
        ON CONFLICT (id) DO UPDATE SET method = EXCLUDED.method, server_url = EXCLUDED.server_url,
-         updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-      [c.method, c.serverUrl, c.updatedAt.toISOString(), c.updatedBy],
+         updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, registration_key = EXCLUDED.registration_key`,
+      [c.method, c.serverUrl, c.updatedAt.toISOString(), c.updatedBy, c.registrationKey ?? null],
     );
+  }
+
+  async getAttempt(): Promise<RegistrationAttempt | null> {
+    const { rows } = await this.db.query<AttemptRow>(
+      'SELECT server_url, attempted_at, attempted_by, node_id, reasons FROM registration_attempt WHERE id = 1',
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      serverUrl: r.server_url,
+      attemptedAt: date(r.attempted_at),
+      attemptedBy: r.attempted_by,
+      nodeId: r.node_id,
+      reasons: z.array(reasonSchema).parse(json(r.reasons)),
+    };
+  }
+
+  async setAttempt(a: RegistrationAttempt | null): Promise<void> {
+    if (a === null) {
+      await this.db.query('DELETE FROM registration_attempt WHERE id = 1');
+      return;
+    }
+    await this.db.query(
+      `INSERT INTO registration_attempt (id, server_url, attempted_at, attempted_by, node_id, reasons)
+       VALUES (1, $1, $2::timestamptz, $3, $4, $5::jsonb)
+       ON CONFLICT (id) DO UPDATE SET server_url = EXCLUDED.server_url, attempted_at = EXCLUDED.attempted_at,
+         attempted_by = EXCLUDED.attempted_by, node_id = EXCLUDED.node_id, reasons = EXCLUDED.reasons`,
+      [a.serverUrl, a.attemptedAt.toISOString(), a.attemptedBy, a.nodeId, JSON.stringify(a.reasons)],
+    );
+  }
+
+  async nodeKey(nodeId: string, make: () => { x: string; d: string }, at: Date): Promise<NodeKeyRecord> {
+    const read = async () => {
+      const { rows } = await this.db.query<{ public_key: string; private_key: string; created_at: Date | string }>(
+        'SELECT public_key, private_key, created_at FROM node_key WHERE node_id = $1',
+        [nodeId],
+      );
+      const r = rows[0];
+      return r ? { nodeId, x: r.public_key, d: r.private_key, createdAt: date(r.created_at) } : null;
+    };
+    const existing = await read();
+    if (existing) return existing;
+    const { x, d } = make();
+    // Two processes starting with one NODE_ID at once: the first insert wins and both use its key.
+    await this.db.query(
+      `INSERT INTO node_key (node_id, public_key, private_key, created_at) VALUES ($1, $2, $3, $4::timestamptz)
+       ON CONFLICT (node_id) DO NOTHING`,
+      [nodeId, x, d, at.toISOString()],
+    );
+    const stored = await read();
+    if (!stored) throw new Error(`node key of ${nodeId} vanished`);
+    return stored;
+  }
+
+  async listIntents(nodeId: string): Promise<NodeIntent[]> {
+    const { rows } = await this.db.query<IntentRow>(
+      'SELECT node_id, kind, server_url, started_at FROM node_intent WHERE node_id = $1 ORDER BY started_at, server_url',
+      [nodeId],
+    );
+    return rows.map((r) => ({
+      nodeId: r.node_id,
+      kind: z.enum(['held', 'deregister']).parse(r.kind),
+      serverUrl: r.server_url,
+      startedAt: date(r.started_at),
+    }));
+  }
+
+  async setIntent(i: NodeIntent): Promise<void> {
+    await this.db.query(
+      `INSERT INTO node_intent (node_id, server_url, kind, started_at) VALUES ($1, $2, $3, $4::timestamptz)
+       ON CONFLICT (node_id, server_url) DO UPDATE SET kind = EXCLUDED.kind, started_at = EXCLUDED.started_at`,
+      [i.nodeId, i.serverUrl, i.kind, i.startedAt.toISOString()],
+    );
+  }
+
+  async clearIntent(nodeId: string, serverUrl: string): Promise<void> {
+    await this.db.query('DELETE FROM node_intent WHERE node_id = $1 AND server_url = $2', [nodeId, serverUrl]);
   }
 
   async clearConfig(): Promise<void> {
@@ -152,9 +251,10 @@ export class SqlRegistrationStore implements RegistrationStore {
     await this.db.query(
       `INSERT INTO node_registration (${NODE_WRITE_COLUMNS})
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8::timestamptz, $9::timestamptz, $10::timestamptz,
-               $11::jsonb, $12::timestamptz, $13::timestamptz, $14::timestamptz)
+               $11::jsonb, $12::timestamptz, $13::timestamptz, $14::timestamptz, $15)
        ON CONFLICT (node_id) DO UPDATE SET address = EXCLUDED.address, status = EXCLUDED.status,
-         server_url = EXCLUDED.server_url, lease = EXCLUDED.lease, lease_id = EXCLUDED.lease_id, "grant" = EXCLUDED."grant",
+         server_url = EXCLUDED.server_url, lease = EXCLUDED.lease, lease_id = EXCLUDED.lease_id, lease_key = EXCLUDED.lease_key,
+         "grant" = EXCLUDED."grant",
          valid_until = EXCLUDED.valid_until, last_success_at = EXCLUDED.last_success_at,
          failure_at = EXCLUDED.failure_at, reasons = EXCLUDED.reasons,
          unreachable_since = EXCLUDED.unreachable_since, seen_at = EXCLUDED.seen_at,
@@ -174,6 +274,7 @@ export class SqlRegistrationStore implements RegistrationStore {
         iso(n.unreachableSince),
         n.seenAt.toISOString(),
         iso(n.configAt ?? null),
+        n.leaseKey,
       ],
     );
   }
@@ -194,8 +295,10 @@ export class SqlRegistrationStore implements RegistrationStore {
   }
 
   async listNodes(options: { withoutLeaseAndGrant?: boolean } = {}): Promise<NodeRecord[]> {
-    // The cluster table needs neither the lease nor the grant of every node: skip reading and checking them.
-    const columns = options.withoutLeaseAndGrant ? NODE_COLUMNS.replace('lease, ', 'NULL AS lease, ').replace('"grant"', 'NULL AS "grant"') : NODE_COLUMNS;
+    // The cluster table needs neither the lease (nor its key) nor the grant of every node: skip reading them.
+    const columns = options.withoutLeaseAndGrant
+      ? NODE_COLUMNS.replace('lease, ', 'NULL AS lease, ').replace('"grant"', 'NULL AS "grant"').replace('lease_key', 'NULL AS lease_key')
+      : NODE_COLUMNS;
     const { rows } = await this.db.query<NodeRow>(`SELECT ${columns} FROM node_registration ORDER BY node_id`);
     return rows.map(toNode);
   }

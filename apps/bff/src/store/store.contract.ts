@@ -52,6 +52,7 @@ function node(overrides: Partial<NodeRecord> = {}): NodeRecord {
     serverUrl: 'https://127.0.0.1:8081',
     lease,
     leaseId: lease.leaseId,
+    leaseKey: 'L'.repeat(43),
     grant,
     validUntil: new Date(lease.expiresAt),
     lastSuccessAt: t0,
@@ -133,7 +134,11 @@ export function storeContract(name: string, factory: StoreFactory): void {
         serverUrl: 'https://b:2',
         updatedAt: later,
         updatedBy: 'root',
+        registrationKey: null,
       });
+      // The license server's registration key travels with the configuration.
+      await s.setConfig({ method: 'private-cloud', serverUrl: 'https://b:2', updatedAt: later, updatedBy: 'root', registrationKey: 'k'.repeat(20) });
+      expect((await s.getConfig())?.registrationKey).toBe('k'.repeat(20));
       await s.clearConfig();
       expect(await s.getConfig()).toBeNull();
       await s.clearConfig(); // idempotent
@@ -154,6 +159,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
         status: 'failed',
         lease: null,
         leaseId: null,
+        leaseKey: null,
         grant: null,
         validUntil: null,
         failureAt: new Date(t0.getTime() + 5000),
@@ -185,7 +191,47 @@ export function storeContract(name: string, factory: StoreFactory): void {
     it('lists nodes without lease and grant when asked, everything else the same', async () => {
       const s = await open();
       await s.upsertNode(node());
-      expect(await s.listNodes({ withoutLeaseAndGrant: true })).toEqual([node({ lease: null, grant: null })]);
+      expect(await s.listNodes({ withoutLeaseAndGrant: true })).toEqual([node({ lease: null, grant: null, leaseKey: null })]);
+    });
+
+    it("makes a node's key once: every later call, and a concurrent first one, answers the stored key", async () => {
+      const s = await open();
+      let made = 0;
+      const make = () => {
+        made += 1;
+        return { x: String.fromCharCode(64 + made).repeat(43), d: 'd'.repeat(43) };
+      };
+      const [first, second] = await Promise.all([s.nodeKey('node-a', make, t0), s.nodeKey('node-a', make, t0)]);
+      expect(first).toEqual(second);
+      expect(first).toMatchObject({ nodeId: 'node-a', d: 'd'.repeat(43), createdAt: t0 });
+      expect(await s.nodeKey('node-a', make, new Date(t0.getTime() + 1))).toEqual(first);
+      expect((await s.nodeKey('node-b', make, t0)).x).not.toBe(first.x);
+    });
+
+    it('keeps intents per node and server, oldest first, and clears them one by one', async () => {
+      const s = await open();
+      await s.setIntent({ nodeId: 'node-a', kind: 'held', serverUrl: 'https://b:2', startedAt: new Date(t0.getTime() + 1) });
+      await s.setIntent({ nodeId: 'node-a', kind: 'deregister', serverUrl: 'https://a:1', startedAt: t0 });
+      await s.setIntent({ nodeId: 'node-b', kind: 'held', serverUrl: 'https://a:1', startedAt: t0 });
+      expect((await s.listIntents('node-a')).map((i) => [i.kind, i.serverUrl])).toEqual([['deregister', 'https://a:1'], ['held', 'https://b:2']]);
+      // The same server again replaces the intent (a Re-register's unanswered deregister becomes `held`).
+      await s.setIntent({ nodeId: 'node-a', kind: 'held', serverUrl: 'https://a:1', startedAt: t0 });
+      expect((await s.listIntents('node-a'))[0]).toEqual({ nodeId: 'node-a', kind: 'held', serverUrl: 'https://a:1', startedAt: t0 });
+      await s.clearIntent('node-a', 'https://a:1');
+      expect((await s.listIntents('node-a')).map((i) => i.serverUrl)).toEqual(['https://b:2']);
+      expect(await s.listIntents('node-b')).toHaveLength(1);
+    });
+
+    it('keeps the last failed attempt apart from the configuration until it is cleared', async () => {
+      const s = await open();
+      expect(await s.getAttempt()).toBeNull();
+      const attempt = { serverUrl: 'https://typo:1', attemptedAt: t0, attemptedBy: 'admin', nodeId: 'node-a', reasons: [{ code: 31001, name: 'CONNECTION_DNS' as const, params: { host: 'typo' } }] };
+      await s.setAttempt(attempt);
+      expect(await s.getAttempt()).toEqual(attempt);
+      await s.setAttempt({ ...attempt, serverUrl: 'https://other:2' });
+      expect((await s.getAttempt())?.serverUrl).toBe('https://other:2');
+      await s.setAttempt(null);
+      expect(await s.getAttempt()).toBeNull();
     });
 
     it("answers the database's own clock", async () => {

@@ -11,6 +11,39 @@ export interface RegistrationConfig {
   updatedAt: Date;
   /** `sub` of the administrator who submitted it. */
   updatedBy: string;
+  /** The license server's registration key, when it asks for one (never sent to the browser). */
+  registrationKey?: string | null;
+}
+
+/** A Submit that failed while a working configuration stayed in place: shown, never registered against. */
+export interface RegistrationAttempt {
+  serverUrl: string;
+  attemptedAt: Date;
+  attemptedBy: string;
+  /** The node that made the attempt. */
+  nodeId: string;
+  reasons: Reason[];
+}
+
+/** A node's identity key pair (Ed25519; `x` public, `d` private, base64url). Never logged, never sent. */
+export interface NodeKeyRecord {
+  nodeId: string;
+  x: string;
+  d: string;
+  createdAt: Date;
+}
+
+/**
+ * What this node may hold on a license server that its row does not show, written before the call that
+ * could cause it and removed in the transaction that stores the outcome: `held` — a lease may be held at
+ * `serverUrl` (a register whose answer was not stored, or an old lease being freed); `deregister` — a
+ * Re-register in progress. The next beat resolves one that is left (after a crash, or an unanswered call).
+ */
+export interface NodeIntent {
+  nodeId: string;
+  kind: 'held' | 'deregister';
+  serverUrl: string;
+  startedAt: Date;
 }
 
 /** What one node records about its own registration. */
@@ -23,6 +56,8 @@ export interface NodeRecord {
   /** The verified lease payload currently held (null when none). */
   lease: LeasePayload | null;
   leaseId: string | null;
+  /** The key (base64url) that proves this lease's heartbeats and deregistration; null without a lease. */
+  leaseKey: string | null;
   /** What the verified server license + lease grant, as shown on Version Information. */
   grant: Grant | null;
   validUntil: Date | null;
@@ -107,6 +142,16 @@ export interface RegistrationStore extends TrustedCertificateStore, LocalContain
   getConfig(): Promise<RegistrationConfig | null>;
   setConfig(config: RegistrationConfig): Promise<void>;
   clearConfig(): Promise<void>;
+  /** The last failed Submit that left the configuration as it was (null when none, or cleared by a success). */
+  getAttempt(): Promise<RegistrationAttempt | null>;
+  setAttempt(attempt: RegistrationAttempt | null): Promise<void>;
+  /** This node's key pair; made by `make` and stored on first use (a concurrent first use keeps one). */
+  nodeKey(nodeId: string, make: () => { x: string; d: string }, at: Date): Promise<NodeKeyRecord>;
+  /** This node's unresolved intents, oldest first. */
+  listIntents(nodeId: string): Promise<NodeIntent[]>;
+  /** Records (or replaces) the intent for its node and server. */
+  setIntent(intent: NodeIntent): Promise<void>;
+  clearIntent(nodeId: string, serverUrl: string): Promise<void>;
   getNode(nodeId: string): Promise<NodeRecord | null>;
   /** Inserts or replaces the node's row in one statement. */
   upsertNode(node: NodeRecord): Promise<void>;

@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createApp } from '../app.ts';
 import type { BffConfig } from '../config.ts';
 import { createLicenseClient } from '../license-client.ts';
@@ -64,6 +64,8 @@ export async function startBff(options: {
   storeClock?: () => Date;
   connectTimeoutMs?: number;
   totalTimeoutMs?: number;
+  /** Where the node logs (default: nowhere). */
+  logger?: Logger;
 }): Promise<TestBff> {
   const store = options.store ?? (await createPgliteStore('memory://'));
   const licenseClient = createLicenseClient({
@@ -80,7 +82,7 @@ export async function startBff(options: {
     clock: options.clock,
     storeClock: () => Promise.resolve(storeClock()),
     licenseClient,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     config: options.config,
   };
   const service = createRegistrationService(deps);

@@ -1,4 +1,5 @@
 import https from 'node:https';
+import { NODE_PROOF_HEADER } from '@registration/protocol/license-server-api';
 import { listenHttps, readBody, sendJson, type LoopbackServer } from './servers.ts';
 
 /** Rewrites of a request on its way to the real license server, and of its answer on the way back. */
@@ -16,6 +17,8 @@ export function startForwarder(options: {
   targetCa: string;
   tls: { cert: string; key: string };
   rewrites: Rewrites;
+  /** Listen on this port (a relay coming back at the same address); default: any free one. */
+  port?: number;
 }): Promise<LoopbackServer> {
   return listenHttps(options.tls, (req, res) => {
     void (async () => {
@@ -24,11 +27,16 @@ export function startForwarder(options: {
       const forwarded = body && options.rewrites.request ? options.rewrites.request(body) : body;
       const payload = forwarded === undefined ? undefined : JSON.stringify(forwarded);
       const url = new URL(req.url ?? '/', options.target);
+      // The node proof travels on: a relay has no key to make a new one for a body it changed.
+      const proof = req.headers[NODE_PROOF_HEADER];
       const upstream = https.request(url, {
         method: req.method,
         ca: options.targetCa,
         agent: false,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+        headers: {
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...(typeof proof === 'string' ? { [NODE_PROOF_HEADER]: proof } : {}),
+        },
       });
       upstream.on('response', (answer) => {
         void readBody(answer).then((answerText) => {
@@ -39,7 +47,7 @@ export function startForwarder(options: {
       upstream.on('error', () => sendJson(res, 502, {}));
       upstream.end(payload);
     })();
-  });
+  }, options.port);
 }
 
 /** A JWS with its payload edited and the original signature kept (so the signature no longer matches). */

@@ -8,6 +8,7 @@ import type { ServerLicensePayload } from '@registration/protocol/license';
 import type { ServerBundle } from '@registration/protocol/server-bundle';
 import { createLicenseServerApp } from '../../../license-server/src/app.ts';
 import { checkBundle } from '../../../license-server/src/bundle.ts';
+import type { RateLimits } from '../../../license-server/src/rate-limit.ts';
 import { StateStore } from '../../../license-server/src/store.ts';
 import { activateStore, PHONE_PAGE_URL } from '../../../license-server/src/test-harness.ts';
 import { createVendorKeys, type VendorKeys } from '../../../vendor/src/keys.ts';
@@ -45,6 +46,8 @@ export function demoTerms(now: Date, overrides: Partial<ServerLicenseTerms> = {}
 export interface RunningLicenseServer extends LoopbackServer {
   bundle: ServerBundle;
   license: ServerLicensePayload;
+  /** Its state (privateConfig), for tests that check what the server holds. */
+  store: StateStore;
 }
 
 /**
@@ -56,6 +59,12 @@ export async function startLicenseServer(options: {
   tls: { cert: string; key: string };
   clock: () => Date;
   terms?: Partial<ServerLicenseTerms>;
+  /** Activated by a code check unless false (then every register is refused with 30010). */
+  activated?: boolean;
+  registrationKey?: string;
+  rateLimits?: RateLimits;
+  /** Listen on this loopback address (default 127.0.0.1). */
+  host?: string;
 }): Promise<RunningLicenseServer> {
   const bundle = await issueServerBundle({
     vendor: options.vendor,
@@ -66,7 +75,7 @@ export async function startLicenseServer(options: {
   const dir = await mkdtemp(path.join(tmpdir(), 'bff-ls-'));
   const store = await StateStore.open({ dir, licenseId: loaded.license.licenseId, now: options.clock });
   // Activated through the real code check, as a person with a phone would; activation has its own tests.
-  await activateStore(store, bundle.activationSecret, options.clock);
+  if (options.activated !== false) await activateStore(store, bundle.activationSecret, options.clock);
   const app = createLicenseServerApp({
     bundle: loaded,
     store,
@@ -74,16 +83,20 @@ export async function startLicenseServer(options: {
     logger: pino({ level: 'silent' }),
     language: 'en',
     phonePageUrl: PHONE_PAGE_URL,
+    registrationKey: options.registrationKey === undefined ? null : Buffer.from(options.registrationKey, 'utf8'),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   const server = https.createServer({ cert: options.tls.cert, key: options.tls.key }, getRequestListener(app.fetch));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    url: `https://127.0.0.1:${port}`,
+    url: `https://${host}:${port}`,
     port,
     bundle,
     license: loaded.license,
+    store,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

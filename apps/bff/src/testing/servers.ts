@@ -9,10 +9,10 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-function listen(server: net.Server, scheme: string, closeAll: () => void): Promise<LoopbackServer> {
+function listen(server: net.Server, scheme: string, closeAll: () => void, port = 0): Promise<LoopbackServer> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
         url: `${scheme}://127.0.0.1:${port}`,
@@ -27,10 +27,10 @@ function listen(server: net.Server, scheme: string, closeAll: () => void): Promi
   });
 }
 
-/** HTTPS on 127.0.0.1:0 with the given certificate. */
-export function listenHttps(tls: { cert: string; key: string }, handler: http.RequestListener): Promise<LoopbackServer> {
+/** HTTPS on 127.0.0.1 with the given certificate, on `port` (default: any free one). */
+export function listenHttps(tls: { cert: string; key: string }, handler: http.RequestListener, port = 0): Promise<LoopbackServer> {
   const server = https.createServer({ cert: tls.cert, key: tls.key }, handler);
-  return listen(server, 'https', () => server.closeAllConnections());
+  return listen(server, 'https', () => server.closeAllConnections(), port);
 }
 
 /** Plain HTTP on 127.0.0.1:0 (what an admin hits when the port belongs to a web app). */
