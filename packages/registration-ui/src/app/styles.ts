@@ -43,6 +43,7 @@ export const STYLES = `
 .frr-status--failed { border-left-color: var(--frr-danger); background: var(--frr-danger-soft); }
 .frr-status--degraded, .frr-status--verification-needed { border-left-color: var(--frr-warning); background: var(--frr-warning-soft); }
 .frr-status-label { font-weight: 600; }
+.frr-status-attempt { font-size: 13px; }
 .frr-badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; line-height: 20px; background: var(--frr-background); color: var(--frr-text-muted); white-space: nowrap; }
 .frr-badge--registered { background: var(--frr-success-soft); color: var(--frr-success); }
 .frr-badge--failed, .frr-badge--stale { background: var(--frr-danger-soft); color: var(--frr-danger); }

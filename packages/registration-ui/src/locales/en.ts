@@ -37,6 +37,7 @@ export const en: Messages = {
     'verification-needed':
       'After the report server restarted, the QR code has to be scanned again; the lic is kept and need not be uploaded again.',
     verifyNow: 'Scan the QR code again',
+    lastAttempt: 'The last Submit, to {{serverUrl}} at {{at}}, failed ({{reason}}); the registration above stays in place.',
   },
   method: {
     'private-cloud': 'Private Cloud',
@@ -100,6 +101,10 @@ export const en: Messages = {
     testFailed: 'Connection failed',
     caTrusted: 'Certificate trusted: issued by a trusted CA.',
     confirmedTrust: 'Certificate trusted: confirmed by {{by}} on {{at}}.',
+    registrationKey: 'Registration key',
+    registrationKeyHint: 'This license server registers only report servers that present its key. Its operator has it (license-server registration-key). Stored for every node of the cluster and never shown again.',
+    registrationKeyStoredHint: 'A key is stored for this server; leave this empty to keep it, or type a new one.',
+    registrationKeyInvalid: 'Enter the key as the operator gave it: 16 to 256 characters, no spaces.',
   },
   trust: {
     untrustedTitle: 'The license server’s certificate is not trusted',

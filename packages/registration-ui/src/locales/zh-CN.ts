@@ -36,6 +36,7 @@ export const zhCN = {
     degraded: '自 {{since}} 起无法连接授权服务器，注册有效期至 {{validUntil}}。节点会自动重新连接。',
     'verification-needed': '报表服务器重启后需要重新扫码验证；授权文件已保留，无需重新上传。',
     verifyNow: '重新扫码验证',
+    lastAttempt: '最近一次提交（{{serverUrl}}，{{at}}）失败（{{reason}}），上面的注册保持不变。',
   },
   method: {
     'private-cloud': '私有云认证',
@@ -99,6 +100,10 @@ export const zhCN = {
     testFailed: '连接失败',
     caTrusted: '证书受信任：由受信任的 CA 签发。',
     confirmedTrust: '证书受信任：{{by}} 于 {{at}} 确认。',
+    registrationKey: '注册密钥',
+    registrationKeyHint: '该授权服务器只接受持有其注册密钥的报表服务器注册，密钥由授权服务器运维人员提供（license-server registration-key）。密钥为集群所有节点保存，之后不再显示。',
+    registrationKeyStoredHint: '已为该服务器保存了密钥；留空则继续使用，或填写新的密钥。',
+    registrationKeyInvalid: '请按运维人员提供的内容填写：16 到 256 个字符，不含空格。',
   },
   trust: {
     untrustedTitle: '授权服务器的证书不受信任',

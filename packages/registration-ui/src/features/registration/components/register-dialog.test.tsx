@@ -207,6 +207,62 @@ describe('Register Now dialog', () => {
     expect(alert).toHaveTextContent('127.0.0.1:9 refused the connection');
   });
 
+  it('registration key: asked for only when the server wants one; typed once, sent with the Submit', async () => {
+    const refusedForKey = (key: string | undefined) => {
+      const answer = registerAnswer(unregistered());
+      const name = key === undefined ? 'REGISTRATION_KEY_REQUIRED' : 'REGISTRATION_KEY_INVALID';
+      return { ...answer, ok: false, failures: [{ nodeId: 'node-a', address: '10.0.0.11:8080', reasons: [reason(name)] }] };
+    };
+    const done = registered();
+    server.route('POST /api/registration/private-cloud', (req) => {
+      const key = (req.body as { registrationKey?: string }).registrationKey;
+      return { status: 200, body: key === 'the-right-key-0123456789' ? registerAnswer(done) : refusedForKey(key) };
+    });
+    const { user, dialog } = await openRegisterNow();
+    expect(within(dialog).queryByLabelText('Registration key')).toBeNull();
+    await user.type(within(dialog).getByRole('textbox', { name: 'Server Address' }), 'https://127.0.0.1:8081');
+    await user.click(within(dialog).getByRole('button', { name: 'Submit' }));
+    const field = await within(dialog).findByLabelText('Registration key');
+    await waitFor(() => expect(field).toHaveFocus());
+    expect(field).toHaveAttribute('type', 'password');
+    expect(within(dialog).getByRole('alert')).toHaveTextContent('Registration key required');
+    expect(posts()[0]?.body).toEqual({ serverUrl: 'https://127.0.0.1:8081' });
+    // Too short: refused in place by the protocol schema, nothing sent.
+    await user.type(field, 'short');
+    await user.click(within(dialog).getByRole('button', { name: 'Submit' }));
+    expect(await within(dialog).findByText('Enter the key as the operator gave it: 16 to 256 characters, no spaces.')).toBeInTheDocument();
+    expect(posts()).toHaveLength(1);
+    await user.clear(field);
+    await user.type(field, 'the-wrong-key-0123456789');
+    await user.click(within(dialog).getByRole('button', { name: 'Submit' }));
+    expect(await within(dialog).findByText('Wrong registration key')).toBeInTheDocument();
+    await user.clear(field);
+    await user.type(field, 'the-right-key-0123456789');
+    server.route('GET /api/registration', () => ({ status: 200, body: done }));
+    await user.click(within(dialog).getByRole('button', { name: 'Submit' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(posts().at(-1)?.body).toEqual({ serverUrl: 'https://127.0.0.1:8081', registrationKey: 'the-right-key-0123456789' });
+  });
+
+  it('registration key: Test Connection against a server that wants one shows the field', async () => {
+    server.route('POST /api/registration/private-cloud/test', (req) => ({
+      status: 200,
+      body: connectionTestResultSchema.parse({
+        ok: true,
+        serverUrl: (req.body as { serverUrl: string }).serverUrl,
+        reasons: [],
+        fingerprint: 'AB:CD',
+        latencyMs: 5,
+        registrationKeyRequired: true,
+      }),
+    }));
+    const { user, dialog } = await openRegisterNow('zh-CN');
+    await user.type(within(dialog).getByRole('textbox', { name: '服务器地址' }), 'https://127.0.0.1:8081');
+    await user.click(within(dialog).getByRole('button', { name: '测试连接' }));
+    expect(await within(dialog).findByLabelText('注册密钥')).toBeInTheDocument();
+    expect(dialog).toHaveTextContent('该授权服务器只接受持有其注册密钥的报表服务器注册');
+  });
+
   it('Escape closes the dialog and focus returns to Register Now; Tab stays inside', async () => {
     const { user, dialog } = await openRegisterNow();
     const buttons = within(dialog).getAllByRole('button');

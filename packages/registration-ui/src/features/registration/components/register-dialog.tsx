@@ -35,7 +35,12 @@ export interface RegisterDialogProps {
   serverOffsetMs?: number;
   /** Local Container verified: this node is registered. */
   onRegistered?: () => void;
+  /** A registration key is stored for `initialServerUrl` (the field may then stay empty). */
+  registrationKeyStored?: boolean;
 }
+
+/** Refusals a registration key answers: the field is then shown (and the dialog stays open). */
+const KEY_REASONS = new Set(['REGISTRATION_KEY_REQUIRED', 'REGISTRATION_KEY_INVALID']);
 
 /** Register Now: method; Private Cloud (Server Address, Test Connection, Submit) or Local Container (lic, QR, code). */
 export function RegisterDialog({
@@ -47,10 +52,12 @@ export function RegisterDialog({
   localContainer = null,
   serverOffsetMs = 0,
   onRegistered = onClose,
+  registrationKeyStored = false,
 }: RegisterDialogProps) {
   const { t } = useT();
-  const ids = { form: useId(), input: useId(), hint: useId(), error: useId() };
+  const ids = { form: useId(), input: useId(), hint: useId(), error: useId(), key: useId(), keyHint: useId(), keyError: useId() };
   const inputRef = useRef<HTMLInputElement>(null);
+  const keyRef = useRef<HTMLInputElement>(null);
   const localRadioRef = useRef<HTMLInputElement>(null);
   const [method, setMethod] = useState<RegistrationMethod>(initialMethod);
   const [serverUrl, setServerUrl] = useState(initialServerUrl ?? '');
@@ -60,20 +67,29 @@ export function RegisterDialog({
   // A Submit refused only for want of certificate trust stays here, so the admin can decide in place.
   const [untrustedSubmit, setUntrustedSubmit] = useState<{ item: CertificateToTrust; reasons: Reason[] } | null>(null);
   const [trusted, setTrusted] = useState(false);
+  // The registration key field appears only once the server says it wants one (Test Connection or a refusal).
+  const [keyRefusal, setKeyRefusal] = useState<Reason[] | null>(null);
+  const [registrationKey, setRegistrationKey] = useState('');
+  const [keyInvalid, setKeyInvalid] = useState(false);
+  const showKey = keyRefusal !== null || test.data?.registrationKeyRequired === true;
+  const keyKept = registrationKeyStored && serverUrl.trim().replace(/\/+$/, '') === (initialServerUrl ?? '');
 
   // The same schema the BFF validates with, so the inline message and the server never disagree.
-  function validated(): PrivateCloudRequest | null {
-    const parsed = privateCloudRequestSchema.safeParse({ serverUrl });
-    setInvalid(!parsed.success);
+  function validated(withKey: boolean): PrivateCloudRequest | null {
+    const typed = registrationKey.trim();
+    const parsed = privateCloudRequestSchema.safeParse({ serverUrl, ...(withKey && typed !== '' ? { registrationKey: typed } : {}) });
+    const wrong = new Set(parsed.success ? [] : parsed.error.issues.map((i) => String(i.path[0])));
+    setInvalid(wrong.has('serverUrl'));
+    setKeyInvalid(wrong.has('registrationKey'));
     if (parsed.success) return parsed.data;
-    inputRef.current?.focus();
+    (wrong.has('serverUrl') ? inputRef : keyRef).current?.focus();
     return null;
   }
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (register.isPending) return;
-    const input = validated();
+    const input = validated(showKey);
     if (!input) return;
     test.reset();
     setUntrustedSubmit(null);
@@ -83,13 +99,17 @@ export function RegisterDialog({
         const reasons = result.failures.flatMap((f) => f.reasons);
         const item = result.ok ? null : certificateFromReasons(input.serverUrl, reasons);
         if (item) setUntrustedSubmit({ item, reasons });
-        else onResult(result);
+        else if (!result.ok && reasons.some((r) => KEY_REASONS.has(r.name))) {
+          // Asked for (or refused) the registration key: stay here with the field, focused.
+          setKeyRefusal(reasons.filter((r) => KEY_REASONS.has(r.name)));
+          requestAnimationFrame(() => keyRef.current?.focus());
+        } else onResult(result);
       },
     });
   }
 
   function onTest() {
-    const input = validated();
+    const input = validated(false);
     if (!input) return;
     setUntrustedSubmit(null);
     setTrusted(false);
@@ -192,6 +212,41 @@ export function RegisterDialog({
             {t('register.serverAddressHint')}
           </p>
         </div>
+        {showKey ? (
+          <div>
+            <label className="frr-label" htmlFor={ids.key}>
+              {t('register.registrationKey')}
+            </label>
+            <input
+              ref={keyRef}
+              id={ids.key}
+              className="frr-input"
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={registrationKey}
+              aria-invalid={keyInvalid || (keyRefusal !== null && registrationKey === '')}
+              aria-describedby={[keyInvalid ? ids.keyError : null, keyRefusal ? `${ids.keyError}-refusal` : null, ids.keyHint].filter(Boolean).join(' ')}
+              onChange={(e) => {
+                setRegistrationKey(e.target.value);
+                if (keyInvalid) setKeyInvalid(false);
+              }}
+            />
+            {keyInvalid ? (
+              <p id={ids.keyError} className="frr-field-error" role="alert">
+                {t('register.registrationKeyInvalid')}
+              </p>
+            ) : null}
+            {keyRefusal ? (
+              <div id={`${ids.keyError}-refusal`} role="alert">
+                <ReasonList reasons={keyRefusal} />
+              </div>
+            ) : null}
+            <p id={ids.keyHint} className="frr-hint">
+              {keyKept ? t('register.registrationKeyStoredHint') : t('register.registrationKeyHint')}
+            </p>
+          </div>
+        ) : null}
         {pending ? (
           <p className="frr-muted" role="status">
             {t('register.submitting')}

@@ -137,6 +137,7 @@ export function RegistrationPage() {
       {dialog.kind === 'register' ? (
         <RegisterDialog
           initialServerUrl={state.serverUrl}
+          registrationKeyStored={state.registrationKeyStored}
           initialMethod={dialog.method ?? (state.status === 'verification-needed' ? 'local-container' : 'private-cloud')}
           localContainer={state.localContainer}
           serverOffsetMs={serverOffsetMs}

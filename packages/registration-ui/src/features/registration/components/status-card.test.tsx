@@ -96,3 +96,15 @@ describe.each(['en', 'zh-CN'] as const)('status card in %s', (locale) => {
     expect(screen.queryByText(text.lapseTitle, { exact: false })).toBeNull();
   });
 });
+
+describe('a Submit that failed beside a working registration', () => {
+  it('is named on the card (address, time, first reason) while the registration it left in place is shown as it is', () => {
+    const kept = { ...registered(), lastAttempt: { serverUrl: 'https://typo.example:8081', at: LAST_SUCCESS, by: 'admin', nodeId: 'node-a', reasons: [reason('CONNECTION_DNS', { host: 'typo.example' })] } };
+    renderInApp(<StatusCard state={kept} />, { locale: 'en' });
+    const line = screen.getByTestId('last-attempt');
+    expect(line).toHaveTextContent('The last Submit, to https://typo.example:8081');
+    expect(line).toHaveTextContent(catalogue('CONNECTION_DNS', 'en').title);
+    expect(line).toHaveTextContent('the registration above stays in place');
+    expect(document.querySelector('[data-status]')).toHaveAttribute('data-status', 'registered');
+  });
+});

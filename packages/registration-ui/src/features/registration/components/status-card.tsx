@@ -38,6 +38,15 @@ export function StatusCard({ state, onVerify }: { state: RegistrationState; onVe
     <div className={`frr-status frr-status--${state.status}`} data-status={state.status}>
       <span className="frr-status-label">{t(`status.${state.status}`)}</span>
       <span>{detail}</span>
+      {state.lastAttempt && (state.status === 'registered' || state.status === 'degraded') ? (
+        <span className="frr-status-attempt" data-testid="last-attempt">
+          {t('statusDetail.lastAttempt', {
+            serverUrl: state.lastAttempt.serverUrl,
+            at: when(state.lastAttempt.at),
+            reason: state.lastAttempt.reasons[0] ? reasonText(state.lastAttempt.reasons[0], locale).title : '—',
+          })}
+        </span>
+      ) : null}
       {state.status === 'verification-needed' && onVerify ? (
         <span>
           <button type="button" className="frr-link" data-testid="verify-now" onClick={onVerify}>
