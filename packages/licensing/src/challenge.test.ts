@@ -14,7 +14,7 @@ import {
 const NOW = new Date('2026-06-01T12:00:00.250Z');
 const zeros = () => new Uint8Array(16);
 const challenge = createChallenge({ now: NOW, fingerprint: 'project-fp', random: zeros });
-const extra = { licenseId: 'lic-0001', kind: 'container' } as const;
+const extra = { licenseId: 'lic-0001', kind: 'container', challengeKey: 'K'.repeat(43) } as const;
 const b64 = (value: string) => Buffer.from(value, 'utf8').toString('base64url');
 
 function errorKind(run: () => unknown): string {
@@ -68,14 +68,18 @@ describe('phonePageUrl / parsePhonePageUrl', () => {
   it('round-trips the challenge through the QR payload', () => {
     const url = phonePageUrl('http://192.168.1.20:8090', challenge, extra);
     expect(url).toMatch(/^http:\/\/192\.168\.1\.20:8090\/a\/[A-Za-z0-9_-]+$/);
-    expect(url.length).toBeLessThan(200);
+    // Still short enough to scan easily from a screen (the challenge key is most of it).
+    expect(url.length).toBeLessThan(300);
     expect(parsePhonePageUrl(url)).toEqual({
       challengeId: challenge.challengeId,
       fingerprint: 'project-fp',
       expiresAt: challenge.expiresAt,
       licenseId: 'lic-0001',
       kind: 'container',
+      challengeKey: 'K'.repeat(43),
     });
+    const server = parsePhonePageUrl(phonePageUrl('http://x', challenge, { ...extra, kind: 'server', site: '0123456789abcdef' }));
+    expect(server).toMatchObject({ kind: 'server', site: '0123456789abcdef' });
   });
 
   it('lets the phone page compute the same code as the verifier holding the stored challenge', () => {
@@ -90,7 +94,7 @@ describe('phonePageUrl / parsePhonePageUrl', () => {
     ['https://vendor.example.com/activate/', 'https://vendor.example.com/activate/a/'],
     ['https://vendor.example.com/activate', 'https://vendor.example.com/activate/a/'],
   ])('base %s → %s<token>', (base, prefix) => {
-    const url = phonePageUrl(base, challenge, { licenseId: 'lic-9', kind: 'server' });
+    const url = phonePageUrl(base, challenge, { licenseId: 'lic-9', kind: 'server', challengeKey: 'K'.repeat(43) });
     expect(url.startsWith(prefix)).toBe(true);
     expect(parsePhonePageUrl(url).kind).toBe('server');
   });
@@ -108,7 +112,7 @@ describe('phonePageUrl / parsePhonePageUrl', () => {
     expect(parsePhonePageUrl(`${phonePageUrl('http://x', challenge, extra)}/`).challengeId).toBe(challenge.challengeId);
   });
 
-  const valid = { c: 'AAAAAAAAAAAAAAAAAAAAAA', f: 'fp', e: 1_780_000_000, l: 'lic', k: 'server' };
+  const valid = { c: 'AAAAAAAAAAAAAAAAAAAAAA', f: 'fp', e: 1_780_000_000, l: 'lic', k: 'server', x: 'K'.repeat(43) };
   it.each([
     ['not text', 42, 'malformed'],
     ['not a URL', 'hello', 'malformed'],
@@ -123,6 +127,8 @@ describe('phonePageUrl / parsePhonePageUrl', () => {
     ['a missing license id', `https://v/a/${b64(JSON.stringify({ ...valid, l: undefined }))}`, 'malformed'],
     ['an unknown kind', `https://v/a/${b64(JSON.stringify({ ...valid, k: 'cloud' }))}`, 'malformed'],
     ['a NUL in the fingerprint', `https://v/a/${b64(JSON.stringify({ ...valid, f: 'a\0b' }))}`, 'malformed'],
+    ['no challenge key', `https://v/a/${b64(JSON.stringify({ ...valid, x: undefined }))}`, 'malformed'],
+    ['a site that is not 16 hex digits', `https://v/a/${b64(JSON.stringify({ ...valid, s: 'x' }))}`, 'malformed'],
     ['an oversized URL', `https://v/a/${'A'.repeat(3000)}`, 'oversized'],
   ])('refuses %s as %s', (_, url, kind) => {
     expect(errorKind(() => parsePhonePageUrl(url))).toBe(kind);

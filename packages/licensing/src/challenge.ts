@@ -55,6 +55,10 @@ export interface PhonePageChallenge {
   expiresAt: Date;
   licenseId: string;
   kind: ChallengeKind;
+  /** The challenge's public key, for the code's key agreement with the license's activation key. */
+  challengeKey: string;
+  /** License server only: the installation site the activation is for. */
+  site?: string;
 }
 
 /** Why a phone page URL or token was refused; the phone page shows "malformed QR code" for both. */
@@ -75,7 +79,7 @@ export class PhonePageTokenError extends Error {
 export function phonePageUrl(
   baseUrl: string,
   challenge: Pick<Challenge, 'challengeId' | 'fingerprint' | 'expiresAt'>,
-  extra: { licenseId: string; kind: ChallengeKind },
+  extra: { licenseId: string; kind: ChallengeKind; challengeKey: string; site?: string },
 ): string {
   const base = new URL(baseUrl);
   if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new TypeError('phone page base URL must be http(s)');
@@ -86,6 +90,8 @@ export function phonePageUrl(
     e: Math.floor(challenge.expiresAt.getTime() / 1000),
     l: extra.licenseId,
     k: extra.kind,
+    x: extra.challengeKey,
+    ...(extra.site === undefined ? {} : { s: extra.site }),
   });
   if (!token.success) throw new TypeError(`challenge cannot go into a QR code: ${token.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   const encoded = Buffer.from(JSON.stringify(token.data), 'utf8').toString('base64url');
@@ -107,8 +113,8 @@ export function parsePhonePageToken(token: unknown): PhonePageChallenge {
   }
   const parsed = phonePageTokenSchema.safeParse(json);
   if (!parsed.success) throw new PhonePageTokenError('malformed', 'token does not describe a challenge');
-  const { c, f, e, l, k } = parsed.data;
-  return { challengeId: c, fingerprint: f, expiresAt: new Date(e * 1000), licenseId: l, kind: k };
+  const { c, f, e, l, k, x, s } = parsed.data;
+  return { challengeId: c, fingerprint: f, expiresAt: new Date(e * 1000), licenseId: l, kind: k, challengeKey: x, ...(s === undefined ? {} : { site: s }) };
 }
 
 /** The challenge in a scanned phone page URL (any host; the path must end in `/a/<token>`). */

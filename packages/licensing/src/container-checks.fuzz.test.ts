@@ -79,7 +79,7 @@ describe('checkContainerLicense fuzz', () => {
       projectFingerprint: [undefined, 'p1', ''],
       expiresAt: ['2027-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', 'tomorrow', 0],
       maxNodes: [1, 2, 3, 0, -1, 1.5, '2', 1e9],
-      activationSecret: [Buffer.alloc(32, 1).toString('base64url'), 'short', ''],
+      activationKey: [Buffer.alloc(32, 1).toString('base64url'), 'short', ''],
       features: [[], ['a'], 'a'],
     };
     const randomSigned = async () => {

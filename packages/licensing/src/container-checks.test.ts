@@ -137,8 +137,15 @@ describe('checkContainerLicense: tampering and foreign keys → LICENSE_CONTENT_
   });
 
   it('names the fields of a vendor-signed lic whose content does not fit the format, not their values', async () => {
-    const odd = rawSign({ alg: 'EdDSA', typ: DOC_TYPES.containerLicense }, { ...containerLicensePayload(), maxNodes: 0, activationSecret: 'short' }, vendor.privateJwk);
-    expect(reasonsOf(await check(odd))).toEqual(contentError(/format: (maxNodes, activationSecret|activationSecret, maxNodes)$/));
+    const odd = rawSign({ alg: 'EdDSA', typ: DOC_TYPES.containerLicense }, { ...containerLicensePayload(), maxNodes: 0, activationKey: 'short' }, vendor.privateJwk);
+    expect(reasonsOf(await check(odd))).toEqual(contentError(/format: (maxNodes, activationKey|activationKey, maxNodes)$/));
+    // A genuine lic of the format that carried its activation secret: re-issue, not "content incorrect".
+    const { activationKey: _key, ...rest } = containerLicensePayload();
+    const old = rawSign({ alg: 'EdDSA', typ: DOC_TYPES.containerLicense }, { ...rest, activationSecret: Buffer.alloc(32, 7).toString('base64url') }, vendor.privateJwk);
+    expect(reasonsOf(await check(old))).toEqual([{ code: 32009, name: 'LIC_REISSUE_REQUIRED', params: { licenseId: 'clic-0001' } }]);
+    // The same, not signed by the vendor, is refused for its signature as before.
+    const forgedOld = rawSign({ alg: 'EdDSA', typ: DOC_TYPES.containerLicense }, { ...rest, activationSecret: 'x' }, (await generateEd25519KeyPair()).privateJwk);
+    expect((await check(forgedOld)).ok ? [] : reasonsOf(await check(forgedOld)).map((r) => r.name)).toEqual(['LICENSE_CONTENT_ERROR']);
   });
 
   it.each([

@@ -140,6 +140,15 @@ function documentDetail(error: DocumentError): string {
   return `${DETAIL.payload}: ${fields.join(', ')}`;
 }
 
+/** The license id of a verified lic in the old format (an `activationSecret`, no `activationKey`), else null. */
+function outdatedLicenseId(text: string): string | null {
+  const { payload } = decodeDocumentUnverified(text);
+  if (typeof payload !== 'object' || payload === null) return null;
+  const p = payload as { activationSecret?: unknown; activationKey?: unknown; licenseId?: unknown };
+  if (p.activationSecret === undefined || p.activationKey !== undefined) return null;
+  return typeof p.licenseId === 'string' ? p.licenseId.slice(0, 128) : '—';
+}
+
 /**
  * Checks an uploaded Container.lic: vendor signature and `typ` first (nothing in the file is trusted
  * before that), then every content rule. Never throws for any file; throws TypeError only for a vendor
@@ -154,6 +163,9 @@ export async function checkContainerLicense(input: ContainerLicenseCheckInput): 
   try {
     license = await verifyDocument(file.text, input.vendorKey, DOC_TYPES.containerLicense, containerLicensePayloadSchema);
   } catch (cause) {
+    // Genuine (the signature verified) but of the format that carried its activation secret.
+    const outdated = cause instanceof DocumentError && cause.kind === 'payload' ? outdatedLicenseId(file.text) : null;
+    if (outdated !== null) return { ok: false, reasons: [reason('LIC_REISSUE_REQUIRED', { licenseId: outdated })] };
     const actual = otherKind(file.text);
     if (actual !== undefined) {
       return { ok: false, reasons: [reason('LIC_TYPE_MISMATCH', { expected: CONTAINER_LIC_FILE_NAME, actual })] };

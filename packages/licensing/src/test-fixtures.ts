@@ -22,9 +22,13 @@ export function serverLicensePayload(serverKey: Ed25519PublicJwk, overrides: Par
     issuedAt: '2026-01-01T00:00:00.000Z',
     expiresAt: '2027-01-01T00:00:00.000Z',
     serverKey,
+    activationKey: ACTIVATION_KEY_X,
     ...overrides,
   };
 }
+
+/** The public activation key the fixture licenses name (its private half is not needed by these tests). */
+export const ACTIVATION_KEY_X = 'A'.repeat(43);
 
 /** The node key (`x`) the fixture leases are bound to. */
 export const NODE_KEY_X = 'N'.repeat(43);
@@ -55,7 +59,7 @@ export function rawSign(header: Record<string, unknown>, payload: unknown, priva
   return `${input}.${b64(sign(null, Buffer.from(input), key))}`;
 }
 
-/** A valid Container.lic payload (activation secret: 32 bytes of 0x07). */
+/** A valid Container.lic payload (its activation key: ACTIVATION_KEY_X). */
 export function containerLicensePayload(overrides: Partial<ContainerLicensePayload> = {}): ContainerLicensePayload {
   return {
     type: 'container',
@@ -68,7 +72,7 @@ export function containerLicensePayload(overrides: Partial<ContainerLicensePaylo
     expiresAt: '2027-01-01T00:00:00.000Z',
     maxNodes: 2,
     features: ['cluster'],
-    activationSecret: Buffer.alloc(32, 7).toString('base64url'),
+    activationKey: ACTIVATION_KEY_X,
     ...overrides,
   };
 }

@@ -3,7 +3,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * The 6-digit verification codes of DESIGN.md §2, shared by license-server activation and Local
  * Container: HOTP dynamic truncation (RFC 4226 §5.3) over
- * HMAC-SHA256(activation secret, challengeId ‖ 0x00 ‖ fingerprint ‖ 0x00 ‖ expiresAt ISO).
+ * HMAC-SHA256(code key, challengeId ‖ 0x00 ‖ fingerprint ‖ 0x00 ‖ expiresAt ISO). The code key is agreed per
+ * challenge between the verifier's in-memory challenge key and the license's activation key, whose private
+ * half only the vendor holds (`activation-code.ts`).
  * The vendor phone page computes the code from the QR payload; the verifier recomputes and compares.
  */
 
@@ -47,7 +49,7 @@ export function secretBytes(secret: Uint8Array | string): Uint8Array {
 
 /** What a code is bound to: one challenge, for one project/server, until one instant. */
 export interface CodeInput {
-  /** The license's activation secret: bytes, or base64url text. */
+  /** The code key (`activation-code.ts`): bytes, or base64url text. */
   secret: Uint8Array | string;
   challengeId: string;
   /** Project (Local Container) or license-server fingerprint; no NUL, at most 128 characters. */

@@ -21,8 +21,11 @@ export interface VerificationAttemptInput {
   challenge: StoredChallenge | null;
   /** The challenge the person answers (the QR on their screen), if the client sends it. */
   challengeId?: string;
-  /** The license's activation secret (bytes or base64url). */
-  secret: Uint8Array | string;
+  /**
+   * The HMAC key of the stored challenge's code (`activation-code.ts`), or null when this process does not
+   * hold that challenge's key (it restarted since): the QR code is then answered like an expired one.
+   */
+  secret: Uint8Array | string | null;
   /** What the person typed, unchecked. */
   code: unknown;
   now: Date;
@@ -57,8 +60,9 @@ export function attemptVerification(input: VerificationAttemptInput): Verificati
     challenge === null ||
     (challenge.usedAt ?? null) !== null ||
     challengeState(challenge, now) !== 'valid' ||
-    (input.challengeId !== undefined && input.challengeId !== challenge.challengeId);
-  if (stale) return { ok: false, lock, reason: reason('QR_EXPIRED'), counted: false };
+    (input.challengeId !== undefined && input.challengeId !== challenge.challengeId) ||
+    input.secret === null;
+  if (stale || input.secret === null) return { ok: false, lock, reason: reason('QR_EXPIRED'), counted: false };
 
   const typed = normaliseCodeInput(input.code);
   if (typed === null) return { ok: false, lock, reason: reason('PARAM_INPUT_ERROR', { fields: 'code' }), counted: false };

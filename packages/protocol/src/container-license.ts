@@ -14,13 +14,11 @@ export const CONTAINER_LIC_MAX_BYTES = 64 * 1024;
 const isoDate = z.iso.datetime({ offset: true });
 
 /**
- * base64url (unpadded) of 32–128 random bytes: the HMAC key of the verification codes. 43 characters
- * carry 32 bytes and 171 carry 128; a length of 4n+1 is never valid base64. No Buffer: the UI imports this.
+ * The lic's activation key: X25519 public (JWK `x`), whose private half only the vendor holds. A code is
+ * the vendor phone page's answer to a QR challenge made with a key the BFF keeps in memory only (see
+ * `@registration/licensing/activation-code`), so the lic itself carries nothing that computes a code.
  */
-export const activationSecretSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{43,171}$/)
-  .refine((s) => s.length % 4 !== 1, 'not a valid base64url length');
+export const activationKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
 /**
  * What the vendor certifies. "Project content" is the project's name as given in the registration
@@ -44,6 +42,6 @@ export const containerLicensePayloadSchema = z.object({
   /** Maximum cluster nodes (the manual's "Maximum Registrable Quantity"; 1 for a standalone server). */
   maxNodes: z.number().int().min(1).max(10_000),
   features: z.array(z.string().min(1).max(128)).max(256),
-  activationSecret: activationSecretSchema,
+  activationKey: activationKeySchema,
 });
 export type ContainerLicensePayload = z.infer<typeof containerLicensePayloadSchema>;

@@ -45,6 +45,12 @@ export const serverLicensePayloadSchema = z.object({
   expiresAt: isoDate,
   serverKey: ed25519PublicJwkSchema,
   /**
+   * The license's activation key (X25519 public, JWK `x`). The vendor alone holds its private half: the
+   * activation page's 6-digit codes come from an X25519 agreement between it and a key the license server
+   * makes per QR code and keeps in memory only, so no file the customer holds can compute a code.
+   */
+  activationKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  /**
    * Legacy machine binding (FR 10): the `digest` of the MachineInfo.rif the license was issued for
    * (hex SHA-256 of `canonicalMachineFacts`, see `./machine-info.ts`); absent = runs on any machine.
    */

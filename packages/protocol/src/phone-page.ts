@@ -24,8 +24,12 @@ export const phonePageTokenSchema = z.object({
   f: z.string().min(1).max(128).regex(/^[^\0]*$/),
   /** Challenge expiry, epoch seconds. */
   e: z.number().int().min(0).max(253_402_300_799),
-  /** License id, so the vendor can find the activation secret and its one-project ledger. */
+  /** License id, so the vendor can find the license's activation key and its one-installation ledger. */
   l: z.string().min(1).max(128),
   k: z.enum(CHALLENGE_KINDS),
+  /** The challenge's own X25519 public key (`x`); its private half never leaves the verifier's memory. */
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  /** License server only: its installation site (machine and config folder), so the vendor sees a copy. */
+  s: z.string().regex(/^[0-9a-f]{16}$/).optional(),
 });
 export type PhonePageToken = z.infer<typeof phonePageTokenSchema>;

@@ -13,23 +13,20 @@ export type Ed25519PrivateJwk = z.infer<typeof ed25519PrivateJwkSchema>;
 
 export const SERVER_BUNDLE_FORMAT = 'fr-license-server-bundle';
 
+/** The bundle format this version reads. Format 1 carried the activation secret and is refused. */
+export const SERVER_BUNDLE_VERSION = 2;
+
 /**
  * What the vendor hands to a customer to run a license server (the vendor CLI writes it, the license
  * server reads it): the vendor-signed server license, the private half of the key it certifies, and the
- * vendor public key it was signed with (so the server can check its own bundle at start-up).
+ * vendor public key it was signed with (so the server can check its own bundle at start-up). Nothing in it
+ * computes an activation code: the license names only the public half of its activation key.
  */
 export const serverBundleSchema = z.object({
   format: z.literal(SERVER_BUNDLE_FORMAT),
-  version: z.literal(1),
+  version: z.literal(SERVER_BUNDLE_VERSION),
   serverLicense: z.string().min(1).max(16_384),
   serverPrivateKey: ed25519PrivateJwkSchema,
   vendorPublicKey: ed25519PublicJwkSchema,
-  /**
-   * The license's activation secret (base64url, >= 128 bits; DESIGN.md §2): the license server verifies
-   * the 6-digit code typed on its activation page with it, and the vendor keeps a copy per licenseId so
-   * that its phone page can compute the code. Not inside the signed license: a changed secret only makes
-   * the phone page's codes not match.
-   */
-  activationSecret: z.string().regex(/^[A-Za-z0-9_-]{22,128}$/),
 });
 export type ServerBundle = z.infer<typeof serverBundleSchema>;
