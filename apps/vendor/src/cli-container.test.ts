@@ -35,11 +35,16 @@ describe('vendor issue-container and unbind (real process)', () => {
       now: new Date(),
     });
     if (!check.ok) throw new Error(JSON.stringify(check.reasons));
-    const { licenseId, activationSecret } = check.license;
+    const { licenseId, activationKey } = check.license;
     expect(check.license).toMatchObject({ company: 'Acme Ltd', maxNodes: 2, features: ['report', 'bi'] });
     expect(issued.stdout).toMatch(/max nodes\s+2/);
-    expect(issued.stdout).not.toContain(activationSecret);
-    expect(await readRecord(vendorDir, licenseId)).toMatchObject({ kind: 'container', activationSecret, project: 'Sales reports', binding: null });
+    // The ledger holds the private half of the lic's activation key; neither the lic nor the output does.
+    const ledger = await readRecord(vendorDir, licenseId);
+    expect(ledger).toMatchObject({ kind: 'container', activationKey: { x: activationKey }, project: 'Sales reports', binding: null });
+    const d = ledger?.activationKey?.d ?? 'missing';
+    expect(await readFile(lic, 'utf8')).not.toContain(d);
+    expect(Buffer.from((await readFile(lic, 'utf8')).split('.')[1] ?? '', 'base64url').toString()).not.toContain(d);
+    expect(issued.stdout).not.toContain(d);
 
     const again = await cli(...issueFlags(lic));
     expect(again.code).toBe(1);

@@ -2,16 +2,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChallengeKeys, createActivationKeyPair } from '@registration/licensing/activation-code';
 import { createChallenge, phonePageUrl } from '@registration/licensing/challenge';
 import { computeVerificationCode } from '@registration/licensing/verification-code';
 import { cli, inProcess, spawnCli } from './cli/test-process.ts';
 import { writeRecord } from './records.ts';
 
-const secret = Buffer.alloc(32, 7).toString('base64url');
+const pair = createActivationKeyPair();
+const activationKey = { x: pair.publicX, d: pair.privateD };
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vendor-cli-serve-'));
-  await writeRecord(dir, { licenseId: 'lic-1', kind: 'container', activationSecret: secret, issuedAt: '2026-01-01T00:00:00Z', company: 'Acme', project: 'P', binding: null });
+  await writeRecord(dir, { licenseId: 'lic-1', kind: 'container', activationKey, issuedAt: '2026-01-01T00:00:00Z', company: 'Acme', project: 'P', binding: null, refusedScans: [] });
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -39,9 +41,13 @@ describe('vendor serve (real process)', () => {
       expect(run.output().stdout).toContain('--host 0.0.0.0');
       expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
 
+      // A QR code as a BFF makes it: the code shown is the one it expects.
+      const verifier = new ChallengeKeys();
+      const challengeKey = verifier.create();
       const challenge = createChallenge({ now: new Date(), fingerprint: 'project-A' });
-      const page = await (await fetch(phonePageUrl(url, challenge, { licenseId: 'lic-1', kind: 'container' }))).text();
-      expect(page).toContain(`>${computeVerificationCode({ secret, ...challenge })}</div>`);
+      const page = await (await fetch(phonePageUrl(url, challenge, { licenseId: 'lic-1', kind: 'container', challengeKey }))).text();
+      const secret = verifier.codeKey(challengeKey, { licenseId: 'lic-1', kind: 'container', licenseKey: activationKey.x });
+      expect(page).toContain(`>${computeVerificationCode({ secret: secret ?? Buffer.alloc(32), ...challenge })}</div>`);
 
       const taken = await cli('serve', '--vendor-dir', dir, '--port', new URL(url).port);
       expect(taken.code).toBe(1);

@@ -35,10 +35,14 @@ describe('vendor CLI (real process)', () => {
     expect(issue.code).toBe(0);
     expect((await stat(bundlePath)).mode & 0o777).toBe(0o600);
     const bundle = JSON.parse(await readFile(bundlePath, 'utf8'));
-    expect(bundle).toMatchObject({ format: 'fr-license-server-bundle', version: 1 });
-    // The vendor keeps the activation secret per license, so its phone page can compute the codes.
-    const licenseId = JSON.parse(Buffer.from(bundle.serverLicense.split('.')[1], 'base64url').toString()).licenseId;
-    expect(await readRecord(vendorDir, licenseId)).toMatchObject({ kind: 'server', company: 'Acme Ltd', activationSecret: bundle.activationSecret, binding: null });
+    expect(bundle).toMatchObject({ format: 'fr-license-server-bundle', version: 2 });
+    expect(bundle).not.toHaveProperty('activationSecret');
+    // The vendor keeps the private half of the license's activation key; the bundle names only the public half.
+    const license = JSON.parse(Buffer.from(bundle.serverLicense.split('.')[1], 'base64url').toString());
+    const ledger = await readRecord(vendorDir, license.licenseId);
+    expect(ledger).toMatchObject({ kind: 'server', company: 'Acme Ltd', activationKey: { x: license.activationKey }, binding: null });
+    expect(await readFile(bundlePath, 'utf8')).not.toContain(ledger?.activationKey?.d ?? 'missing');
+    expect(issue.stdout).not.toContain(ledger?.activationKey?.d ?? 'missing');
     expect(issue.stdout).toContain(`recorded in ${join(vendorDir, 'issued')}`);
 
     const verify = await cli('verify', bundlePath, '--vendor-public', join(vendorDir, 'vendor.public.jwk.json'));

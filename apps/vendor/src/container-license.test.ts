@@ -31,15 +31,19 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('issueContainerLicense', () => {
-  it('signs a Container.lic that the licensing check accepts, with the container typ and a fresh secret', async () => {
-    const { lic, license } = await issueContainerLicense({ ...terms, vendor, issuedAt });
+  it('signs a Container.lic that the licensing check accepts, with the container typ and a fresh activation key', async () => {
+    const { lic, license, activationKey } = await issueContainerLicense({ ...terms, vendor, issuedAt });
     expect(decodeDocumentUnverified(lic).header).toMatchObject({ alg: 'EdDSA', typ: DOC_TYPES.containerLicense, kid: vendor.publicJwk.kid });
     const check = await checkContainerLicense({ jwsText: lic, vendorKey: vendor.publicJwk, local, now: new Date('2026-06-01T00:00:00Z') });
     expect(check).toEqual({ ok: true, license });
     expect(license).toMatchObject({ type: 'container', company: 'Acme', maxNodes: 2, issuedAt: issuedAt.toISOString() });
-    expect(Buffer.from(license.activationSecret, 'base64url')).toHaveLength(32);
+    // The lic names the public half; the private half goes to the vendor's ledger only.
+    expect(license.activationKey).toBe(activationKey.x);
+    expect(Buffer.from(activationKey.d, 'base64url')).toHaveLength(32);
+    expect(lic).not.toContain(activationKey.d);
+    expect(JSON.stringify(decodeDocumentUnverified(lic))).not.toContain(activationKey.d);
     const second = await issueContainerLicense({ ...terms, vendor, issuedAt });
-    expect(second.license.activationSecret).not.toBe(license.activationSecret);
+    expect(second.license.activationKey).not.toBe(license.activationKey);
     expect(second.license.licenseId).not.toBe(license.licenseId);
   });
 
@@ -60,7 +64,8 @@ describe('issueContainerLicense', () => {
   });
 
   it('writes the file 0600, keeps an existing one unless forced, and records the license unbound', async () => {
-    const { lic, license } = await issueContainerLicense({ ...terms, vendor, issuedAt });
+    const issued = await issueContainerLicense({ ...terms, vendor, issuedAt });
+    const { lic, license } = issued;
     const path = join(dir, 'out', 'Container.lic');
     await writeContainerLic(path, lic);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
@@ -68,15 +73,16 @@ describe('issueContainerLicense', () => {
     await expect(writeContainerLic(path, lic)).rejects.toThrow(/already exists; pass --force/);
     await writeContainerLic(path, lic, { force: true });
 
-    await recordContainerLicense(join(dir, 'vendor'), license);
+    await recordContainerLicense(join(dir, 'vendor'), issued);
     expect(await readRecord(join(dir, 'vendor'), license.licenseId)).toEqual({
       licenseId: license.licenseId,
       kind: 'container',
-      activationSecret: license.activationSecret,
+      activationKey: issued.activationKey,
       issuedAt: license.issuedAt,
       company: 'Acme',
       project: 'Sales reports',
       binding: null,
+      refusedScans: [],
     });
   });
 });

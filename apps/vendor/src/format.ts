@@ -36,7 +36,7 @@ export function formatLicense(license: ServerLicensePayload, now: Date): string[
   return rows.map(([label, value]) => `  ${label.padEnd(16)} ${value}`);
 }
 
-/** The fields of a Container.lic as aligned `label  value` lines; never the activation secret. */
+/** The fields of a Container.lic as aligned `label  value` lines; all public terms (the activation key's private half is in the ledger only). */
 export function formatContainerLicense(license: ContainerLicensePayload, now: Date): string[] {
   const rows: [string, string][] = [
     ['license id', license.licenseId],

@@ -9,39 +9,53 @@ import { writeRecord, type IssuedRecord } from './records.ts';
  * license is read back without checking its signature (we made it a moment ago).
  */
 
+/** A license's activation key pair as the vendor keeps it (X25519 JWK `x` public, `d` private). */
+export interface ActivationKey {
+  x: string;
+  d: string;
+}
+
+function sameKey(named: string, key: ActivationKey): void {
+  if (named !== key.x) throw new Error('the activation key is not the one the license names');
+}
+
 /** The record of a freshly issued license-server bundle (kind 'server'), unbound. */
-export function serverBundleRecord(bundle: ServerBundle): IssuedRecord {
+export function serverBundleRecord(bundle: ServerBundle, activationKey: ActivationKey): IssuedRecord {
   const license = serverLicensePayloadSchema.parse(decodeDocumentUnverified(bundle.serverLicense).payload);
+  sameKey(license.activationKey, activationKey);
   return {
     licenseId: license.licenseId,
     kind: 'server',
-    activationSecret: bundle.activationSecret,
+    activationKey,
     issuedAt: license.issuedAt,
     company: license.company,
     ...(license.project ? { project: license.project } : {}),
     binding: null,
+    refusedScans: [],
   };
 }
 
 /** The record of a freshly issued Container.lic (kind 'container'), unbound. */
-export function containerLicenseRecord(license: ContainerLicensePayload): IssuedRecord {
+export function containerLicenseRecord(license: ContainerLicensePayload, activationKey: ActivationKey): IssuedRecord {
+  sameKey(license.activationKey, activationKey);
   return {
     licenseId: license.licenseId,
     kind: 'container',
-    activationSecret: license.activationSecret,
+    activationKey,
     issuedAt: license.issuedAt,
     company: license.company,
     project: license.project,
     binding: null,
+    refusedScans: [],
   };
 }
 
-/** Records a bundle in `<vendorDir>/issued/` so the phone page knows its activation secret. */
-export function recordServerBundle(vendorDir: string, bundle: ServerBundle): Promise<void> {
-  return writeRecord(vendorDir, serverBundleRecord(bundle));
+/** Records a bundle in `<vendorDir>/issued/` with its private activation key, for the phone page. */
+export function recordServerBundle(vendorDir: string, issued: { bundle: ServerBundle; activationKey: ActivationKey }): Promise<void> {
+  return writeRecord(vendorDir, serverBundleRecord(issued.bundle, issued.activationKey));
 }
 
-/** Records a Container.lic in `<vendorDir>/issued/` so the phone page knows its secret and can keep it to one project. */
-export function recordContainerLicense(vendorDir: string, license: ContainerLicensePayload): Promise<void> {
-  return writeRecord(vendorDir, containerLicenseRecord(license));
+/** Records a Container.lic in `<vendorDir>/issued/` with its private activation key; the phone page keeps it to one project. */
+export function recordContainerLicense(vendorDir: string, issued: { license: ContainerLicensePayload; activationKey: ActivationKey }): Promise<void> {
+  return writeRecord(vendorDir, containerLicenseRecord(issued.license, issued.activationKey));
 }

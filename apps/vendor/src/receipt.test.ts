@@ -78,8 +78,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vendor-receipt-'));
   vendor = await createVendorKeys(join(dir, 'vendor'));
   otherVendor = await createVendorKeys(join(dir, 'other-vendor'));
-  bundle = await issueServerBundle({ ...terms, vendor, issuedAt });
-  otherBundle = await issueServerBundle({ ...terms, vendor, issuedAt });
+  bundle = (await issueServerBundle({ ...terms, vendor, issuedAt })).bundle;
+  otherBundle = (await issueServerBundle({ ...terms, vendor, issuedAt })).bundle;
   licenseId = (await verifyServerBundle(bundle, vendor.publicJwk)).license.licenseId;
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -120,7 +120,7 @@ describe('verifyDestroyReceipt', () => {
   });
 
   it('refuses a server license from another vendor, another document type, and what is not a receipt', async () => {
-    const foreignVendor = await issueServerBundle({ ...terms, vendor: otherVendor, issuedAt });
+    const foreignVendor = (await issueServerBundle({ ...terms, vendor: otherVendor, issuedAt })).bundle;
     expect(await refusal(await receipt({ bundle: foreignVendor }))).toMatch(/^the server license in the receipt is not one this vendor key signed: signature does not verify$/);
     // A lease signed by the same server key must never pass for a receipt.
     expect(await refusal(await receipt({ typ: DOC_TYPES.lease }))).toMatch(/document type fr-lease\+jws is not fr-destroy-receipt\+jws/);
@@ -174,7 +174,7 @@ describe('issue-server --machine-info (legacy machine-bound mode)', () => {
   };
 
   it('binds the signed server license to the digest of the MachineInfo.rif', async () => {
-    const bound = await issueServerBundle({ ...terms, vendor, issuedAt, machineInfo: rif });
+    const { bundle: bound } = await issueServerBundle({ ...terms, vendor, issuedAt, machineInfo: rif });
     expect((await verifyServerBundle(bound, vendor.publicJwk)).license.machineInfoHash).toBe(rif.digest);
     expect((await verifyServerBundle(bundle, vendor.publicJwk)).license.machineInfoHash).toBeUndefined();
   });

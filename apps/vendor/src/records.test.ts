@@ -2,16 +2,17 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bind, ISSUED_DIR, readRecord, RecordError, unbind, writeRecord, type IssuedRecord } from './records.ts';
+import { bind, ISSUED_DIR, readRecord, RecordError, REFUSED_SCANS_KEPT, unbind, writeRecord, type IssuedRecord } from './records.ts';
 
 const record = (licenseId: string, kind: IssuedRecord['kind'] = 'container'): IssuedRecord => ({
   licenseId,
   kind,
-  activationSecret: 'A'.repeat(43),
+  activationKey: { x: 'X'.repeat(43), d: 'D'.repeat(43) },
   issuedAt: '2026-01-01T00:00:00.000Z',
   company: 'Acme',
   project: 'Reports',
   binding: null,
+  refusedScans: [],
 });
 const t0 = new Date('2026-02-01T08:00:00Z');
 const t1 = new Date('2026-02-02T09:30:00Z');
@@ -95,6 +96,34 @@ describe('binding (one license, one server instance or project)', () => {
       record: { binding: null },
     });
     expect(await bind(vendorDir, 'lic-u', 'server-B', t1)).toMatchObject({ ok: true, firstUse: true });
+  });
+
+  it('a license server is bound to its site too: the same installation from another site is refused as moved, and recorded', async () => {
+    await writeRecord(vendorDir, record('lic-site', 'server'));
+    expect(await bind(vendorDir, 'lic-site', 'LS-1', t0, 'aaaaaaaaaaaaaaaa')).toMatchObject({ ok: true, firstUse: true, record: { binding: { site: 'aaaaaaaaaaaaaaaa' } } });
+    expect(await bind(vendorDir, 'lic-site', 'LS-1', t1, 'aaaaaaaaaaaaaaaa')).toMatchObject({ ok: true, firstUse: false });
+    const moved = await bind(vendorDir, 'lic-site', 'LS-1', t1, 'bbbbbbbbbbbbbbbb');
+    expect(moved).toMatchObject({ ok: false, reason: 'moved', binding: { fingerprint: 'LS-1', site: 'aaaaaaaaaaaaaaaa' } });
+    const other = await bind(vendorDir, 'lic-site', 'LS-2', t1, 'cccccccccccccccc');
+    expect(other).toMatchObject({ ok: false, reason: 'already-bound' });
+    const ledger = await readRecord(vendorDir, 'lic-site');
+    expect(ledger?.binding?.site).toBe('aaaaaaaaaaaaaaaa'); // never rebound by a refused scan
+    expect(ledger?.refusedScans).toEqual([
+      { at: t1.toISOString(), why: 'moved', fingerprint: 'LS-1', site: 'bbbbbbbbbbbbbbbb' },
+      { at: t1.toISOString(), why: 'bound', fingerprint: 'LS-2', site: 'cccccccccccccccc' },
+    ]);
+    // A real migration: the vendor unbinds, and the new site binds.
+    await unbind(vendorDir, 'lic-site');
+    expect(await bind(vendorDir, 'lic-site', 'LS-1', t1, 'bbbbbbbbbbbbbbbb')).toMatchObject({ ok: true, firstUse: true });
+  });
+
+  it('keeps only the newest refused scans; a binding from before sites adopts the first site seen', async () => {
+    await writeRecord(vendorDir, { ...record('lic-many', 'server'), binding: { fingerprint: 'LS-1', boundAt: t0.toISOString() } });
+    expect(await bind(vendorDir, 'lic-many', 'LS-1', t1, 'aaaaaaaaaaaaaaaa')).toMatchObject({ ok: true, record: { binding: { site: 'aaaaaaaaaaaaaaaa' } } });
+    for (let i = 0; i < REFUSED_SCANS_KEPT + 5; i += 1) await bind(vendorDir, 'lic-many', `LS-${i + 2}`, t1);
+    const ledger = await readRecord(vendorDir, 'lic-many');
+    expect(ledger?.refusedScans).toHaveLength(REFUSED_SCANS_KEPT);
+    expect(ledger?.refusedScans.at(-1)?.fingerprint).toBe(`LS-${REFUSED_SCANS_KEPT + 6}`);
   });
 
   it('answers unknown-license for bind and unbind of a license never issued', async () => {

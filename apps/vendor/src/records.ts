@@ -6,7 +6,7 @@ import { writeFileAtomic } from './atomic-write.ts';
 
 /**
  * The vendor's ledger of issued licenses: one JSON file per license in `<vendorDir>/issued/`. It keeps
- * the activation secret (so the phone page can compute codes) and the one binding a license may have
+ * the private half of each license's activation key (so that only the phone page can compute codes) and the one binding a license may have
  * (DESIGN.md §3.2.5: one Container.lic registers one project; one server license, one server instance).
  */
 
@@ -15,18 +15,46 @@ export const ISSUED_DIR = 'issued';
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const isoDate = z.iso.datetime({ offset: true });
 
-export const bindingSchema = z.object({ fingerprint: z.string().min(1).max(128), boundAt: isoDate });
+/**
+ * What a license is bound to: the installation (license server: its privateConfig; Local Container: the
+ * project) and, for a license server, the site it was activated at (machine and config folder).
+ */
+export const bindingSchema = z.object({
+  fingerprint: z.string().min(1).max(128),
+  boundAt: isoDate,
+  site: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+});
 export type Binding = z.infer<typeof bindingSchema>;
+
+/** A scan the ledger refused: another installation, or the same one at another site (a copy, or a move). */
+export const refusedScanSchema = z.object({
+  at: isoDate,
+  why: z.enum(['bound', 'moved']),
+  fingerprint: z.string().min(1).max(128),
+  site: z.string().max(64).optional(),
+});
+export type RefusedScan = z.infer<typeof refusedScanSchema>;
+
+/** How many refused scans a record keeps (the newest). */
+export const REFUSED_SCANS_KEPT = 50;
+
+const b64url43 = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
 export const issuedRecordSchema = z.object({
   licenseId: z.string().regex(SAFE_ID),
   kind: z.enum(CHALLENGE_KINDS),
-  /** base64url; server bundles carry >= 22 characters, Container.lic >= 43. */
-  activationSecret: z.string().regex(/^[A-Za-z0-9_-]{22,171}$/),
+  /**
+   * The license's activation key (X25519): `x` is in the signed license, `d` only here. The phone page
+   * computes codes with it; nothing the customer holds can.
+   */
+  activationKey: z.object({ x: b64url43, d: b64url43 }).optional(),
+  /** Licenses issued before activation keys carried a shared secret: such a license must be re-issued. */
+  activationSecret: z.string().regex(/^[A-Za-z0-9_-]{22,171}$/).optional(),
   issuedAt: isoDate,
   company: z.string().min(1).max(256),
   project: z.string().min(1).max(256).optional(),
   binding: bindingSchema.nullable(),
+  refusedScans: z.array(refusedScanSchema).max(REFUSED_SCANS_KEPT).default([]),
 });
 export type IssuedRecord = z.infer<typeof issuedRecordSchema>;
 
@@ -95,18 +123,35 @@ function serialised<T>(key: string, task: () => Promise<T>): Promise<T> {
 export type BindResult =
   | { ok: true; record: IssuedRecord; firstUse: boolean }
   | { ok: false; reason: 'unknown-license' }
-  | { ok: false; reason: 'already-bound'; record: IssuedRecord; binding: Binding };
+  | { ok: false; reason: 'already-bound' | 'moved'; record: IssuedRecord; binding: Binding };
 
-/** First use binds the license to `fingerprint`; the same fingerprint again is fine; another is refused, never overwritten. */
-export async function bind(vendorDir: string, licenseId: string, fingerprint: string, now: Date): Promise<BindResult> {
+/**
+ * First use binds the license to `fingerprint` (and `site`); the same again is fine. Another fingerprint is
+ * refused (`already-bound`); the same fingerprint from another site — a copy of the license server's
+ * privateConfig, or one moved without the vendor — is refused too (`moved`). A refusal is recorded in the
+ * ledger, never a rebinding: `vendor unbind` frees the license for a real migration.
+ */
+export async function bind(vendorDir: string, licenseId: string, fingerprint: string, now: Date, site?: string): Promise<BindResult> {
   return serialised(recordPath(vendorDir, licenseId), async () => {
     const record = await readRecord(vendorDir, licenseId);
     if (record === null) return { ok: false, reason: 'unknown-license' };
-    if (record.binding !== null) {
-      if (record.binding.fingerprint === fingerprint) return { ok: true, record, firstUse: false };
-      return { ok: false, reason: 'already-bound', record, binding: record.binding };
+    const { binding } = record;
+    if (binding !== null) {
+      const sameSite = site === undefined || binding.site === undefined || binding.site === site;
+      if (binding.fingerprint === fingerprint && sameSite) {
+        if (binding.site !== undefined || site === undefined) return { ok: true, record, firstUse: false };
+        // Bound before sites were recorded: the first site seen since is the one.
+        const withSite: IssuedRecord = { ...record, binding: { ...binding, site } };
+        await writeRecord(vendorDir, withSite);
+        return { ok: true, record: withSite, firstUse: false };
+      }
+      const why = binding.fingerprint === fingerprint ? 'moved' : 'bound';
+      const refused: RefusedScan = { at: now.toISOString(), why, fingerprint, ...(site === undefined ? {} : { site }) };
+      const noted: IssuedRecord = { ...record, refusedScans: [...record.refusedScans, refused].slice(-REFUSED_SCANS_KEPT) };
+      await writeRecord(vendorDir, noted);
+      return { ok: false, reason: why === 'moved' ? 'moved' : 'already-bound', record: noted, binding };
     }
-    const bound: IssuedRecord = { ...record, binding: { fingerprint, boundAt: now.toISOString() } };
+    const bound: IssuedRecord = { ...record, binding: { fingerprint, boundAt: now.toISOString(), ...(site === undefined ? {} : { site }) } };
     await writeRecord(vendorDir, bound);
     return { ok: true, record: bound, firstUse: true };
   });

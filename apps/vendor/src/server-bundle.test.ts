@@ -31,7 +31,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vendor-test-'));
   vendor = await createVendorKeys(join(dir, 'vendor'));
   other = await createVendorKeys(join(dir, 'other'));
-  bundle = await issueServerBundle({ ...terms, vendor, issuedAt });
+  bundle = (await issueServerBundle({ ...terms, vendor, issuedAt })).bundle;
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -57,7 +57,7 @@ describe('server bundle', () => {
   });
 
   it('gives every bundle its own license id and server key', async () => {
-    const second = await issueServerBundle({ ...terms, vendor, issuedAt });
+    const { bundle: second } = await issueServerBundle({ ...terms, vendor, issuedAt });
     const a = await verifyServerBundle(bundle, vendor.publicJwk);
     const b = await verifyServerBundle(second, vendor.publicJwk);
     expect(a.license.licenseId).not.toBe(b.license.licenseId);
@@ -65,7 +65,7 @@ describe('server bundle', () => {
   });
 
   it('refuses a bundle from another vendor', async () => {
-    const foreign = await issueServerBundle({ ...terms, vendor: other, issuedAt });
+    const { bundle: foreign } = await issueServerBundle({ ...terms, vendor: other, issuedAt });
     await expect(verifyServerBundle(foreign, vendor.publicJwk)).rejects.toThrow(/another vendor key/);
     // Even when the embedded vendor key is swapped for the trusted one, the signature gives it away.
     const disguised = { ...foreign, vendorPublicKey: vendor.publicJwk };

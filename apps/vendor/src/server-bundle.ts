@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { createActivationKeyPair } from '@registration/licensing/activation-code';
 import { calculateJwkThumbprint } from 'jose';
 import { DocumentError, generateEd25519KeyPair, signDocument, verifyDocument } from '@registration/licensing/jws';
 import { parseIpRanges } from '@registration/licensing/ip-ranges';
@@ -11,11 +12,13 @@ import {
 import { canonicalMachineFacts, type MachineInfoFile } from '@registration/protocol/machine-info';
 import {
   SERVER_BUNDLE_FORMAT,
+  SERVER_BUNDLE_VERSION,
   ed25519PrivateJwkSchema,
   serverBundleSchema,
   type ServerBundle,
 } from '@registration/protocol/server-bundle';
 import { privateKeyMatches } from './key-match.ts';
+import type { ActivationKey } from './issued-record.ts';
 import type { VendorKeys } from './keys.ts';
 
 /** The limits and identity a vendor certifies for one license server. */
@@ -38,8 +41,6 @@ export interface IssueServerBundleOptions extends ServerLicenseTerms {
   /** Issue time (default: now); injectable so tests can make licenses that are already expired. */
   issuedAt?: Date;
   licenseId?: string;
-  /** The activation secret (base64url); a fresh 256-bit one by default. */
-  activationSecret?: string;
   /**
    * Legacy machine-bound mode (FR 10): the MachineInfo.rif of the machine the license server must run on;
    * the license then carries its digest (`machineInfoHash`) and the server refuses to start elsewhere.
@@ -61,8 +62,20 @@ export class BundleError extends Error {
   override readonly name = 'BundleError';
 }
 
-/** Generates a server key pair, signs its server license with the vendor key and returns the bundle. */
-export async function issueServerBundle(options: IssueServerBundleOptions): Promise<ServerBundle> {
+/**
+ * A bundle as issued: the bundle (for the customer) and the license's activation key pair (for the
+ * vendor's ledger only: its private half computes the activation codes).
+ */
+export interface IssuedServerBundle {
+  bundle: ServerBundle;
+  activationKey: ActivationKey;
+}
+
+/**
+ * Generates a server key pair and an activation key pair, signs the server license (naming the server key
+ * and the activation key's public half) with the vendor key, and returns the bundle with the activation key.
+ */
+export async function issueServerBundle(options: IssueServerBundleOptions): Promise<IssuedServerBundle> {
   const ranges = parseIpRanges(options.ipRanges);
   if (!ranges.ok) throw new BundleError(`--ip-ranges: ${ranges.error}`);
   const machineInfoHash = options.machineInfo === undefined ? undefined : machineBindingDigest(options.machineInfo);
@@ -71,6 +84,7 @@ export async function issueServerBundle(options: IssueServerBundleOptions): Prom
     throw new BundleError('the expiry date must be after the issue date');
   }
   const server = await generateEd25519KeyPair();
+  const activation = createActivationKeyPair();
   const kid = await calculateJwkThumbprint(server.publicJwk);
   const serverKey = { ...server.publicJwk, kid };
   const payload: ServerLicensePayload = serverLicensePayloadSchema.parse({
@@ -89,17 +103,18 @@ export async function issueServerBundle(options: IssueServerBundleOptions): Prom
     issuedAt: issuedAt.toISOString(),
     expiresAt: options.expiresAt.toISOString(),
     serverKey,
+    activationKey: activation.publicX,
     ...(machineInfoHash === undefined ? {} : { machineInfoHash }),
   });
   const serverLicense = await signDocument(payload, options.vendor.privateJwk, DOC_TYPES.serverLicense);
-  return serverBundleSchema.parse({
+  const bundle = serverBundleSchema.parse({
     format: SERVER_BUNDLE_FORMAT,
-    version: 1,
+    version: SERVER_BUNDLE_VERSION,
     serverLicense,
     serverPrivateKey: ed25519PrivateJwkSchema.parse({ ...server.privateJwk, kid }),
     vendorPublicKey: options.vendor.publicJwk,
-    activationSecret: options.activationSecret ?? randomBytes(32).toString('base64url'),
   });
+  return { bundle, activationKey: { x: activation.publicX, d: activation.privateD } };
 }
 
 /**

@@ -44,7 +44,7 @@ export async function issueContainer(rest: string[], out: Out, now: Date): Promi
   const args = validate(issueArgs, values);
   const appName = theAppName(args);
   const vendorDir = resolve(args['vendor-dir']);
-  const { lic, license } = await issueContainerLicense({
+  const issued = await issueContainerLicense({
     vendor: await loadVendorKeys(vendorDir),
     company: args.company,
     project: args.project,
@@ -57,10 +57,10 @@ export async function issueContainer(rest: string[], out: Out, now: Date): Promi
     issuedAt: now,
   });
   const path = resolve(args.out);
-  await writeContainerLic(path, lic, { force: args.force });
-  await recordContainerLicense(vendorDir, license);
-  out(`wrote ${path} (mode 0600: it holds the activation secret)`);
-  out(['Container.lic', ...formatContainerLicense(license, now)].join('\n'));
+  await writeContainerLic(path, issued.lic, { force: args.force });
+  await recordContainerLicense(vendorDir, issued);
+  out(`wrote ${path}`);
+  out(['Container.lic', ...formatContainerLicense(issued.license, now)].join('\n'));
   out(`recorded in ${resolve(vendorDir, ISSUED_DIR)} (one project may register with it; \`vendor unbind\` frees it)`);
 }
 
@@ -79,6 +79,12 @@ export async function unbind(rest: string[], out: Out): Promise<void> {
     return;
   }
   const to = record.kind === 'server' ? 'license server' : 'project';
-  out(`unbound ${what}: freed its ${to} fingerprint ${freed.fingerprint}, bound since ${freed.boundAt}`);
+  const site = freed.site ? ` at site ${freed.site}` : '';
+  out(`unbound ${what}: freed its ${to} fingerprint ${freed.fingerprint}${site}, bound since ${freed.boundAt}`);
+  // What the ledger refused while it was bound: other installations, or this one from another site (a copy).
+  for (const scan of record.refusedScans.slice(-5)) {
+    out(`  refused ${scan.at}: ${scan.why === 'moved' ? 'the same installation from another site' : 'another installation'} (${scan.fingerprint}${scan.site ? ` at site ${scan.site}` : ''})`);
+  }
+  if (record.refusedScans.length > 5) out(`  … ${record.refusedScans.length - 5} earlier refused scans in ${resolve(vendorDir, ISSUED_DIR, `${licenseId}.json`)}`);
   out(`the next QR scan binds it to the ${to} that scans it`);
 }

@@ -51,7 +51,7 @@ export async function issueServer(rest: string[], out: Out, now: Date): Promise<
   const args = validate(issueArgs, values);
   const vendorDir = resolve(args['vendor-dir']);
   const machineInfo = args['machine-info'] === undefined ? undefined : await readMachineInfoFile(resolve(args['machine-info']));
-  const bundle = await issueServerBundle({
+  const issued = await issueServerBundle({
     vendor: await loadVendorKeys(vendorDir),
     company: args.company,
     ...(args.project === undefined ? {} : { project: args.project }),
@@ -68,11 +68,11 @@ export async function issueServer(rest: string[], out: Out, now: Date): Promise<
     ...(machineInfo === undefined ? {} : { machineInfo }),
   });
   const path = resolve(args.out);
-  await writeServerBundle(path, bundle, { force: args.force });
+  await writeServerBundle(path, issued.bundle, { force: args.force });
   // After the bundle: a bundle that could not be written must not leave a record of a license nobody has.
-  await recordServerBundle(vendorDir, bundle);
-  out(`wrote ${path} (mode 0600: it holds the server private key)\n${formatBundleUnverified(bundle, now)}`);
-  out(`recorded in ${resolve(vendorDir, ISSUED_DIR)} (the phone page computes this license's activation codes from it)`);
+  await recordServerBundle(vendorDir, issued);
+  out(`wrote ${path} (mode 0600: it holds the server private key)\n${formatBundleUnverified(issued.bundle, now)}`);
+  out(`recorded in ${resolve(vendorDir, ISSUED_DIR)} with the license's private activation key (only the phone page computes its codes; the bundle cannot)`);
   if (machineInfo !== undefined) {
     out(`bound to machine ${machineInfo.digest} (${machineInfo.hostname || '?'}, ${machineInfo.platform}/${machineInfo.arch}): the license server refuses to start on any other machine`);
   }

@@ -9,7 +9,7 @@ Commands:
                [--project <name>] [--product FineReport] [--domains a,b] [--app-names webroot]
                [--features a,b] [--port 8081] [--machine-info <MachineInfo.rif>] [--force]
       Issue a license-server bundle: a new server key pair and its server license signed by the vendor,
-      and record it in <dir>/issued/ (its activation secret, for the phone page).
+      and record it in <dir>/issued/ (its private activation key: only the phone page makes codes).
       Empty --domains / --app-names mean "any". IP ranges: "192.168.0.1-192.168.0.9, 10.0.0.0/8, ::1" or "*".
       --machine-info binds the license to the machine described by the customer's require/MachineInfo.rif
       (legacy machine-bound mode, from "license-server machine-info"): it will not start elsewhere.

@@ -22,6 +22,8 @@ export interface Texts {
   unknown: Notice;
   boundServer: Notice;
   boundContainer: Notice;
+  movedServer: Notice;
+  reissue: Notice;
   notFound: Notice;
   error: Notice;
 }
@@ -53,6 +55,14 @@ const zhCN: Texts = {
   boundContainer: {
     title: 'Container.lic 已注册到其他项目',
     body: '此 Container.lic 已注册到另一个项目（自 {since} 起）。一个 Container.lic 只能注册一个项目；如需迁移，请联系供应商解除绑定（许可证 ID：{licenseId}），然后重新扫描。',
+  },
+  movedServer: {
+    title: '授权服务器的位置变了',
+    body: '此授权服务器自 {since} 起在另一台机器或另一个目录中激活，现在的这一份是复制或迁移过来的。一个许可证只能运行一个授权服务器：如果是迁移，请先在原服务器上执行 destroy 并把回执发给供应商，由供应商解除绑定（许可证 ID：{licenseId}）后重新扫描；如果不是，请停止这一份。',
+  },
+  reissue: {
+    title: '许可证需要重新签发',
+    body: '此许可证（{licenseId}）是旧格式签发的，文件中带有可计算验证码的密钥，已不再使用。请联系供应商按新格式重新签发，然后用新文件重新扫描。',
   },
   notFound: { title: '页面不存在', body: '请用手机扫描激活/注册页面上显示的二维码打开此页面。' },
   error: { title: '暂时无法显示验证码', body: '供应商服务出现问题。请稍后重新扫描；如果问题持续，请联系供应商。' },
@@ -91,6 +101,14 @@ const en: Texts = {
   boundContainer: {
     title: 'Container.lic already registered',
     body: 'This Container.lic is already registered to another project (since {since}). One Container.lic registers one project; ask the vendor to unbind it for a migration (license ID {licenseId}), then scan again.',
+  },
+  movedServer: {
+    title: 'This license server has moved',
+    body: 'This license server was activated on another machine or in another folder (since {since}); the one showing this QR code is a copy or was moved. One license runs one license server: for a migration, run destroy on the old server, send its receipt to the vendor and have the license unbound (license ID {licenseId}), then scan again; otherwise stop this copy.',
+  },
+  reissue: {
+    title: 'This license must be re-issued',
+    body: 'This license ({licenseId}) was issued in an older format that carries a key from which codes can be computed, and is no longer used. Ask the vendor to re-issue it in the current format, then scan with the new file.',
   },
   notFound: { title: 'Page not found', body: 'Open this page by scanning the QR code shown on the activation/registration page with your phone.' },
   error: {

@@ -1,5 +1,5 @@
 import { challengeState, parsePhonePageToken, PhonePageTokenError, type PhonePageChallenge } from '@registration/licensing/challenge';
-import { computeVerificationCode } from '@registration/licensing/verification-code';
+import { vendorCode } from '@registration/licensing/activation-code';
 import { bind, isSafeLicenseId, readRecord, type Binding, type IssuedRecord } from '../records.ts';
 
 /** What a scan comes to: the code, or the one reason it cannot be shown. */
@@ -8,7 +8,10 @@ export type ScanOutcome =
   | { state: 'expired'; challenge: PhonePageChallenge }
   | { state: 'malformed' | 'oversized' }
   | { state: 'unknown'; licenseId: string }
-  | { state: 'bound'; record: IssuedRecord; binding: Binding };
+  /** Issued before activation keys: the license must be re-issued. */
+  | { state: 'reissue'; licenseId: string }
+  /** Bound to another installation (`bound`), or this one seen at another site (`moved`: a copy, or a move). */
+  | { state: 'bound' | 'moved'; record: IssuedRecord; binding: Binding };
 
 /**
  * Turns a QR token into a page state, in the order that touches the ledger least: a bad or expired
@@ -32,17 +35,13 @@ export async function resolveScan(vendorDir: string, token: string, now: Date): 
   // A server license's id in a Local Container QR (or the reverse) is not a license of that kind.
   if (record === null || record.kind !== challenge.kind) return { state: 'unknown', licenseId };
 
-  const code = computeVerificationCode({
-    secret: record.activationSecret,
-    challengeId: challenge.challengeId,
-    fingerprint: challenge.fingerprint,
-    expiresAt: challenge.expiresAt,
-  });
-  const bound = await bind(vendorDir, licenseId, challenge.fingerprint, now);
+  if (record.activationKey === undefined) return { state: 'reissue', licenseId };
+
+  const code = vendorCode(record.activationKey, challenge);
+  const bound = await bind(vendorDir, licenseId, challenge.fingerprint, now, challenge.kind === 'server' ? challenge.site : undefined);
   if (!bound.ok) {
-    return bound.reason === 'already-bound'
-      ? { state: 'bound', record: bound.record, binding: bound.binding }
-      : { state: 'unknown', licenseId };
+    if (bound.reason === 'unknown-license') return { state: 'unknown', licenseId };
+    return { state: bound.reason === 'moved' ? 'moved' : 'bound', record: bound.record, binding: bound.binding };
   }
   const remainingSeconds = Math.ceil((challenge.expiresAt.getTime() - now.getTime()) / 1000);
   return { state: 'code', code, record: bound.record, challenge, remainingSeconds };

@@ -9,7 +9,7 @@ import type { ScanOutcome } from './outcome.ts';
 export type PageState = ScanOutcome['state'] | 'not-found' | 'error';
 export type PageStatus = 200 | 400 | 404 | 409 | 410 | 500;
 const STATUS: Record<PageState, PageStatus> = {
-  code: 200, expired: 410, malformed: 400, oversized: 400, unknown: 404, bound: 409, 'not-found': 404, error: 500,
+  code: 200, expired: 410, malformed: 400, oversized: 400, unknown: 404, reissue: 410, bound: 409, moved: 409, 'not-found': 404, error: 500,
 };
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -89,8 +89,11 @@ export function renderPage(lang: Language, outcome: ScanOutcome | { state: 'not-
       return notice('bad', '?', texts[outcome.state]);
     case 'unknown':
       return notice('bad', '?', texts.unknown, { licenseId: html`<code>${outcome.licenseId}</code>` });
-    case 'bound': {
-      const text = outcome.record.kind === 'server' ? texts.boundServer : texts.boundContainer;
+    case 'reissue':
+      return notice('bad', '!', texts.reissue, { licenseId: html`<code>${outcome.licenseId}</code>` });
+    case 'bound':
+    case 'moved': {
+      const text = outcome.state === 'moved' ? texts.movedServer : outcome.record.kind === 'server' ? texts.boundServer : texts.boundContainer;
       const values = { since: time(outcome.binding.boundAt, 'datetime'), licenseId: html`<code>${outcome.record.licenseId}</code>` };
       return notice('bad', '!', text, values, html`<p class="who">${who(outcome.record)}</p>`);
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRecord, type IssuedRecord } from '../records.ts';
-import { phonePageFixture, shownCode, T0 } from './test-fixture.ts';
+import { readRecord, writeRecord, type IssuedRecord } from '../records.ts';
+import { phonePageFixture, record, shownCode, T0 } from './test-fixture.ts';
 
 let f: Awaited<ReturnType<typeof phonePageFixture>>;
 beforeAll(async () => {
@@ -67,5 +67,36 @@ describe('phone page: refusals', () => {
     expect(server.body).toContain('此授权服务器许可证已在另一个授权服务器实例上激活（自 <time');
     expect(server.body).toContain('2026-03-01 10:00:00 UTC');
     expect((await readRecord(f.dir, 'lic-s'))?.binding?.fingerprint).toBe('LS-0123456789ABCDEF');
+  });
+
+  it('409 for the same license server seen from another site (a copy of its privateConfig, or a move), recorded in the ledger', async () => {
+    f.setNow(T0);
+    await writeRecord(f.dir, record('lic-site', 'server', { project: undefined }));
+    const first = await f.get(f.scan('lic-site', 'server', 'LS-AAAAAAAAAAAAAAAA', '00000000000000aa').url);
+    expect(first.status).toBe(200);
+    expect((await readRecord(f.dir, 'lic-site'))?.binding).toMatchObject({ fingerprint: 'LS-AAAAAAAAAAAAAAAA', site: '00000000000000aa' });
+    // The same site again (a restart's re-scan): the code.
+    expect((await f.get(f.scan('lic-site', 'server', 'LS-AAAAAAAAAAAAAAAA', '00000000000000aa').url)).status).toBe(200);
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const moved = await f.get(f.scan('lic-site', 'server', 'LS-AAAAAAAAAAAAAAAA', '00000000000000bb').url, { 'accept-language': lang });
+      expect(moved.status).toBe(409);
+      expect(shownCode(moved.body)).toBeUndefined();
+      expect(moved.body).toContain(lang === 'en' ? 'This license server has moved' : '授权服务器的位置变了');
+      expect(moved.body).toContain('<code>lic-site</code>');
+    }
+    const ledger = await readRecord(f.dir, 'lic-site');
+    expect(ledger?.binding?.site).toBe('00000000000000aa');
+    expect(ledger?.refusedScans.map((r) => [r.why, r.site])).toEqual([['moved', '00000000000000bb'], ['moved', '00000000000000bb']]);
+  });
+
+  it('410 for a license of the old format (a shared secret, no activation key): re-issue it', async () => {
+    f.setNow(T0);
+    const { activationKey: _none, ...old } = record('lic-old', 'container');
+    await writeRecord(f.dir, { ...old, activationSecret: 'A'.repeat(43) });
+    const res = await f.get(f.scan('lic-old', 'container', 'project-A').url, { 'accept-language': 'en' });
+    expect(res.status).toBe(410);
+    expect(res.body).toContain('This license must be re-issued');
+    expect(shownCode(res.body)).toBeUndefined();
+    expect((await readRecord(f.dir, 'lic-old'))?.binding).toBeNull();
   });
 });
