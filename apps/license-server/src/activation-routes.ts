@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import QRCode from 'qrcode';
+import { ChallengeKeys } from '@registration/licensing/activation-code';
 import { lockStatus } from '@registration/licensing/lockout';
 import { CATALOGUE } from '@registration/protocol/catalogue';
 import type { Reason } from '@registration/protocol/reason';
@@ -10,7 +11,8 @@ import { activationQrUrl, currentChallenge, needsScan, serverFingerprint, submit
 import { renderActivationPage, type ActivationView } from './activation-page.ts';
 import type { LeaseRouteDeps } from './lease-routes.ts';
 import { peerAddress } from './peer.ts';
-import { addressKey, NO_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.ts';
+import { addressKey, RateLimiter } from '@registration/licensing/rate-limit';
+import { NO_RATE_LIMITS, type RateLimits } from './rate-limit.ts';
 import { reasonOf } from './responses.ts';
 
 /** The activation routes' dependencies: the lease routes' plus where the phone page lives. */
@@ -19,7 +21,17 @@ export interface ActivationDeps extends LeaseRouteDeps {
   phonePageUrl: string;
   /** Requests per source address per minute (default: none; `main.ts` passes the configured ones). */
   rateLimits?: RateLimits;
+  /** This installation's site (`installationSite`), carried in the QR code for the vendor's ledger. */
+  site: string;
+  /** The challenge keys this process holds (default: a fresh set per app). */
+  challengeKeys?: ChallengeKeys;
 }
+
+/**
+ * Code attempts this process checks per minute, whatever their source: the lock allows 5 in a row, so only
+ * someone resetting it (the operator, on a stopped server) could go faster; this keeps even that slow.
+ */
+export const CODE_ATTEMPTS_PER_MINUTE = 10;
 
 type Env = { Bindings: HttpBindings };
 
@@ -42,7 +54,9 @@ const wantsJson = (c: Context<Env>) => (c.req.header('content-type') ?? '').incl
  */
 export function activationRoutes(deps: ActivationDeps) {
   const { bundle, store, clock, logger, language, phonePageUrl } = deps;
-  const secret = bundle.bundle.activationSecret;
+  const keys = deps.challengeKeys ?? new ChallengeKeys();
+  const licenseKey = bundle.license.activationKey;
+  const attempts = new RateLimiter(CODE_ATTEMPTS_PER_MINUTE, () => clock().getTime());
   const perMinute = (deps.rateLimits ?? NO_RATE_LIMITS).activation;
   const limiter = perMinute > 0 ? new RateLimiter(perMinute, () => clock().getTime()) : null;
 
@@ -56,10 +70,19 @@ export function activationRoutes(deps: ActivationDeps) {
     return reasonOf('RATE_LIMITED', { peer, limit: perMinute, retryAfter });
   }
 
+  /** The same for code attempts from all addresses together (CODE_ATTEMPTS_PER_MINUTE). */
+  function overAttempts(c: Context<Env>): Reason | null {
+    const retryAfter = attempts.take('code');
+    if (retryAfter === 0) return null;
+    c.header('Retry-After', String(retryAfter));
+    logger.warn({ retryAfter }, 'activation code attempts over the per-process limit');
+    return reasonOf('RATE_LIMITED', { peer: peerAddress(c), limit: CODE_ATTEMPTS_PER_MINUTE, retryAfter });
+  }
+
   async function status(fresh = false): Promise<ActivationStatus> {
     const now = clock();
     // A destroyed server offers no activation: nothing it could activate would register anyone.
-    const challenge = needsScan(store.state) && store.state.destroyedAt === null ? await store.update(currentChallenge(now, fresh)) : null;
+    const challenge = needsScan(store.state) && store.state.destroyedAt === null ? await store.update(currentChallenge(now, fresh, keys)) : null;
     const state = store.state;
     const lock = lockStatus(state.activation.lock, now);
     return {
@@ -67,7 +90,7 @@ export function activationRoutes(deps: ActivationDeps) {
       activatedAt: state.activatedAt,
       fingerprint: serverFingerprint(state),
       needsScan: needsScan(state),
-      challenge: challenge && { challengeId: challenge.challengeId, url: activationQrUrl(phonePageUrl, state, challenge), expiresAt: challenge.expiresAt },
+      challenge: challenge && { challengeId: challenge.challengeId, url: activationQrUrl(phonePageUrl, state, challenge, deps.site), expiresAt: challenge.expiresAt },
       lock: lock.kind === 'locked' ? { kind: 'locked', until: lock.until.toISOString() } : lock,
       rescanRequired: Object.entries(state.activation.rescanRequired).map(([nodeId, r]) => ({ nodeId, ...r })),
     };
@@ -113,7 +136,7 @@ export function activationRoutes(deps: ActivationDeps) {
     })
     .post('/activate', async (c) => {
       const json = wantsJson(c);
-      const limited = overLimit(c);
+      const limited = overLimit(c) ?? overAttempts(c);
       if (limited) return json ? c.json({ ok: false as const, reasons: [limited], ...(await status()) }, 429) : page(c, await status(), { kind: 'error', reason: limited }, 429);
       let body: Record<string, unknown> = {};
       try {
@@ -122,7 +145,9 @@ export function activationRoutes(deps: ActivationDeps) {
         body = {};
       }
       const challengeId = typeof body.challengeId === 'string' ? body.challengeId : undefined;
-      const outcome: ActivationOutcome = await store.update(submitActivationCode({ secret, challengeId, code: body.code, now: clock() }));
+      const outcome: ActivationOutcome = await store.update(submitActivationCode({ keys, licenseKey, challengeId, code: body.code, now: clock() }));
+      // A code answers its challenge once: its key is of no use any more.
+      if (outcome.ok && store.state.activation.challenge?.exchangeKey) keys.forget(store.state.activation.challenge.exchangeKey);
       const peer = peerAddress(c);
       if (outcome.ok) logger.info({ peer, activatedAt: outcome.activatedAt, resumed: outcome.resumed }, 'activation code accepted');
       else logger.warn({ peer, code: outcome.reason.code }, 'activation code refused');

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePhonePageUrl } from '@registration/licensing/challenge';
-import { computeVerificationCode } from '@registration/licensing/verification-code';
 import { DISABLE_AFTER_FAILURES } from '@registration/licensing/lockout';
 import type { ServerBundle } from '@registration/protocol/server-bundle';
 import { resetActivationLock } from './activation.ts';
@@ -26,12 +25,12 @@ async function fresh(options: { clock?: Clock; language?: 'en' | 'zh-CN'; bundle
   return { ...s, clock, bundle };
 }
 
-/** What the phone page would show for the QR code the server offers now. */
-async function phoneCode(url: string, secret: string) {
+/** What the phone page would show for the QR code the server offers now (a fresh one). */
+async function phoneCode(url: string) {
   const res = await call(fx, url, '/license/challenge', { json: {} });
   expect(res.status).toBe(200);
   const scanned = parsePhonePageUrl(res.body.challenge.url);
-  const code = computeVerificationCode({ secret, ...scanned });
+  const code = fx.phoneCode(res.body.challenge.url);
   return { challengeId: scanned.challengeId as string, code, fingerprint: scanned.fingerprint };
 }
 
@@ -45,7 +44,7 @@ describe('activation page and gate', () => {
     expect(refused.body.reasons).toEqual([{ code: 30010, name: 'SERVER_NOT_ACTIVATED', params: { activationUrl: `${s.url}/license/qrcode` } }]);
     expect((await call(fx, s.url, '/health')).body.activated).toBe(false);
 
-    const { challengeId, code, fingerprint } = await phoneCode(s.url, s.bundle.activationSecret);
+    const { challengeId, code, fingerprint } = await phoneCode(s.url);
     expect(fingerprint).toMatch(/^LS-[0-9A-F]{16}$/);
     const ok = await call(fx, s.url, '/license/activate', { json: { challengeId, code } });
     expect(ok.status).toBe(200);
@@ -85,7 +84,7 @@ describe('activation page and gate', () => {
 
   it('accepts the form from the page itself and refuses a cross-site form', async () => {
     const s = await fresh();
-    const { challengeId, code } = await phoneCode(s.url, s.bundle.activationSecret);
+    const { challengeId, code } = await phoneCode(s.url);
     const form = `challengeId=${challengeId}&code=${code.slice(0, 3)}%20${code.slice(3)}`;
     const headers = { 'content-type': 'application/x-www-form-urlencoded' };
     const foreign = await call(fx, s.url, '/license/activate', { raw: form, headers: { ...headers, origin: 'https://evil.example' } });
@@ -99,7 +98,7 @@ describe('activation page and gate', () => {
 
   it('a QR code expires after 5 minutes; a late code is not counted', async () => {
     const s = await fresh();
-    const { challengeId, code } = await phoneCode(s.url, s.bundle.activationSecret);
+    const { challengeId, code } = await phoneCode(s.url);
     s.clock.advance(5 * 60_000);
     const late = await call(fx, s.url, '/license/activate', { json: { challengeId, code } });
     expect(late.status).toBe(422);
@@ -112,9 +111,8 @@ describe('activation page and gate', () => {
 describe('wrong codes lock per license', () => {
   it('locks after 5 wrong codes for 15 minutes whatever the QR or address, doubles, and stops at 100 until reset-lock', async () => {
     const s = await fresh();
-    const secret = s.bundle.activationSecret;
     const guess = async (from = '127.0.0.1') => {
-      const { challengeId, code } = await phoneCode(s.url, secret); // a refresh before every guess
+      const { challengeId, code } = await phoneCode(s.url); // a refresh before every guess
       return call(fx, s.url, '/license/activate', { json: { challengeId, code: wrong(code) }, localAddress: from });
     };
     for (let i = 1; i <= 4; i++) {
@@ -127,7 +125,7 @@ describe('wrong codes lock per license', () => {
     expect(fifth.body.reasons[0]).toMatchObject({ name: 'VERIFY_LOCKED', params: { until: new Date(T0.getTime() + 15 * 60_000).toISOString() } });
 
     // Even the right code is refused while locked, and does not extend the lock.
-    const right = await phoneCode(s.url, secret);
+    const right = await phoneCode(s.url);
     const blocked = await call(fx, s.url, '/license/activate', { json: right });
     expect(blocked.status).toBe(423);
     expect(s.store.state.activatedAt).toBeNull();
@@ -145,8 +143,8 @@ describe('wrong codes lock per license', () => {
     const last = await guess();
     expect(last.body.reasons[0]).toMatchObject({ name: 'VERIFY_DISABLED', params: { failures: DISABLE_AFTER_FAILURES } });
     s.clock.advance(48 * 3600e3);
-    expect((await call(fx, s.url, '/license/activate', { json: await phoneCode(s.url, secret) })).body.reasons[0].name).toBe('VERIFY_DISABLED');
+    expect((await call(fx, s.url, '/license/activate', { json: await phoneCode(s.url) })).body.reasons[0].name).toBe('VERIFY_DISABLED');
     await s.store.update(resetActivationLock());
-    expect((await call(fx, s.url, '/license/activate', { json: await phoneCode(s.url, secret) })).status).toBe(200);
+    expect((await call(fx, s.url, '/license/activate', { json: await phoneCode(s.url) })).status).toBe(200);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ChallengeKeys } from '@registration/licensing/activation-code';
 import { challengeState, createChallenge, phonePageUrl } from '@registration/licensing/challenge';
 import { lockStatus, resetLockState, type LockStatus } from '@registration/licensing/lockout';
 import { attemptVerification } from '@registration/licensing/verify-attempt';
@@ -20,13 +21,33 @@ export function serverFingerprint(state: Pick<PrivateConfig, 'licenseId' | 'inst
   return `LS-${digest.slice(0, 16).toUpperCase()}`;
 }
 
-/** The QR code's URL for a challenge of this server. */
-export function activationQrUrl(phonePageBase: string, state: PrivateConfig, challenge: ChallengeRecord): string {
+/** The QR code's URL for a challenge of this server (its key, and the site the vendor binds the license to). */
+export function activationQrUrl(phonePageBase: string, state: PrivateConfig, challenge: ChallengeRecord, site: string): string {
   return phonePageUrl(
     phonePageBase,
     { challengeId: challenge.challengeId, fingerprint: challenge.fingerprint, expiresAt: new Date(challenge.expiresAt) },
-    { licenseId: state.licenseId, kind: 'server' },
+    { licenseId: state.licenseId, kind: 'server', challengeKey: challenge.exchangeKey ?? '', site },
   );
+}
+
+/**
+ * At start-up: binds the activation to this installation's site. A privateConfig activated at another site
+ * (copied to another folder or machine) is not activated here until a scan, which the vendor's phone page
+ * checks against the site it knows; one from before sites were recorded takes this one.
+ */
+export function settleSite(site: string, now: Date): Mutation<{ moved: { site: string; activatedAt: string } | null }> {
+  return (state) => {
+    const recorded = state.activation.site;
+    if (recorded === site) return { result: { moved: null } };
+    if (recorded === undefined || state.activatedAt === null) {
+      return { next: { ...state, activation: { ...state.activation, site } }, result: { moved: null } };
+    }
+    const movedFrom = { site: recorded, activatedAt: state.activatedAt, at: now.toISOString() };
+    return {
+      next: { ...state, activatedAt: null, activation: { ...state.activation, site, challenge: null, movedFrom } },
+      result: { moved: { site: recorded, activatedAt: state.activatedAt } },
+    };
+  };
 }
 
 /** Whether the page needs a QR scan: never activated, or nodes refused by the restart rule since. */
@@ -34,18 +55,25 @@ export function needsScan(state: PrivateConfig): boolean {
   return state.activatedAt === null || Object.keys(state.activation.rescanRequired).length > 0;
 }
 
-function usable(challenge: ChallengeRecord | null, now: Date): challenge is ChallengeRecord {
-  return challenge !== null && challenge.usedAt === null && challengeState({ expiresAt: new Date(challenge.expiresAt) }, now) === 'valid';
+// A challenge can be answered only while this process holds its key (made here, never written).
+function usable(challenge: ChallengeRecord | null, now: Date, keys: ChallengeKeys): challenge is ChallengeRecord {
+  return (
+    challenge !== null &&
+    challenge.usedAt === null &&
+    challenge.exchangeKey !== undefined &&
+    keys.has(challenge.exchangeKey) &&
+    challengeState({ expiresAt: new Date(challenge.expiresAt) }, now) === 'valid'
+  );
 }
 
 /**
- * The challenge the page shows: the current one while it is unused and alive, else a fresh one
- * (`fresh: true` is the Refresh button). Refreshing never touches the lock.
+ * The challenge the page shows: the current one while it is unused, alive and answerable by this process,
+ * else a fresh one (`fresh: true` is the Refresh button). Refreshing never touches the lock.
  */
-export function currentChallenge(now: Date, fresh: boolean): Mutation<ChallengeRecord> {
+export function currentChallenge(now: Date, fresh: boolean, keys: ChallengeKeys): Mutation<ChallengeRecord> {
   return (state) => {
     const current = state.activation.challenge;
-    if (!fresh && usable(current, now)) return { result: current };
+    if (!fresh && usable(current, now, keys)) return { result: current };
     const c = createChallenge({ now, fingerprint: serverFingerprint(state) });
     const challenge: ChallengeRecord = {
       challengeId: c.challengeId,
@@ -53,6 +81,7 @@ export function currentChallenge(now: Date, fresh: boolean): Mutation<ChallengeR
       issuedAt: c.issuedAt.toISOString(),
       expiresAt: c.expiresAt.toISOString(),
       usedAt: null,
+      exchangeKey: keys.create(),
     };
     return { next: { ...state, activation: { ...state.activation, challenge } }, result: challenge };
   };
@@ -66,15 +95,26 @@ export type ActivationOutcome =
  * One code typed on the activation page. A right code activates the server (first time), clears the
  * restart rule's refusals, marks the challenge used and resets the count; a wrong one is counted per license.
  */
-export function submitActivationCode(input: { secret: string; challengeId: string | undefined; code: unknown; now: Date }): Mutation<ActivationOutcome> {
+export function submitActivationCode(input: {
+  keys: ChallengeKeys;
+  /** The license's public activation key. */
+  licenseKey: string;
+  challengeId: string | undefined;
+  code: unknown;
+  now: Date;
+}): Mutation<ActivationOutcome> {
   return (state) => {
     const { activation } = state;
     const stored = activation.challenge;
+    const secret =
+      stored?.exchangeKey === undefined
+        ? null
+        : input.keys.codeKey(stored.exchangeKey, { licenseId: state.licenseId, kind: 'server', licenseKey: input.licenseKey });
     const result = attemptVerification({
       lock: activation.lock,
       challenge: stored && { ...stored, expiresAt: new Date(stored.expiresAt), usedAt: stored.usedAt === null ? null : new Date(stored.usedAt) },
       ...(input.challengeId === undefined ? {} : { challengeId: input.challengeId }),
-      secret: input.secret,
+      secret,
       code: input.code,
       now: input.now,
     });
@@ -84,7 +124,7 @@ export function submitActivationCode(input: { secret: string; challengeId: strin
       const next: PrivateConfig = {
         ...state,
         activatedAt: state.activatedAt ?? at,
-        activation: { lock: result.lock, challenge, rescanRequired: {} },
+        activation: { ...activation, lock: result.lock, challenge, rescanRequired: {} },
       };
       return { next, result: { ok: true, activatedAt: next.activatedAt ?? at, resumed: Object.keys(activation.rescanRequired) } };
     }

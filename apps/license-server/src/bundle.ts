@@ -27,6 +27,13 @@ function derivedPublicX(bundle: ServerBundle): string | undefined {
  * trust; this only stops a damaged or mismatched bundle from serving leases nobody can verify.
  */
 export async function checkBundle(json: unknown, path: string): Promise<LoadedBundle> {
+  // Format 1 carried the activation secret in the file: whoever held it could compute every code.
+  if (typeof json === 'object' && json !== null && (json as { version?: unknown }).version === 1) {
+    throw new StartupError('bundleRefused', {
+      path,
+      detail: 'it is bundle format 1, which carries its activation secret (anyone holding the file could compute activation codes). Ask the vendor to re-issue the bundle (vendor issue-server); the terms stay the same',
+    });
+  }
   const parsed = serverBundleSchema.safeParse(json);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))].join(', ');

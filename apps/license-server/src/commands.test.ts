@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialLockState } from '@registration/licensing/lockout';
-import { computeVerificationCode } from '@registration/licensing/verification-code';
+import { ChallengeKeys, vendorCode } from '@registration/licensing/activation-code';
 import type { MachineFacts } from '@registration/protocol/machine-info';
 import { serverBundleSchema } from '@registration/protocol/server-bundle';
 import { runCli } from '../../vendor/src/cli.ts';
@@ -45,7 +45,7 @@ describe('destroy (real processes)', () => {
     const inst = await installation();
     const server = spawnMain(['start', '--port', '0', ...inst.common], { cwd: inst.root, env: EN });
     const url = await server.listening;
-    await activateOverHttps(fx, url, inst.bundle.activationSecret);
+    await activateOverHttps(fx, url);
     const nodeA = new TestNode('node-a');
     expect((await nodeA.register(fx, url)).status).toBe(200);
 
@@ -91,11 +91,19 @@ describe('reset-lock (real process)', () => {
     const { license } = await checkBundle(inst.bundle, 'test');
     const now = new Date();
     const store = await StateStore.open({ dir: join(inst.root, 'config'), licenseId: license.licenseId, now: () => now, logger: pino({ level: 'silent' }) });
-    const challenge = await store.update(currentChallenge(now, true));
-    const right = computeVerificationCode({ secret: inst.bundle.activationSecret, ...challenge, expiresAt: new Date(challenge.expiresAt) });
+    const keys = new ChallengeKeys();
+    const challenge = await store.update(currentChallenge(now, true, keys));
+    const activationKey = fx.activationKey(inst.bundle);
+    const right = vendorCode(activationKey, {
+      ...challenge,
+      expiresAt: new Date(challenge.expiresAt),
+      challengeKey: challenge.exchangeKey ?? '',
+      licenseId: license.licenseId,
+      kind: 'server',
+    });
     const wrong = right === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i += 1) {
-      const outcome = await store.update(submitActivationCode({ secret: inst.bundle.activationSecret, challengeId: challenge.challengeId, code: wrong, now }));
+      const outcome = await store.update(submitActivationCode({ keys, licenseKey: activationKey.x, challengeId: challenge.challengeId, code: wrong, now }));
       expect(outcome.ok).toBe(false);
     }
     const lockedUntil = store.state.activation.lock.lockedUntil as string;

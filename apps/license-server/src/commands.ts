@@ -1,11 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { lockStatus, LOCK_AFTER_FAILURES } from '@registration/licensing/lockout';
 import { resetActivationLock } from './activation.ts';
 import type { LicenseServerConfig } from './config.ts';
-import { LOG_FILE } from './logger.ts';
+import { logFile } from './logger.ts';
 import { currentMachine, machineInfoDocument, MACHINE_INFO_OVERRIDE_ENV, writeMachineInfo } from './machine-info.ts';
 import { message, StartupError } from './messages.ts';
 import { PRIVATE_CONFIG_FILE, StateStore } from './store.ts';
@@ -28,8 +27,7 @@ export interface CommandIo {
  */
 export function commandLogger(logDir: string): Logger {
   try {
-    mkdirSync(logDir, { recursive: true });
-    const file = pino.destination({ dest: join(logDir, LOG_FILE), mkdir: true, sync: true });
+    const file = pino.destination({ dest: logFile(logDir), sync: true });
     return pino({ level: 'info', base: { service: 'license-server' } }, file);
   } catch {
     return pino({ level: 'silent' });

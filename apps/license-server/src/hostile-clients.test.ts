@@ -2,7 +2,8 @@ import { connect as netConnect } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverInfoSchema } from '@registration/protocol/license-server-api';
-import { addressKey, NO_RATE_LIMITS, RateLimiter, RATE_WINDOW_MS } from './rate-limit.ts';
+import { addressKey, RateLimiter, RATE_WINDOW_MS } from '@registration/licensing/rate-limit';
+import { NO_RATE_LIMITS } from './rate-limit.ts';
 import { call, createFixture, manualClock, proven, registerBody, startServer, T0, TestNode, type Fixture } from './test-harness.ts';
 
 // What a client inside the license's IP range, with no credential, can and cannot do to the slots.

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server';
-import { addressKey } from './rate-limit.ts';
+import { addressKey } from '@registration/licensing/rate-limit';
 import type { TlsMaterial } from './tls.ts';
 
 /** A listening HTTPS server and how to stop it. */

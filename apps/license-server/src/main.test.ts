@@ -1,4 +1,4 @@
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -46,6 +46,30 @@ it('starts from flags, prints the listening line, answers /health, refuses a sec
   await expect(access(join(fx.dir, 'config', '.lock'))).rejects.toThrow();
   const log = await readFile(join(fx.dir, 'log', 'license-server.log'), 'utf8');
   expect(log.split('\n').filter(Boolean).map((line) => JSON.parse(line).msg)).toEqual(expect.arrayContaining(['listening', 'stopping']));
+
+  // Who may read what: the state and the keys are the server's user's alone, the log also its group's.
+  const mode = async (...parts: string[]) => ((await stat(join(fx.dir, ...parts))).mode & 0o777).toString(8);
+  expect({
+    config: await mode('config'),
+    privateConfig: await mode('config', 'privateConfig'),
+    tlsKey: await mode('tls', 'key.pem'),
+    logDir: await mode('log'),
+    log: await mode('log', 'license-server.log'),
+  }).toEqual({ config: '700', privateConfig: '600', tlsKey: '600', logDir: '750', log: '640' });
+});
+
+it('tightens a log file and folder left readable to everyone by an earlier version', async () => {
+  const root = join(fx.dir, 'open-log');
+  await mkdir(join(root, 'log'), { recursive: true });
+  await writeFile(join(root, 'log', 'license-server.log'), '', { mode: 0o666 });
+  await chmod(join(root, 'log', 'license-server.log'), 0o666);
+  await chmod(join(root, 'log'), 0o777);
+  const server = spawnMain(['--port', '0', '--bundle', join(fx.dir, 'bundle.json'), '--tls', join(fx.dir, 'tls')], { cwd: root, env: { LS_LANGUAGE: 'en' } });
+  await server.listening;
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toBe(0);
+  expect(((await stat(join(root, 'log'))).mode & 0o777).toString(8)).toBe('750');
+  expect(((await stat(join(root, 'log', 'license-server.log'))).mode & 0o777).toString(8)).toBe('640');
 });
 
 it('refuses to start with a tampered bundle or a bad flag, in the chosen language, without a stack trace', async () => {

@@ -12,7 +12,9 @@ import { liveLeases } from './lease-book.ts';
 import { createLogger } from './logger.ts';
 import { checkMachineBinding, MACHINE_INFO_OVERRIDE_ENV } from './machine-info.ts';
 import { message, StartupError } from './messages.ts';
+import { settleSite } from './activation.ts';
 import { readRegistrationKey, writeRegistrationKey } from './registration-key.ts';
+import { installationSite } from './site.ts';
 import { StateStore } from './store.ts';
 import { loadOrCreateTls } from './tls.ts';
 
@@ -36,6 +38,13 @@ export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv)
   if (registration?.openMode) say(message(language, 'registrationKeyOpen', { path: config.registrationKeyFile ?? '', mode: registration.openMode }));
   const store = await StateStore.open({ dir: config.configDir, licenseId: bundle.license.licenseId, now: clock, logger });
   try {
+    // Activated somewhere else (a copied or moved privateConfig): not activated here until a scan.
+    const site = await installationSite(config.configDir, env);
+    const { moved } = await store.update(settleSite(site, clock()));
+    if (moved) {
+      logger.warn({ site, previousSite: moved.site, activatedAt: moved.activatedAt }, 'privateConfig was activated at another site; scan the QR code again');
+      say(message(language, 'activationMoved', { activatedAt: moved.activatedAt }));
+    }
     const app = createLicenseServerApp({
       bundle,
       store,
@@ -45,6 +54,7 @@ export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv)
       phonePageUrl: config.phonePageUrl,
       registrationKey: registration?.key ?? null,
       rateLimits: config.rateLimits,
+      site,
     });
     const running = await startHttpsServer({ app, host: config.host, port: config.port, tls, maxConnectionsPerAddress: config.maxConnectionsPerAddress });
     if (registration) say(message(language, 'registrationKeyOn', { path: config.registrationKeyFile ?? '' }));

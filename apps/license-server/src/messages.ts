@@ -141,6 +141,10 @@ const MESSAGES = {
     en: 'code entry disabled after {{failures}} wrong codes',
     'zh-CN': '连续 {{failures}} 次错误后已停止输入验证码',
   },
+  activationMoved: {
+    en: 'This privateConfig was activated at {{activatedAt}} on another machine or in another folder. It is not activated here: open the activation page and scan the QR code again. (One license runs one license server; the vendor sees the new place when you scan.)',
+    'zh-CN': '该 privateConfig 于 {{activatedAt}} 在另一台机器或另一个目录中激活，在这里尚未激活：请打开激活页面重新扫码。（一个许可证只能运行一个授权服务器；扫码时供应商会看到新的位置。）',
+  },
   registrationKeyUnreadable: {
     en: 'The registration key file {{path}} cannot be read ({{detail}}). Create it with `license-server registration-key --registration-key-file {{path}}`, or leave --registration-key-file unset to register any report server in the license\'s IP ranges.',
     'zh-CN': '注册密钥文件 {{path}} 无法读取（{{detail}}）。可用 `license-server registration-key --registration-key-file {{path}}` 生成，或不设置 --registration-key-file 以允许许可 IP 范围内的任何报表服务器注册。',

@@ -4,7 +4,6 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parsePhonePageUrl } from '@registration/licensing/challenge';
-import { computeVerificationCode } from '@registration/licensing/verification-code';
 import { call, type Fixture } from './test-harness.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
@@ -76,13 +75,13 @@ export async function killAll(): Promise<void> {
 
 /**
  * Activates a server through its JSON API the way an administrator's phone does: a fresh challenge, the
- * code the vendor phone page computes from the QR URL and the license's activation secret, then submit.
+ * code the vendor phone page computes from the QR URL with the license's activation key, then submit.
  */
-export async function activateOverHttps(fixture: Fixture, url: string, activationSecret: string): Promise<void> {
+export async function activateOverHttps(fixture: Fixture, url: string): Promise<void> {
   const challenge = await call(fixture, url, '/license/challenge', { json: {} });
   if (challenge.status !== 200 || typeof challenge.body?.challenge?.url !== 'string') throw new Error(`no challenge: ${challenge.status} ${JSON.stringify(challenge.body)}`);
   const scanned = parsePhonePageUrl(challenge.body.challenge.url);
-  const code = computeVerificationCode({ secret: activationSecret, challengeId: scanned.challengeId, fingerprint: scanned.fingerprint, expiresAt: scanned.expiresAt });
+  const code = fixture.phoneCode(challenge.body.challenge.url);
   const activated = await call(fixture, url, '/license/activate', { json: { challengeId: scanned.challengeId, code } });
   if (activated.status !== 200 || activated.body?.ok !== true) throw new Error(`activation refused: ${activated.status} ${JSON.stringify(activated.body)}`);
 }

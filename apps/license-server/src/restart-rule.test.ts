@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePhonePageUrl } from '@registration/licensing/challenge';
-import { computeVerificationCode } from '@registration/licensing/verification-code';
 import type { ProjectIdentity } from '@registration/protocol/project-identity';
 import type { ServerBundle } from '@registration/protocol/server-bundle';
-import { issueServerBundle } from '../../vendor/src/server-bundle.ts';
-import { call, createFixture, manualClock, startServer, T0, TERMS, TestNode, type Fixture } from './test-harness.ts';
+import { call, createFixture, manualClock, startServer, T0, TestNode, type Fixture } from './test-harness.ts';
 
 // Issue 3 / manual "Registering After Restarting the Authorization Server" (11.5.11), through real restarts.
 
@@ -107,7 +105,7 @@ describe('resuming after a license-server restart', () => {
       // One scan on the activation page lets every waiting node register again by itself.
       const challenge = await call(fx, srv.s.url, '/license/challenge', { json: {} });
       const scanned = parsePhonePageUrl(challenge.body.challenge.url);
-      const code = computeVerificationCode({ secret: bundle.activationSecret, ...scanned });
+      const code = fx.phoneCode(challenge.body.challenge.url);
       const scan = await call(fx, srv.s.url, '/license/activate', { json: { challengeId: scanned.challengeId, code } });
       expect(scan.status).toBe(200);
       expect(scan.body.rescanRequired).toEqual([]);
@@ -121,7 +119,7 @@ describe('resuming after a license-server restart', () => {
   it('a server image obtained before 2026-05-20 always needs the scan after a restart', async () => {
     const clock = manualClock(new Date('2026-05-25T00:00:00Z'));
     const configDir = fx.newConfigDir();
-    const early = await issueServerBundle({ ...TERMS, productVersion: '11.5', vendor: fx.vendor, issuedAt: new Date('2026-05-19T12:00:00Z') });
+    const early = await fx.bundle({ productVersion: '11.5' }, { issuedAt: new Date('2026-05-19T12:00:00Z') });
     let s = await startServer(fx, { bundle: early, clock: clock.now, configDir });
     expect((await register(s.url, 'n', CLUSTER)).status).toBe(200);
     const lease = leaseOf(s, 'n');

@@ -98,7 +98,7 @@ it(`loses no acknowledged registration across ${ROUNDS} SIGKILLs during ${NODES}
     const server = spawnMain(args, { cwd: root });
     const url = await server.listening;
     if (!activated) {
-      await activateOverHttps(fx, url, bundle.activationSecret);
+      await activateOverHttps(fx, url);
       activated = true;
     }
     const agent = new Agent({ ca: fx.tls.cert, keepAlive: true, maxSockets: PER_ROUND });

@@ -13,13 +13,18 @@ export const PRIVATE_CONFIG_FILE = 'privateConfig';
 
 const isoDate = z.iso.datetime({ offset: true });
 
-/** The activation page's current QR challenge. */
+/**
+ * The activation page's current QR challenge. `exchangeKey` is the public half of its key: the private half
+ * lives only in the process that made it (`ChallengeKeys`), so a challenge read back from disk after a
+ * restart cannot be answered and a fresh one is shown.
+ */
 export const challengeRecordSchema = z.object({
   challengeId: z.string().min(1).max(64),
   fingerprint: z.string().min(1).max(128),
   issuedAt: isoDate,
   expiresAt: isoDate,
   usedAt: isoDate.nullable(),
+  exchangeKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
 });
 export type ChallengeRecord = z.infer<typeof challengeRecordSchema>;
 
@@ -67,6 +72,14 @@ export const privateConfigSchema = z.object({
       challenge: challengeRecordSchema.nullable(),
       /** Nodes refused by the restart rule until the next successful scan: nodeId → why, since when. */
       rescanRequired: z.record(z.string().min(1).max(128), z.object({ rule: z.string().max(256), since: isoDate })),
+      /**
+       * Where the activation was made (`installationSite`: this machine and config folder). A privateConfig
+       * that wakes up elsewhere — copied, or moved — is not activated there until someone scans again, and
+       * the vendor's phone page sees the other site.
+       */
+      site: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+      /** The activation a privateConfig had at another site, kept for the record when it woke up here. */
+      movedFrom: z.object({ site: z.string().max(64), activatedAt: isoDate, at: isoDate }).optional(),
     })
     .default(() => ({ lock: { ...initialLockState }, challenge: null, rescanRequired: {} })),
 });

@@ -8,7 +8,8 @@ import pino from 'pino';
 import type { ServerBundle } from '@registration/protocol/server-bundle';
 import { createVendorKeys, type VendorKeys } from '../../vendor/src/keys.ts';
 import { issueServerBundle, type ServerLicenseTerms } from '../../vendor/src/server-bundle.ts';
-import { computeVerificationCode } from '@registration/licensing/verification-code';
+import { ChallengeKeys, vendorCode } from '@registration/licensing/activation-code';
+import { parsePhonePageUrl } from '@registration/licensing/challenge';
 import { decodeDocumentUnverified } from '@registration/licensing/jws';
 import { createExchangeKey, generateNodeKey, loadNodeKey, macNodeRequest, signNodeRequest, type NodeOperation } from '@registration/licensing/node-proof';
 import {
@@ -19,13 +20,15 @@ import {
   type NodeFacts,
   type NodeSigningKey,
 } from '@registration/licensing/node-requests';
-import { leasePayloadSchema } from '@registration/protocol/license';
+import { leasePayloadSchema, serverLicensePayloadSchema } from '@registration/protocol/license';
 import { NODE_PROOF_HEADER } from '@registration/protocol/license-server-api';
-import { currentChallenge, submitActivationCode } from './activation.ts';
+import type { ActivationKey } from '../../vendor/src/issued-record.ts';
+import { currentChallenge, settleSite, submitActivationCode } from './activation.ts';
 import { createLicenseServerApp } from './app.ts';
 import { checkBundle } from './bundle.ts';
 import { startHttpsServer } from './https-server.ts';
 import type { RateLimits } from './rate-limit.ts';
+import { installationSite } from './site.ts';
 import { StateStore } from './store.ts';
 import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
 
@@ -64,13 +67,32 @@ export async function createFixture() {
   const vendor: VendorKeys = await createVendorKeys(join(dir, 'vendor'));
   const tls: TlsMaterial = await loadOrCreateTls(join(dir, 'tls'));
   const agent = new Agent({ ca: tls.cert, keepAlive: true, maxSockets: 64 });
+  // The vendor's ledger of these tests: each license's activation key pair (the bundles carry only `x`).
+  const ledger = new Map<string, ActivationKey>();
   return {
     dir,
     vendor,
     tls,
     agent,
-    bundle: (terms: Partial<ServerLicenseTerms> = {}) =>
-      issueServerBundle({ ...TERMS, ...terms, vendor, issuedAt: new Date(T0.getTime() - 864e5) }),
+    ledger,
+    async bundle(terms: Partial<ServerLicenseTerms> = {}, options: { issuedAt?: Date } = {}): Promise<ServerBundle> {
+      const issued = await issueServerBundle({ ...TERMS, ...terms, vendor, issuedAt: options.issuedAt ?? new Date(T0.getTime() - 864e5) });
+      ledger.set(licenseIdOf(issued.bundle), issued.activationKey);
+      return issued.bundle;
+    },
+    /** The activation key pair the vendor keeps for a bundle issued by this fixture. */
+    activationKey(bundle: ServerBundle): ActivationKey {
+      const key = ledger.get(licenseIdOf(bundle));
+      if (!key) throw new Error('no such bundle in this fixture');
+      return key;
+    },
+    /** The code the vendor's phone page shows for a QR code URL (of a license this fixture issued). */
+    phoneCode(url: string): string {
+      const scanned = parsePhonePageUrl(url);
+      const key = ledger.get(scanned.licenseId);
+      if (!key) throw new Error(`no license ${scanned.licenseId} in this fixture`);
+      return vendorCode(key, scanned);
+    },
     newConfigDir: () => join(dir, `config-${randomBytes(4).toString('hex')}`),
     async cleanup() {
       agent.destroy();
@@ -80,14 +102,23 @@ export async function createFixture() {
 }
 export type Fixture = Awaited<ReturnType<typeof createFixture>>;
 
+const licenseIdOf = (bundle: ServerBundle) => serverLicensePayloadSchema.parse(decodeDocumentUnverified(bundle.serverLicense).payload).licenseId;
+
 /**
- * Activates a server the way its page does (challenge, the code the phone would compute, submit), but
- * straight on the store: for tests about something else than activation.
+ * Activates a server the way its page does (challenge, the code the vendor's phone page computes with the
+ * license's activation key, submit), but straight on the store: for tests about something else than activation.
  */
-export async function activateStore(store: StateStore, secret: string, clock: () => Date): Promise<void> {
-  const challenge = await store.update(currentChallenge(clock(), true));
-  const code = computeVerificationCode({ secret, ...challenge, expiresAt: new Date(challenge.expiresAt) });
-  const outcome = await store.update(submitActivationCode({ secret, challengeId: challenge.challengeId, code, now: clock() }));
+export async function activateStore(store: StateStore, activationKey: ActivationKey, clock: () => Date, keys = new ChallengeKeys()): Promise<void> {
+  const challenge = await store.update(currentChallenge(clock(), true, keys));
+  const code = vendorCode(activationKey, {
+    challengeId: challenge.challengeId,
+    fingerprint: challenge.fingerprint,
+    expiresAt: new Date(challenge.expiresAt),
+    challengeKey: challenge.exchangeKey ?? '',
+    licenseId: store.state.licenseId,
+    kind: 'server',
+  });
+  const outcome = await store.update(submitActivationCode({ keys, licenseKey: activationKey.x, challengeId: challenge.challengeId, code, now: clock() }));
   if (!outcome.ok) throw new Error(`test activation failed: ${outcome.reason.name}`);
 }
 
@@ -114,8 +145,12 @@ export async function startServer(
   const clock = options.clock ?? (() => T0);
   const loaded = await checkBundle(options.bundle, 'test bundle');
   const logger = pino({ level: 'silent' });
-  const store = await StateStore.open({ dir: options.configDir ?? fixture.newConfigDir(), licenseId: loaded.license.licenseId, now: clock, logger });
-  if (options.activated !== false && store.state.activatedAt === null) await activateStore(store, options.bundle.activationSecret, clock);
+  const configDir = options.configDir ?? fixture.newConfigDir();
+  const store = await StateStore.open({ dir: configDir, licenseId: loaded.license.licenseId, now: clock, logger });
+  // As main.ts: the activation belongs to this site (machine and config folder).
+  const site = await installationSite(configDir, {});
+  await store.update(settleSite(site, clock()));
+  if (options.activated !== false && store.state.activatedAt === null) await activateStore(store, fixture.activationKey(options.bundle), clock);
   const app = createLicenseServerApp({
     bundle: loaded,
     store,
@@ -125,6 +160,7 @@ export async function startServer(
     phonePageUrl: PHONE_PAGE_URL,
     registrationKey: options.registrationKey === undefined ? null : Buffer.from(options.registrationKey, 'utf8'),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    site,
   });
   const running = await startHttpsServer({
     app,
