@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePhonePageUrl } from '@registration/licensing/challenge';
-import { computeVerificationCode } from '@registration/licensing/verification-code';
+import { vendorCode } from '@registration/licensing/activation-code';
 import {
   containerChallengeSchema,
   registerResultSchema,
@@ -185,7 +185,7 @@ if (url) {
       expect((await callBff(a, '/api/registration/local-container/lic', { token, body: form })).status).toBe(201);
       const ch = containerChallengeSchema.parse((await callBff(a, '/api/registration/local-container/challenge', { token, method: 'POST' })).body);
       const c = parsePhonePageUrl(ch.url);
-      const right = computeVerificationCode({ secret: issued.license.activationSecret, challengeId: c.challengeId, fingerprint: c.fingerprint, expiresAt: c.expiresAt });
+      const right = vendorCode(issued.activationKey, c);
       const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, '0');
       const answers: string[] = [];
       for (let i = 0; i < 5; i++) {

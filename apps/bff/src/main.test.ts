@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,46 @@ describe('bff process', () => {
       if (p.child.exitCode === null) p.child.kill('SIGKILL');
     }
   });
+
+  it('keeps DATA_DIR private: a world-writable folder from before is tightened at start (with a log line), everything 0700/0600 after a stop', async () => {
+    const data = path.join(dir, 'open-data');
+    await mkdir(path.join(data, 'old'), { recursive: true, mode: 0o777 });
+    await chmod(data, 0o777);
+    await chmod(path.join(data, 'old'), 0o777);
+    await writeFile(path.join(data, 'old', 'leftover'), 'x', { mode: 0o666 });
+    await chmod(path.join(data, 'old', 'leftover'), 0o666);
+    const p = run({ DATA_DIR: data, LOG_LEVEL: 'info' });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no listening line: ${p.output()}`)), 30_000);
+        p.child.stdout?.on('data', () => {
+          const m = /bff listening on (http:\/\/\S+)/.exec(p.output());
+          if (m?.[1]) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+      });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect(p.output()).toMatch(/DATA_DIR had files or folders other users could read or write; made them 0600\/0700/);
+      p.child.kill('SIGTERM');
+      expect(await p.exit).toBe(0);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+    const modes = new Map<string, number>();
+    const walk = async (at: string): Promise<void> => {
+      const info = await stat(at);
+      modes.set(path.relative(data, at) || '.', info.mode & 0o777);
+      if (info.isDirectory()) for (const name of await readdir(at)) await walk(path.join(at, name));
+    };
+    await walk(data);
+    expect(modes.size).toBeGreaterThan(100); // PGlite's own files, not only ours
+    for (const [name, mode] of modes) {
+      const isDir = (await stat(path.join(data, name))).isDirectory();
+      expect(mode.toString(8), name).toBe(isDir ? '700' : '600');
+    }
+  }, 60_000);
 
   it('refuses to start on a bad value and names it', async () => {
     const p = run({ HEARTBEAT_INTERVAL_MS: 'often' });

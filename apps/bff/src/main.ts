@@ -24,9 +24,13 @@ async function main(): Promise<void> {
   }
   const logger = createLogger();
   const clock = () => new Date();
+  // What this process creates is its user's alone (the embedded store also tightens what it finds).
+  process.umask(0o077);
   const store = config.databaseUrl
     ? await createPostgresStore({ connectionString: config.databaseUrl, logger })
-    : await createPgliteStore(config.dataDir);
+    : await createPgliteStore(config.dataDir, {
+        onTightened: (count) => logger.warn({ dataDir: config.dataDir, count }, 'DATA_DIR had files or folders other users could read or write; made them 0600/0700'),
+      });
   const licenseClient = createLicenseClient({
     vendorKey: config.vendorPublicKey,
     ca: config.licenseServerCa,

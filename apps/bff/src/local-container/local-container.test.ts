@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { vendorCode } from '@registration/licensing/activation-code';
 import { computeVerificationCode } from '@registration/licensing/verification-code';
 import { parsePhonePageUrl } from '@registration/licensing/challenge';
 import { projectFingerprint } from '@registration/licensing/container-checks';
@@ -11,6 +15,7 @@ import {
 import { CONTAINER_LIC_MAX_BYTES } from '@registration/protocol/container-license';
 import { apiErrorSchema, reasonSchema } from '@registration/protocol/reason';
 import { z } from 'zod';
+import type { ActivationKey } from '../../../vendor/src/issued-record.ts';
 import { issueContainerLicense, type ContainerLicenseTerms } from '../../../vendor/src/container-license.ts';
 import { issueServerBundle } from '../../../vendor/src/server-bundle.ts';
 import { startBff, testClock, type TestBff } from '../testing/bff.ts';
@@ -100,10 +105,9 @@ async function state(bff: TestBff) {
   return registrationStateSchema.parse(await res.json());
 }
 
-/** The code the vendor phone page would show for the QR in `url`. */
-function phoneCode(url: string, secret: string): string {
-  const c = parsePhonePageUrl(url);
-  return computeVerificationCode({ secret, challengeId: c.challengeId, fingerprint: c.fingerprint, expiresAt: c.expiresAt });
+/** The code the vendor phone page would show for the QR in `url`, with the lic's activation key pair from the vendor's ledger. */
+function phoneCode(url: string, activationKey: ActivationKey): string {
+  return vendorCode(activationKey, parsePhonePageUrl(url));
 }
 
 const wrongOf = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -147,7 +151,7 @@ describe('POST /api/registration/local-container/lic', () => {
 
   it('refuses a license-server bundle as LIC_TYPE_MISMATCH and a tampered lic as content error', async () => {
     const bff = await node();
-    const bundle = await issueServerBundle({ vendor: suite.vendor, issuedAt: new Date(clock().getTime() - 60_000), ...demoTerms(clock()) });
+    const { bundle } = await issueServerBundle({ vendor: suite.vendor, issuedAt: new Date(clock().getTime() - 60_000), ...demoTerms(clock()) });
     const mismatch = await upload(bff, JSON.stringify(bundle));
     expect(mismatch.status).toBe(422);
     expect(apiErrorSchema.parse(mismatch.body).name).toBe('LIC_TYPE_MISMATCH');
@@ -202,14 +206,14 @@ describe('challenge and verify', () => {
     expect(parsed).toMatchObject({ challengeId: ch.challengeId, licenseId: issued.license.licenseId, kind: 'container', fingerprint: projectFingerprint({ name: 'Demo Project' }) });
     expect(Date.parse(ch.expiresAt) - clock().getTime()).toBeLessThanOrEqual(300_000);
 
-    const ok = await post(bff, '/verify', { challengeId: ch.challengeId, code: phoneCode(ch.url, issued.license.activationSecret) });
+    const ok = await post(bff, '/verify', { challengeId: ch.challengeId, code: phoneCode(ch.url, issued.activationKey) });
     expect(ok.status).toBe(200);
     expect(containerVerifiedSchema.parse(ok.body).grant.licenseId).toBe(issued.license.licenseId);
     const s = await state(bff);
     expect(s).toMatchObject({ method: 'local-container', status: 'registered' });
     expect(s.grant?.company).toBe('ACME 有限公司');
     // Single use: the same code again is a stale QR.
-    const again = await post(bff, '/verify', { challengeId: ch.challengeId, code: phoneCode(ch.url, issued.license.activationSecret) });
+    const again = await post(bff, '/verify', { challengeId: ch.challengeId, code: phoneCode(ch.url, issued.activationKey) });
     expect(apiErrorSchema.parse(again.body).name).toBe('QR_EXPIRED');
 
     // Regression: the heartbeat loop once took any method but Private Cloud for "not configured" and
@@ -225,40 +229,71 @@ describe('challenge and verify', () => {
     await upload(bff, issued.lic);
     const ch = containerChallengeSchema.parse((await post(bff, '/challenge')).body);
     clock.advance(5 * 60_000 + 1000);
-    const late = await post(bff, '/verify', { code: phoneCode(ch.url, issued.license.activationSecret) });
+    const late = await post(bff, '/verify', { code: phoneCode(ch.url, issued.activationKey) });
     expect(late.status).toBe(422);
     expect(apiErrorSchema.parse(late.body).name).toBe('QR_EXPIRED');
     const fresh = containerChallengeSchema.parse((await post(bff, '/challenge')).body);
-    expect((await post(bff, '/verify', { code: phoneCode(fresh.url, issued.license.activationSecret) })).status).toBe(200);
+    expect((await post(bff, '/verify', { code: phoneCode(fresh.url, issued.activationKey) })).status).toBe(200);
   });
 
   it('wrong codes count down, the fifth locks, and the lock holds on a second BFF on the same store', async () => {
-    const { a, b, issued, ch } = await twoNodesWithChallenge();
-    const right = phoneCode(ch.url, issued.license.activationSecret);
-    const wrong = wrongOf(right);
+    const { a, b, issued } = await twoNodesWithChallenge();
+    // Each node checks codes for the QR codes it made (their keys live in its memory; cluster.test.ts
+    // covers a code typed on one node for another node's QR code): the count is per license, in the store.
+    const wrongHere = async (bff: TestBff) => wrongOf(phoneCode(containerChallengeSchema.parse((await post(bff, '/challenge')).body).url, issued.activationKey));
     const left: unknown[] = [];
     for (const [i, bff] of [a, b, a, b].entries()) {
-      const res = await post(bff, '/verify', { code: wrong });
+      const res = await post(bff, '/verify', { code: await wrongHere(bff) });
       expect(res.status, `attempt ${i + 1}`).toBe(422);
       const body = apiErrorSchema.parse(res.body);
       expect(body.name).toBe('VERIFY_CODE_ERROR');
       left.push(reasonsOf(res.body)[0]?.params?.attemptsLeft);
     }
     expect(left).toEqual([4, 3, 2, 1]);
-    const fifth = await post(b, '/verify', { code: wrong });
+    const fifth = await post(b, '/verify', { code: await wrongHere(b) });
     expect(fifth.status).toBe(423);
     const until = reasonsOf(fifth.body)[0]?.params?.until;
     expect(until).toBe(new Date(clock().getTime() + 15 * 60_000).toISOString());
     // Locked on both nodes, even for the right code and a fresh QR.
-    const fresh = containerChallengeSchema.parse((await post(a, '/challenge')).body);
     for (const bff of [a, b]) {
-      const res = await post(bff, '/verify', { code: phoneCode(fresh.url, issued.license.activationSecret) });
+      const fresh = containerChallengeSchema.parse((await post(bff, '/challenge')).body);
+      const res = await post(bff, '/verify', { code: phoneCode(fresh.url, issued.activationKey) });
       expect(res.status).toBe(423);
       expect(apiErrorSchema.parse(res.body).name).toBe('VERIFY_LOCKED');
     }
     clock.advance(15 * 60_000);
-    const reopened = containerChallengeSchema.parse((await post(b, '/challenge')).body);
-    expect((await post(a, '/verify', { code: phoneCode(reopened.url, issued.license.activationSecret) })).status).toBe(200);
+    const reopened = containerChallengeSchema.parse((await post(a, '/challenge')).body);
+    expect((await post(a, '/verify', { code: phoneCode(reopened.url, issued.activationKey) })).status).toBe(200);
+  });
+
+  it('a code for a QR code made before this process started (its key is gone) is QR_EXPIRED, not counted', async () => {
+    const store = await sharedStore();
+    const first = await node({ store });
+    const issued = await lic();
+    await upload(first, issued.lic);
+    const ch = containerChallengeSchema.parse((await post(first, '/challenge')).body);
+    const second = await node({ store }); // the same node id, a new process: another memory
+    const res = await post(second, '/verify', { challengeId: ch.challengeId, code: phoneCode(ch.url, issued.activationKey) });
+    expect(res.status).toBe(422);
+    expect(apiErrorSchema.parse(res.body).name).toBe('QR_EXPIRED');
+    expect((await state(second)).localContainer?.gate).toEqual({ kind: 'open', attemptsLeft: 5 });
+  });
+
+  it('at most 10 codes a minute are checked on a node, whatever the lock (an operator resetting it cannot guess fast)', async () => {
+    const bff = await node();
+    const issued = await lic();
+    await upload(bff, issued.lic);
+    const names: string[] = [];
+    for (let i = 0; i < 11; i += 1) {
+      // The lock reset each time, as someone editing the store would.
+      await bff.store.setVerificationLock(issued.license.licenseId, { consecutiveFailures: 0, lockouts: 0, lockedUntil: null, disabled: false }, clock());
+      const ch = containerChallengeSchema.parse((await post(bff, '/challenge')).body);
+      names.push(apiErrorSchema.parse((await post(bff, '/verify', { code: wrongOf(phoneCode(ch.url, issued.activationKey)) })).body).name);
+    }
+    expect(names).toEqual([...Array(10).fill('VERIFY_CODE_ERROR'), 'RATE_LIMITED']);
+    clock.advance(60_000);
+    const ch = containerChallengeSchema.parse((await post(bff, '/challenge')).body);
+    expect((await post(bff, '/verify', { code: phoneCode(ch.url, issued.activationKey) })).status).toBe(200);
   });
 
   it('a restart keeps the lic and asks for the QR scan again (no upload); the state shows the gate', async () => {
@@ -267,8 +302,8 @@ describe('challenge and verify', () => {
     const issued = await lic();
     await upload(first, issued.lic);
     const ch1 = containerChallengeSchema.parse((await post(first, '/challenge')).body);
-    await post(first, '/verify', { code: wrongOf(phoneCode(ch1.url, issued.license.activationSecret)) });
-    expect((await post(first, '/verify', { code: phoneCode(ch1.url, issued.license.activationSecret) })).status).toBe(200);
+    await post(first, '/verify', { code: wrongOf(phoneCode(ch1.url, issued.activationKey)) });
+    expect((await post(first, '/verify', { code: phoneCode(ch1.url, issued.activationKey) })).status).toBe(200);
     expect(await state(first)).toMatchObject({ status: 'registered', localContainer: { gate: { kind: 'open', attemptsLeft: 5 } } });
 
     clock.advance(60_000);
@@ -283,17 +318,20 @@ describe('challenge and verify', () => {
     expect((await state(second)).status).toBe('verification-needed');
 
     const ch = containerChallengeSchema.parse((await post(second, '/challenge')).body);
-    const wrong = await post(second, '/verify', { challengeId: ch.challengeId, code: wrongOf(phoneCode(ch.url, issued.license.activationSecret)) });
+    const wrong = await post(second, '/verify', { challengeId: ch.challengeId, code: wrongOf(phoneCode(ch.url, issued.activationKey)) });
     expect(reasonsOf(wrong.body)[0]?.params).toEqual({ attemptsLeft: 4 });
     expect((await state(second)).localContainer?.gate).toEqual({ kind: 'open', attemptsLeft: 4 });
-    expect((await post(second, '/verify', { challengeId: ch.challengeId, code: phoneCode(ch.url, issued.license.activationSecret) })).status).toBe(200);
+    expect((await post(second, '/verify', { challengeId: ch.challengeId, code: phoneCode(ch.url, issued.activationKey) })).status).toBe(200);
     expect(await state(second)).toMatchObject({ status: 'registered', node: { reasons: [] }, grant: { licenseId: issued.license.licenseId } });
   });
 
   it('the state shows a lock with its opening time to every node', async () => {
-    const { a, b, issued, ch } = await twoNodesWithChallenge();
-    const wrong = wrongOf(phoneCode(ch.url, issued.license.activationSecret));
-    for (let i = 0; i < 5; i++) await post(i % 2 ? b : a, '/verify', { code: wrong });
+    const { a, b, issued } = await twoNodesWithChallenge();
+    for (let i = 0; i < 5; i++) {
+      const bff = i % 2 ? b : a;
+      const ch = containerChallengeSchema.parse((await post(bff, '/challenge')).body);
+      await post(bff, '/verify', { code: wrongOf(phoneCode(ch.url, issued.activationKey)) });
+    }
     const until = new Date(clock().getTime() + 15 * 60_000).toISOString();
     for (const bff of [a, b]) expect((await state(bff)).localContainer?.gate).toEqual({ kind: 'locked', until });
     clock.advance(15 * 60_000);
@@ -317,7 +355,7 @@ describe('challenge and verify', () => {
     const issued = await lic({ maxNodes: 2 });
     await upload(a, issued.lic);
     const ch = containerChallengeSchema.parse((await post(a, '/challenge')).body);
-    expect((await post(a, '/verify', { code: phoneCode(ch.url, issued.license.activationSecret) })).status).toBe(200);
+    expect((await post(a, '/verify', { code: phoneCode(ch.url, issued.activationKey) })).status).toBe(200);
 
     const b = await node({ store, nodeId: 'node-b' });
     // Before node-a has written its row since node-b started, node-b cannot tell it is alive: it waits.
@@ -353,7 +391,7 @@ describe('challenge and verify', () => {
     const issued = await lic({ expiresAt: new Date(clock().getTime() + DAY) });
     await upload(bff, issued.lic);
     const ch = containerChallengeSchema.parse((await post(bff, '/challenge')).body);
-    expect((await post(bff, '/verify', { code: phoneCode(ch.url, issued.license.activationSecret) })).status).toBe(200);
+    expect((await post(bff, '/verify', { code: phoneCode(ch.url, issued.activationKey) })).status).toBe(200);
     clock.advance(DAY);
     expect(await bff.service.renew()).toBe('failed');
     const s = await state(bff);
@@ -367,4 +405,48 @@ describe('challenge and verify', () => {
     expect(res.status).toBe(400);
     expect(apiErrorSchema.parse(res.body).name).toBe('PARAM_INPUT_ERROR');
   });
+});
+
+describe('what the customer holds computes no code', () => {
+  it('1,000 codes derived from Container.lic and the BFF\'s data files the way the old format allowed: 0 accepted; the vendor\'s code: accepted', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bff-secrets-'));
+    const store = await createPgliteStore(dir);
+    suite.defer(() => rm(dir, { recursive: true, force: true }));
+    const bff = await node({ store });
+    const issued = await lic();
+    await upload(bff, issued.lic);
+    await post(bff, '/challenge'); // a challenge on disk too, as someone reading the files would find it
+    await store.close().catch(() => undefined);
+    // Everything on disk at the customer's: the lic, and every file of the store (PGlite's own pages).
+    const texts = [issued.lic, JSON.stringify(issued.license)];
+    for (const file of await readdir(dir, { recursive: true, withFileTypes: true })) {
+      if (file.isFile()) texts.push((await readFile(path.join(file.parentPath, file.name))).toString('latin1'));
+    }
+    const candidates = new Set<string>();
+    for (const text of texts) for (const m of text.matchAll(/[A-Za-z0-9_-]{16,171}/g)) if (m[0].length % 4 !== 1) candidates.add(m[0]);
+    expect(candidates.size).toBeGreaterThan(10);
+
+    const live = await node({ store: await createPgliteStore(dir) });
+    suite.defer(() => live.store.close()); // before the folder goes (deferred clean-ups run in reverse)
+    let tried = 0;
+    let accepted = 0;
+    for (const secret of [...candidates].slice(0, 1000)) {
+      // Every attempt really checked: the lock reset and the per-minute cap moved past.
+      await live.store.setVerificationLock(issued.license.licenseId, { consecutiveFailures: 0, lockouts: 0, lockedUntil: null, disabled: false }, clock());
+      if (tried % 10 === 0) clock.advance(60_000);
+      const ch = containerChallengeSchema.parse((await post(live, '/challenge')).body);
+      const c = parsePhonePageUrl(ch.url);
+      const code = computeVerificationCode({ secret: Buffer.from(secret, 'utf8'), challengeId: c.challengeId, fingerprint: c.fingerprint, expiresAt: c.expiresAt });
+      const res = await post(live, '/verify', { challengeId: ch.challengeId, code });
+      tried += 1;
+      if (res.status === 200) accepted += 1;
+      else expect(apiErrorSchema.parse(res.body).name).toBe('VERIFY_CODE_ERROR');
+    }
+    expect(tried).toBeGreaterThanOrEqual(Math.min(1000, candidates.size));
+    expect(accepted).toBe(0);
+    clock.advance(60_000);
+    const ch = containerChallengeSchema.parse((await post(live, '/challenge')).body);
+    expect((await post(live, '/verify', { code: phoneCode(ch.url, issued.activationKey) })).status).toBe(200);
+    expect(texts.join('')).not.toContain(issued.activationKey.d);
+  }, 120_000);
 });

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
+import { ChallengeKeys } from '@registration/licensing/activation-code';
 import { createChallenge, phonePageUrl } from '@registration/licensing/challenge';
 import { checkContainerLicense, projectFingerprint, type LocalProject } from '@registration/licensing/container-checks';
 import { lockStatus } from '@registration/licensing/lockout';
+import { RateLimiter } from '@registration/licensing/rate-limit';
 import { attemptVerification } from '@registration/licensing/verify-attempt';
 import type { Grant, LocalContainerState, VerificationGate } from '@registration/protocol/bff-api';
 import type { ContainerLicensePayload } from '@registration/protocol/container-license';
@@ -27,6 +29,29 @@ export interface LocalContainerDeps {
   serialized?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Whether a node's row shows a live node (the registration service judges staleness on the store's clock). */
   isLive?: (node: NodeRecord) => boolean;
+  /** The QR challenge keys this process holds (in memory only); a fresh set by default. */
+  challengeKeys?: ChallengeKeys;
+}
+
+/**
+ * Code attempts this process checks per minute, whatever the tab or address: the shared lock allows 5 in a
+ * row, so only someone resetting it (`reset-lock`, or the database by hand) could guess faster; this keeps
+ * even that to a pace at which a 6-digit code takes weeks.
+ */
+export const CODE_ATTEMPTS_PER_MINUTE = 10;
+
+/**
+ * A code submitted on this node for a QR code another node made: only that node holds the challenge's
+ * key, so the request is passed to it (`address`, its NODE_ADDRESS), and its answer is this one's.
+ */
+export class ChallengeElsewhere extends Error {
+  override readonly name = 'ChallengeElsewhere';
+  constructor(
+    readonly nodeId: string,
+    readonly address: string,
+  ) {
+    super(`the QR code was made on ${nodeId} (${address})`);
+  }
 }
 
 /** What an accepted Container.lic grants, as the upload answers it and Version Information shows it. */
@@ -76,6 +101,8 @@ export function createLocalContainerService(deps: LocalContainerDeps) {
   const project: LocalProject = { name: config.projectName ?? DEFAULT_PROJECT_NAME, id: config.projectId ?? null };
   const fingerprint = projectFingerprint(project);
   const self: Self = { nodeId: config.nodeId, address: config.nodeAddress };
+  const keys = deps.challengeKeys ?? new ChallengeKeys();
+  const attempts = new RateLimiter(CODE_ATTEMPTS_PER_MINUTE, () => clock().getTime());
 
   /** Nodes of the cluster that are alive (not stale), counting this one even before it wrote a row. */
   async function liveNodes(): Promise<number> {
@@ -124,16 +151,21 @@ export function createLocalContainerService(deps: LocalContainerDeps) {
       return { ok: true, grant: containerGrant(check.license, config.product.name) };
     },
 
-    /** A fresh QR challenge for the stored lic (replacing the previous one), with its SVG. */
+    /**
+     * A fresh QR challenge for the stored lic (replacing the previous one), with its SVG. Its key is made
+     * here and held only in this process's memory: this node checks the codes for it.
+     */
     async challenge(): Promise<ChallengeAnswer> {
       const stored = await store.getContainerLicense();
       if (!stored) throw noLic();
       const challenge = createChallenge({ now: clock(), fingerprint });
+      const exchangeKey = keys.create();
       const url = phonePageUrl(config.phonePageUrl ?? DEFAULT_PHONE_PAGE_URL, challenge, {
         licenseId: stored.license.licenseId,
         kind: 'container',
+        challengeKey: exchangeKey,
       });
-      await store.setContainerChallenge({ ...challenge, licenseId: stored.license.licenseId, usedAt: null });
+      await store.setContainerChallenge({ ...challenge, licenseId: stored.license.licenseId, usedAt: null, exchangeKey, nodeId: config.nodeId });
       const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
       return { challengeId: challenge.challengeId, expiresAt: challenge.expiresAt.toISOString(), url, svg };
     },
@@ -141,14 +173,30 @@ export function createLocalContainerService(deps: LocalContainerDeps) {
     /**
      * One code submission: lock gate → challenge → compare → record, with the lock row held for the
      * whole transaction. Right code → this node registered with the lic's grant; otherwise the
-     * catalogue reason (after the updated lock is committed).
+     * catalogue reason (after the updated lock is committed). A challenge made by another live node
+     * throws ChallengeElsewhere (the route passes the request on; `forwarded` stops a second hop).
      */
-    verify: (input: { challengeId?: string; code: unknown }, by: string): Promise<{ grant: Grant }> =>
-      serialized(() => verifyNow(input, by)),
+    verify: (input: { challengeId?: string; code: unknown }, by: string, options: { forwarded?: boolean } = {}): Promise<{ grant: Grant }> =>
+      serialized(() => verifyNow(input, by, options.forwarded === true)),
   };
 
-  async function verifyNow(input: { challengeId?: string; code: unknown }, by: string): Promise<{ grant: Grant }> {
+  /** The live node that made the current challenge, when it is not this one; null otherwise. */
+  async function owner(): Promise<{ nodeId: string; address: string } | null> {
+    const current = await store.getContainerChallenge();
+    if (current?.nodeId == null || current.nodeId === config.nodeId || current.usedAt !== null) return null;
+    const row = await store.getNode(current.nodeId);
+    const live = deps.isLive ?? ((n: NodeRecord) => !isStale(n, clock()));
+    return row && live(row) ? { nodeId: row.nodeId, address: row.address } : null;
+  }
+
+  async function verifyNow(input: { challengeId?: string; code: unknown }, by: string, forwarded: boolean): Promise<{ grant: Grant }> {
       const now = clock();
+      if (!forwarded) {
+        const elsewhere = await owner();
+        if (elsewhere) throw new ChallengeElsewhere(elsewhere.nodeId, elsewhere.address);
+      }
+      const retryAfter = attempts.take('code');
+      if (retryAfter > 0) throw new CatalogueError('RATE_LIMITED', { peer: config.nodeId, limit: CODE_ATTEMPTS_PER_MINUTE, retryAfter });
       const outcome = await store.transaction(async (tx) => {
         const stored = await tx.getContainerLicense();
         if (!stored) return { kind: 'missing' as const };
@@ -156,11 +204,14 @@ export function createLocalContainerService(deps: LocalContainerDeps) {
         const lock = await tx.lockVerification(license.licenseId);
         const current = await tx.getContainerChallenge();
         const challenge = current !== null && current.licenseId === license.licenseId ? current : null;
+        // Only the node that made the challenge holds its key; after a restart nobody does (a new QR code).
+        const mine = challenge?.exchangeKey != null && challenge.nodeId === config.nodeId;
+        const secret = mine ? keys.codeKey(challenge.exchangeKey ?? '', { licenseId: license.licenseId, kind: 'container', licenseKey: license.activationKey }) : null;
         const result = attemptVerification({
           lock,
           challenge,
           ...(input.challengeId === undefined ? {} : { challengeId: input.challengeId }),
-          secret: license.activationSecret,
+          secret,
           code: input.code,
           now,
         });
@@ -169,6 +220,7 @@ export function createLocalContainerService(deps: LocalContainerDeps) {
         if (!challenge || !(await tx.useContainerChallenge(challenge.challengeId, now))) {
           return { kind: 'refused' as const, reason: reason('QR_EXPIRED') };
         }
+        if (challenge.exchangeKey) keys.forget(challenge.exchangeKey);
         const grant = containerGrant(license, config.product.name);
         await tx.setConfig({ method: 'local-container', serverUrl: null, updatedAt: now, updatedBy: by });
         const own = (await tx.getNode(config.nodeId)) ?? blankNode(self, now);

@@ -38,7 +38,7 @@ describe('Container.lic upload fuzz', () => {
     const terms = { company: 'ACME', project: 'Demo Project', appName: 'webroot', productVersion: '11.0', maxNodes: 2, features: ['report'] };
     const good = await issueContainerLicense({ vendor: suite.vendor, issuedAt, expiresAt: new Date(clock().getTime() + 86_400_000), ...terms });
     const expired = await issueContainerLicense({ vendor: suite.vendor, issuedAt: new Date(issuedAt.getTime() - 9e9), expiresAt: issuedAt, ...terms, appName: 'x' });
-    const bundle = JSON.stringify(await issueServerBundle({ vendor: suite.vendor, issuedAt, ...demoTerms(clock()) }));
+    const bundle = JSON.stringify((await issueServerBundle({ vendor: suite.vendor, issuedAt, ...demoTerms(clock()) })).bundle);
     const seeds = [good.lic, expired.lic, bundle];
     const enc = new TextEncoder();
 

@@ -10,6 +10,8 @@ import { healthSchema } from '@registration/protocol/license-server-api';
 import { createLicenseServerApp } from '../../../license-server/src/app.ts';
 import { checkBundle } from '../../../license-server/src/bundle.ts';
 import { startHttpsServer } from '../../../license-server/src/https-server.ts';
+import { settleSite } from '../../../license-server/src/activation.ts';
+import { installationSite } from '../../../license-server/src/site.ts';
 import { StateStore } from '../../../license-server/src/store.ts';
 import { activateStore, PHONE_PAGE_URL } from '../../../license-server/src/test-harness.ts';
 import { issueServerBundle } from '../../../vendor/src/server-bundle.ts';
@@ -40,7 +42,7 @@ const silent = pino({ level: 'silent' });
  * server on a fresh port and dir each time, which is not a restart.
  */
 async function restartableLicenseServer(terms: Parameters<typeof demoTerms>[1] = {}) {
-  const bundle = await issueServerBundle({ vendor: suite.vendor, issuedAt: new Date(clock().getTime() - MIN), ...demoTerms(clock(), terms) });
+  const { bundle, activationKey } = await issueServerBundle({ vendor: suite.vendor, issuedAt: new Date(clock().getTime() - MIN), ...demoTerms(clock(), terms) });
   const loaded = await checkBundle(bundle, 'in-memory bundle');
   const dir = await mkdtemp(path.join(tmpdir(), 'bff-ls-restart-'));
   let port = 0;
@@ -54,9 +56,11 @@ async function restartableLicenseServer(terms: Parameters<typeof demoTerms>[1] =
     },
     async start() {
       const store = await StateStore.open({ dir, licenseId: loaded.license.licenseId, now: clock });
+      const site = await installationSite(dir, {});
+      await store.update(settleSite(site, clock()));
       // Activated once, as an admin with a phone would; a restart finds the activation in privateConfig.
-      if (store.state.activatedAt === null) await activateStore(store, bundle.activationSecret, clock);
-      const app = createLicenseServerApp({ bundle: loaded, store, clock, logger: silent, language: 'en', phonePageUrl: PHONE_PAGE_URL });
+      if (store.state.activatedAt === null) await activateStore(store, activationKey, clock);
+      const app = createLicenseServerApp({ bundle: loaded, store, clock, logger: silent, language: 'en', phonePageUrl: PHONE_PAGE_URL, site });
       const server = await startHttpsServer({ app, host: '127.0.0.1', port, tls: suite.tls });
       port = server.port;
       running = {
@@ -74,7 +78,7 @@ async function restartableLicenseServer(terms: Parameters<typeof demoTerms>[1] =
     /** The QR scan on the activation page (the real code check), as an admin with a phone does it. */
     async rescan() {
       if (!running) throw new Error('the license server is stopped');
-      await activateStore(running.store, bundle.activationSecret, clock);
+      await activateStore(running.store, activationKey, clock);
     },
     async leasesInUse(): Promise<number> {
       const answer = await httpsJson(new URL('/health', ls.url), 'GET', undefined, { ...DEFAULT_TRANSPORT, ca: suite.tls.cert });

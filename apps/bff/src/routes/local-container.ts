@@ -1,10 +1,10 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { containerVerifyRequestSchema } from '@registration/protocol/bff-api';
 import { CONTAINER_LIC_MAX_BYTES } from '@registration/protocol/container-license';
 import type { BffEnv } from '../env.ts';
 import { apiError, CatalogueError, reason } from '../errors.ts';
-import type { LocalContainerService } from '../local-container/service.ts';
+import { ChallengeElsewhere, type LocalContainerService } from '../local-container/service.ts';
 import { validJson } from '../middleware/validate.ts';
 
 /** Path of the upload, which takes a multipart body larger than the JSON limit. */
@@ -58,7 +58,45 @@ export function localContainerRoutes(service: LocalContainerService) {
     .post('/challenge', async (c) => c.json(await service.challenge(), 201))
     .post('/verify', validJson(containerVerifyRequestSchema), async (c) => {
       const body = c.req.valid('json');
-      const { grant } = await service.verify(body, c.get('user').sub);
-      return c.json({ registered: true as const, grant }, 200);
+      const forwarded = c.req.header(FORWARDED_HEADER) !== undefined;
+      try {
+        const { grant } = await service.verify(body, c.get('user').sub, { forwarded });
+        return c.json({ registered: true as const, grant }, 200);
+      } catch (error) {
+        if (!(error instanceof ChallengeElsewhere)) throw error;
+        return forwardVerify(c, error, body);
+      }
     });
+}
+
+/** Marks a verify passed on by another node: it is checked where it arrives, never passed on again. */
+export const FORWARDED_HEADER = 'x-fr-forwarded-by';
+const FORWARD_TIMEOUT_MS = 10_000;
+
+/**
+ * Passes a code to the node that made the QR code (it alone holds the challenge's key), with the caller's
+ * token and origin, and answers what it answers. A node that cannot be reached makes the QR code useless:
+ * QR_EXPIRED, and a new one (made here) is a click away.
+ */
+async function forwardVerify(c: Context<BffEnv>, to: ChallengeElsewhere, body: unknown): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', [FORWARDED_HEADER]: c.get('user').sub };
+  for (const name of ['authorization', 'origin']) {
+    const value = c.req.header(name);
+    if (value !== undefined) headers[name] = value;
+  }
+  try {
+    const answer = await fetch(`http://${to.address}/api/registration/local-container/verify`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
+      redirect: 'error',
+    });
+    const text = await answer.text();
+    c.get('logger').info({ to: to.nodeId, status: answer.status }, 'Local Container code passed to the node that made the QR code');
+    return new Response(text, { status: answer.status, headers: { 'content-type': answer.headers.get('content-type') ?? 'application/json' } });
+  } catch (error) {
+    c.get('logger').warn({ to: to.nodeId, address: to.address, err: error }, 'the node that made the QR code does not answer');
+    throw new CatalogueError('QR_EXPIRED', undefined, { reasons: [reason('QR_EXPIRED', { node: to.nodeId })] });
+  }
 }

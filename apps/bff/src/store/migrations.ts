@@ -97,8 +97,9 @@ export const MIGRATIONS: readonly Migration[] = [
     // Each node's Ed25519 key (its leases are bound to it) and the key that proves its current lease's
     // renewals; the call to the license server a node was making when it stopped (resolved at its next
     // start, so a crash between the grant and this store's write leaves no orphaned lease); the license
-    // server's registration key with the cluster configuration; and the last failed Submit, kept apart
-    // from the configuration it did not replace.
+    // server's registration key with the cluster configuration; the last failed Submit, kept apart from
+    // the configuration it did not replace; and the public key and the node of the current QR challenge
+    // (its private key lives only in that node's memory, so that node checks its codes).
     sql: `
       CREATE TABLE node_key (
         node_id text PRIMARY KEY,
@@ -115,6 +116,8 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (node_id, server_url)
       );
       ALTER TABLE registration_config ADD COLUMN registration_key text;
+      ALTER TABLE container_challenge ADD COLUMN exchange_key text;
+      ALTER TABLE container_challenge ADD COLUMN node_id text;
       CREATE TABLE registration_attempt (
         id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
         server_url text NOT NULL,

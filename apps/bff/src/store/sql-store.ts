@@ -30,6 +30,8 @@ interface ContainerChallengeRow {
   fingerprint: string;
   expires_at: Date | string;
   used_at: Date | string | null;
+  exchange_key: string | null;
+  node_id: string | null;
 }
 
 interface ConfigRow {
@@ -338,9 +340,13 @@ export class SqlRegistrationStore implements RegistrationStore {
     );
     const r = rows[0];
     if (!r) return null;
+    // A lic stored by an older version (it carried its activation secret) is not one this version can
+    // verify codes for: as if none were stored, until another is uploaded over it.
+    const license = containerLicensePayloadSchema.safeParse(json(r.license));
+    if (!license.success) return null;
     return {
       lic: r.lic,
-      license: containerLicensePayloadSchema.parse(json(r.license)),
+      license: license.data,
       uploadedAt: date(r.uploaded_at),
       uploadedBy: r.uploaded_by,
     };
@@ -360,7 +366,7 @@ export class SqlRegistrationStore implements RegistrationStore {
 
   async getContainerChallenge(): Promise<ContainerChallengeRecord | null> {
     const { rows } = await this.db.query<ContainerChallengeRow>(
-      'SELECT challenge_id, license_id, fingerprint, expires_at, used_at FROM container_challenge WHERE id = 1',
+      'SELECT challenge_id, license_id, fingerprint, expires_at, used_at, exchange_key, node_id FROM container_challenge WHERE id = 1',
     );
     const r = rows[0];
     if (!r) return null;
@@ -370,16 +376,19 @@ export class SqlRegistrationStore implements RegistrationStore {
       fingerprint: r.fingerprint,
       expiresAt: date(r.expires_at),
       usedAt: dateOrNull(r.used_at),
+      exchangeKey: r.exchange_key,
+      nodeId: r.node_id,
     };
   }
 
   async setContainerChallenge(c: ContainerChallengeRecord): Promise<void> {
     await this.db.query(
-      `INSERT INTO container_challenge (id, challenge_id, license_id, fingerprint, expires_at, used_at)
-       VALUES (1, $1, $2, $3, $4::timestamptz, $5::timestamptz)
+      `INSERT INTO container_challenge (id, challenge_id, license_id, fingerprint, expires_at, used_at, exchange_key, node_id)
+       VALUES (1, $1, $2, $3, $4::timestamptz, $5::timestamptz, $6, $7)
        ON CONFLICT (id) DO UPDATE SET challenge_id = EXCLUDED.challenge_id, license_id = EXCLUDED.license_id,
-         fingerprint = EXCLUDED.fingerprint, expires_at = EXCLUDED.expires_at, used_at = EXCLUDED.used_at`,
-      [c.challengeId, c.licenseId, c.fingerprint, c.expiresAt.toISOString(), iso(c.usedAt)],
+         fingerprint = EXCLUDED.fingerprint, expires_at = EXCLUDED.expires_at, used_at = EXCLUDED.used_at,
+         exchange_key = EXCLUDED.exchange_key, node_id = EXCLUDED.node_id`,
+      [c.challengeId, c.licenseId, c.fingerprint, c.expiresAt.toISOString(), iso(c.usedAt), c.exchangeKey, c.nodeId],
     );
   }
 

@@ -91,7 +91,7 @@ const containerPayload: ContainerLicensePayload = {
   expiresAt: '2027-11-01T00:00:00.000Z',
   maxNodes: 3,
   features: ['a'],
-  activationSecret: 'A'.repeat(43),
+  activationKey: 'A'.repeat(43),
 };
 
 function containerLic(overrides: Partial<ContainerLicenseRecord> = {}): ContainerLicenseRecord {
@@ -99,7 +99,7 @@ function containerLic(overrides: Partial<ContainerLicenseRecord> = {}): Containe
 }
 
 function challenge(overrides: Partial<ContainerChallengeRecord> = {}): ContainerChallengeRecord {
-  return { challengeId: 'ch-1', licenseId: 'clic-1', fingerprint: 'fp', expiresAt: new Date(t0.getTime() + 300_000), usedAt: null, ...overrides };
+  return { challengeId: 'ch-1', licenseId: 'clic-1', fingerprint: 'fp', expiresAt: new Date(t0.getTime() + 300_000), usedAt: null, exchangeKey: 'X'.repeat(43), nodeId: 'node-a', ...overrides };
 }
 
 const locked: LockState = { consecutiveFailures: 5, lockouts: 1, lockedUntil: '2026-11-02T08:15:00.000Z', disabled: false };

@@ -107,13 +107,20 @@ export interface ContainerLicenseRecord {
   uploadedBy: string;
 }
 
-/** The current QR challenge of the stored Container.lic (one at a time; a new one replaces it). */
+/**
+ * The current QR challenge of the stored Container.lic (one at a time; a new one replaces it). Its private
+ * key is held only in the memory of the node that made it (`nodeId`), which therefore checks its codes.
+ */
 export interface ContainerChallengeRecord {
   challengeId: string;
   licenseId: string;
   fingerprint: string;
   expiresAt: Date;
   usedAt: Date | null;
+  /** The challenge's public key (the QR code's `x`); null for a challenge stored before challenge keys. */
+  exchangeKey: string | null;
+  /** The node that made it; null for one stored before challenge keys. */
+  nodeId: string | null;
 }
 
 /** Local Container persistence: the lic, its current challenge and the verification lock per license. */

@@ -19,6 +19,8 @@ export function startForwarder(options: {
   rewrites: Rewrites;
   /** Listen on this port (a relay coming back at the same address); default: any free one. */
   port?: number;
+  /** Holds the license server's answer this long (ms) before passing it on: the grant is made, not yet known. */
+  delayAnswerMs?: number | (() => number);
 }): Promise<LoopbackServer> {
   return listenHttps(options.tls, (req, res) => {
     void (async () => {
@@ -39,7 +41,10 @@ export function startForwarder(options: {
         },
       });
       upstream.on('response', (answer) => {
-        void readBody(answer).then((answerText) => {
+        void readBody(answer).then(async (answerText) => {
+          const delay = typeof options.delayAnswerMs === 'function' ? options.delayAnswerMs() : (options.delayAnswerMs ?? 0);
+          if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+          if (res.destroyed) return; // the caller is gone (killed)
           const parsed = JSON.parse(answerText) as Record<string, unknown>;
           sendJson(res, answer.statusCode ?? 502, options.rewrites.answer ? options.rewrites.answer(parsed) : parsed);
         });

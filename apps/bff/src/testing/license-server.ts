@@ -9,7 +9,10 @@ import type { ServerBundle } from '@registration/protocol/server-bundle';
 import { createLicenseServerApp } from '../../../license-server/src/app.ts';
 import { checkBundle } from '../../../license-server/src/bundle.ts';
 import type { RateLimits } from '../../../license-server/src/rate-limit.ts';
+import { settleSite } from '../../../license-server/src/activation.ts';
+import { installationSite } from '../../../license-server/src/site.ts';
 import { StateStore } from '../../../license-server/src/store.ts';
+import type { ActivationKey } from '../../../vendor/src/issued-record.ts';
 import { activateStore, PHONE_PAGE_URL } from '../../../license-server/src/test-harness.ts';
 import { createVendorKeys, type VendorKeys } from '../../../vendor/src/keys.ts';
 import { issueServerBundle, type ServerLicenseTerms } from '../../../vendor/src/server-bundle.ts';
@@ -45,6 +48,8 @@ export function demoTerms(now: Date, overrides: Partial<ServerLicenseTerms> = {}
 
 export interface RunningLicenseServer extends LoopbackServer {
   bundle: ServerBundle;
+  /** The license's activation key pair, as the vendor's ledger keeps it. */
+  activationKey: ActivationKey;
   license: ServerLicensePayload;
   /** Its state (privateConfig), for tests that check what the server holds. */
   store: StateStore;
@@ -66,7 +71,7 @@ export async function startLicenseServer(options: {
   /** Listen on this loopback address (default 127.0.0.1). */
   host?: string;
 }): Promise<RunningLicenseServer> {
-  const bundle = await issueServerBundle({
+  const { bundle, activationKey } = await issueServerBundle({
     vendor: options.vendor,
     issuedAt: new Date(options.clock().getTime() - 60_000),
     ...demoTerms(options.clock(), options.terms),
@@ -74,8 +79,10 @@ export async function startLicenseServer(options: {
   const loaded = await checkBundle(bundle, 'in-memory bundle');
   const dir = await mkdtemp(path.join(tmpdir(), 'bff-ls-'));
   const store = await StateStore.open({ dir, licenseId: loaded.license.licenseId, now: options.clock });
+  const site = await installationSite(dir, {});
+  await store.update(settleSite(site, options.clock()));
   // Activated through the real code check, as a person with a phone would; activation has its own tests.
-  if (options.activated !== false) await activateStore(store, bundle.activationSecret, options.clock);
+  if (options.activated !== false) await activateStore(store, activationKey, options.clock);
   const app = createLicenseServerApp({
     bundle: loaded,
     store,
@@ -85,6 +92,7 @@ export async function startLicenseServer(options: {
     phonePageUrl: PHONE_PAGE_URL,
     registrationKey: options.registrationKey === undefined ? null : Buffer.from(options.registrationKey, 'utf8'),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    site,
   });
   const server = https.createServer({ cert: options.tls.cert, key: options.tls.key }, getRequestListener(app.fetch));
   const host = options.host ?? '127.0.0.1';
@@ -95,6 +103,7 @@ export async function startLicenseServer(options: {
     url: `https://${host}:${port}`,
     port,
     bundle,
+    activationKey,
     license: loaded.license,
     store,
     close: async () => {
