@@ -41,10 +41,16 @@ export default async function globalSetup() {
     full: { maxConnections: 1 },
     fresh: {},
     unactivated: {},
+    keyed: {},
   };
+  // `keyed` takes registrations only with its registration key (trust.spec.ts).
+  const registrationKey = 'e2e-registration-key-0123456789';
+  const keyFile = path.join(demoDir, 'ls-keyed-registration.key');
+  await writeFile(keyFile, `${registrationKey}\n`, { mode: 0o600 });
+  const extraArgs: Record<string, string[]> = { keyed: ['--registration-key-file', keyFile] };
   const ca = path.join(paths.licenseServerTls, 'cert.pem');
   // The demo server is activated as its operator would have done after `pnpm start`.
-  await activateByApi(`https://127.0.0.1:${lsPort}`, ca, paths.bundle);
+  await activateByApi(`https://127.0.0.1:${lsPort}`, ca);
   const urls: Record<string, string> = {};
   for (const [name, limits] of Object.entries(servers)) {
     const dir = path.join(demoDir, `ls-${name}`);
@@ -64,13 +70,14 @@ export default async function globalSetup() {
           '--port', String(port), '--host', '127.0.0.1', '--bundle', bundle,
           '--config', path.join(dir, 'config'), '--tls', tls, '--log', path.join(dir, 'log'), '--language', 'en',
           '--phone-page-url', vendorUrl,
+          ...(extraArgs[name] ?? []),
         ],
         ready: /license-server listening on/,
         echo: !!process.env.E2E_VERBOSE,
       }),
     );
     urls[name] = `https://127.0.0.1:${port}`;
-    if (name !== 'fresh' && name !== 'unactivated') await activateByApi(urls[name], ca, bundle);
+    if (name !== 'fresh' && name !== 'unactivated') await activateByApi(urls[name], ca);
   }
   // The full server's only slot is taken by another project.
   await registerOtherNode(urls.full!, ca, 'other-project-node');
@@ -86,6 +93,8 @@ export default async function globalSetup() {
     E2E_LS_FULL_URL: urls.full!,
     E2E_LS_FRESH_URL: urls.fresh!,
     E2E_LS_UNACTIVATED_URL: urls.unactivated!,
+    E2E_LS_KEYED_URL: urls.keyed!,
+    E2E_LS_REGISTRATION_KEY: registrationKey,
     E2E_VENDOR_URL: vendorUrl,
     E2E_CA: ca,
   };

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parsePhonePageUrl } from '@registration/licensing/challenge';
 import { decodeDocumentUnverified } from '@registration/licensing/jws';
-import { computeVerificationCode } from '@registration/licensing/verification-code';
+import { vendorCode } from '@registration/licensing/activation-code';
+import { readRecord } from '@registration/vendor/records';
 import { demoPaths, writeContainerLicense } from '../scripts/lib/demo.ts';
 import { env, openRegistration, snap } from './support/shell.ts';
 import { scanWithPhone } from './support/phone.ts';
@@ -63,10 +64,10 @@ function formatInPage(page: Page, iso: string, withTime: boolean): Promise<strin
   );
 }
 
-/** The payload of a Container.lic file (for the activation secret the phone page would use). */
-async function licPayload(file: string): Promise<{ licenseId: string; activationSecret: string; expiresAt: string }> {
+/** The payload of a Container.lic file (its license id, expiry and public activation key). */
+async function licPayload(file: string): Promise<{ licenseId: string; activationKey: string; expiresAt: string }> {
   const { payload } = decodeDocumentUnverified((await readFile(file, 'utf8')).trim());
-  return payload as { licenseId: string; activationSecret: string; expiresAt: string };
+  return payload as { licenseId: string; activationKey: string; expiresAt: string };
 }
 
 test('an administrator uploads the vendor-issued Container.lic, scans the QR code with a phone, types the code and is registered', async ({
@@ -183,7 +184,9 @@ test('five wrong codes count the attempts down and lock verification until a sho
   // The right code for this challenge, as the phone page would compute it: every guess is another one.
   const challenge = parsePhonePageUrl(await link.textContent());
   expect(challenge.licenseId).toBe(payload.licenseId);
-  const right = computeVerificationCode({ secret: payload.activationSecret, ...challenge });
+  const record = await readRecord(demo().vendorDir, payload.licenseId);
+  if (!record?.activationKey) throw new Error('the vendor ledger has no activation key for the lic');
+  const right = vendorCode(record.activationKey, challenge);
   const wrong = (n: number) => String((Number(right) + n) % 1_000_000).padStart(6, '0');
 
   const codeField = dialog.getByTestId('verify-code');

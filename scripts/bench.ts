@@ -14,7 +14,7 @@ import { parsePhonePageUrl } from '@registration/licensing/challenge';
 import { decodeDocumentUnverified } from '@registration/licensing/jws';
 import { generateNodeKey, loadNodeKey } from '@registration/licensing/node-proof';
 import { heartbeatRequest, leaseKeyFromGrant, registerRequest, type HeldLease } from '@registration/licensing/node-requests';
-import { computeVerificationCode } from '@registration/licensing/verification-code';
+import { vendorCode } from '@registration/licensing/activation-code';
 import { leasePayloadSchema } from '@registration/protocol/license';
 import { NODE_PROOF_HEADER } from '@registration/protocol/license-server-api';
 import { createVendorKeys } from '@registration/vendor/keys';
@@ -32,7 +32,7 @@ const running: Started[] = [];
 try {
   const vendor = await createVendorKeys(path.join(dir, 'vendor'));
   const bundleFile = path.join(dir, 'bundle.json');
-  const bundle = await issueServerBundle({ vendor, ...demoTerms(8081), maxConnections: 1000 });
+  const { bundle, activationKey } = await issueServerBundle({ vendor, ...demoTerms(8081), maxConnections: 1000 });
   await writeServerBundle(bundleFile, bundle);
   const tlsDir = path.join(dir, 'tls');
 
@@ -64,7 +64,7 @@ try {
   // Activated as its page would be: the code the phone page computes for the offered QR challenge.
   const offered = await post(agent, `${lsUrl}/license/challenge`, {});
   const scanned = parsePhonePageUrl((JSON.parse(offered.body) as { challenge: { url: string } }).challenge.url);
-  const code = computeVerificationCode({ secret: bundle.activationSecret, ...scanned });
+  const code = vendorCode(activationKey, scanned);
   const activated = await post(agent, `${lsUrl}/license/activate`, { challengeId: scanned.challengeId, code });
   if (activated.status !== 200) throw new Error(`activation failed: ${activated.status} ${activated.body}`);
 

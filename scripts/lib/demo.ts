@@ -3,16 +3,17 @@
  * license-server bundle and a Container.lic (each recorded in the vendor's ledger, so the vendor phone
  * page can compute their codes), generated on first start into the git-ignored demo folder and reused after.
  */
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { generateEd25519KeyPair } from '@registration/licensing/jws';
-import { CONTAINER_LIC_FILE_NAME } from '@registration/protocol/container-license';
+import { decodeDocumentUnverified, generateEd25519KeyPair } from '@registration/licensing/jws';
+import { CONTAINER_LIC_FILE_NAME, containerLicensePayloadSchema } from '@registration/protocol/container-license';
+import { serverLicensePayloadSchema } from '@registration/protocol/license';
 import { serverBundleSchema } from '@registration/protocol/server-bundle';
 import { createVendorKeys, loadVendorKeys, VENDOR_PUBLIC_FILE } from '@registration/vendor/keys';
 import { issueServerBundle, type ServerLicenseTerms } from '@registration/vendor/server-bundle';
 import { readServerBundleJson, writeServerBundle as writeBundleFile } from '@registration/vendor/bundle-file';
 import { issueContainerLicense, writeContainerLic, type ContainerLicenseTerms } from '@registration/vendor/container-license';
-import { recordContainerLicense, recordServerBundle, serverBundleRecord } from '@registration/vendor/issued-record';
+import { recordContainerLicense, recordServerBundle } from '@registration/vendor/issued-record';
 import { readRecord } from '@registration/vendor/records';
 
 export type DemoPaths = ReturnType<typeof demoPaths>;
@@ -74,14 +75,14 @@ export async function writeContainerLicense(
 ): Promise<void> {
   const { issuedAt, ...terms } = overrides;
   const expiresAt = terms.expiresAt ?? demoContainerTerms().expiresAt;
-  const { lic, license } = await issueContainerLicense({
+  const issued = await issueContainerLicense({
     vendor: await loadVendorKeys(paths.vendorDir),
     ...demoContainerTerms(),
     ...terms,
     issuedAt: issuedAt ?? new Date(Math.min(Date.now(), expiresAt.getTime() - 365 * 86_400_000)),
   });
-  await writeContainerLic(file, lic, { force: true });
-  await recordContainerLicense(paths.vendorDir, license);
+  await writeContainerLic(file, issued.lic, { force: true });
+  await recordContainerLicense(paths.vendorDir, issued);
 }
 
 /** Issues a bundle signed by the demo vendor: the demo terms with `overrides`, written to `file` and recorded. */
@@ -93,23 +94,49 @@ export async function writeServerBundle(
   const vendor = await loadVendorKeys(paths.vendorDir);
   const { issuedAt, ...terms } = overrides;
   const expiresAt = terms.expiresAt ?? demoTerms(8081).expiresAt;
-  const bundle = await issueServerBundle({
+  const issued = await issueServerBundle({
     vendor,
     ...demoTerms(8081),
     ...terms,
     // An already-expired license must still have been issued before it expired.
     issuedAt: issuedAt ?? new Date(Math.min(Date.now(), expiresAt.getTime() - 365 * 86_400_000)),
   });
-  await writeBundleFile(file, bundle, { force: true });
-  await recordServerBundle(paths.vendorDir, bundle);
+  await writeBundleFile(file, issued.bundle, { force: true });
+  await recordServerBundle(paths.vendorDir, issued);
 }
 
-/** A demo folder from before the vendor kept records: record its bundle, so the phone page knows its secret. */
-async function recordExistingBundle(paths: DemoPaths): Promise<void> {
-  const bundle = serverBundleSchema.safeParse(await readServerBundleJson(paths.bundle));
-  if (!bundle.success) return; // the license server will refuse it at start, naming why
-  const record = serverBundleRecord(bundle.data);
-  if ((await readRecord(paths.vendorDir, record.licenseId)) === null) await recordServerBundle(paths.vendorDir, bundle.data);
+/**
+ * Whether an existing demo license is still usable: of the current format, and with its private activation
+ * key in the vendor's ledger (nothing else can make its codes). A demo folder from an older version is not.
+ */
+async function usableLicense(licenseId: string | null, paths: DemoPaths): Promise<boolean> {
+  if (licenseId === null) return false;
+  const record = await readRecord(paths.vendorDir, licenseId).catch(() => null);
+  return record?.activationKey !== undefined;
+}
+
+async function existingBundleLicenseId(paths: DemoPaths): Promise<string | null> {
+  const bundle = serverBundleSchema.safeParse(await readServerBundleJson(paths.bundle).catch(() => null));
+  if (!bundle.success) return null;
+  const license = serverLicensePayloadSchema.safeParse(decodeDocumentUnverified(bundle.data.serverLicense).payload);
+  return license.success ? license.data.licenseId : null;
+}
+
+async function existingLicLicenseId(file: string): Promise<string | null> {
+  try {
+    const payload = containerLicensePayloadSchema.safeParse(decodeDocumentUnverified((await readFile(file, 'utf8')).trim()).payload);
+    return payload.success ? payload.data.licenseId : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Moves a folder aside (kept, never deleted), so that a re-issued demo license starts on a clean one. */
+async function setAside(dir: string, why: string): Promise<void> {
+  if (!(await exists(dir))) return;
+  const aside = `${dir}.${why}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  await rename(dir, aside);
+  console.log(`demo: kept the old ${path.basename(dir)} as ${aside}`);
 }
 
 /** Creates whatever demo material is missing; existing keys, bundle and data are kept. */
@@ -128,10 +155,14 @@ export async function ensureDemoMaterial(paths: DemoPaths, opts: { licenseServer
   if (!(await exists(paths.bundle))) {
     await writeServerBundle(paths, paths.bundle, { port: opts.licenseServerPort });
     console.log(`demo: license-server bundle issued to ${paths.bundle}`);
-  } else {
-    await recordExistingBundle(paths);
+  } else if (!(await usableLicense(await existingBundleLicenseId(paths), paths))) {
+    // A demo folder from before activation keys: its bundle carried the secret. Re-issue it; the old
+    // license server state belongs to the old license, so it is set aside.
+    await setAside(paths.licenseServerConfig, 'format1');
+    await writeServerBundle(paths, paths.bundle, { port: opts.licenseServerPort });
+    console.log(`demo: the license-server bundle was of an older format; re-issued it to ${paths.bundle}`);
   }
-  if (!(await exists(paths.containerLic))) {
+  if (!(await exists(paths.containerLic)) || !(await usableLicense(await existingLicLicenseId(paths.containerLic), paths))) {
     await writeContainerLicense(paths, paths.containerLic);
     console.log(`demo: Container.lic issued to ${paths.containerLic}`);
   }
