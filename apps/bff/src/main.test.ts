@@ -37,20 +37,25 @@ function run(extra: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () =
   return { child, output: () => out, exit };
 }
 
+/** The address of the process's listening line (within 30 s). */
+function listening(p: ReturnType<typeof run>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${p.output()}`)), 30_000);
+    p.child.stdout?.on('data', () => {
+      const m = /bff listening on (http:\/\/\S+)/.exec(p.output());
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+}
+
 describe('bff process', () => {
   it('prints its address, serves /healthz, and stops cleanly on SIGTERM', async () => {
     const p = run();
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line: ${p.output()}`)), 30_000);
-        p.child.stdout?.on('data', () => {
-          const m = /bff listening on (http:\/\/\S+)/.exec(p.output());
-          if (m?.[1]) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-      });
+      const url = await listening(p);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const res = await fetch(`${url}/healthz`);
       expect(res.status).toBe(200);
@@ -70,16 +75,7 @@ describe('bff process', () => {
     await chmod(path.join(data, 'old', 'leftover'), 0o666);
     const p = run({ DATA_DIR: data, LOG_LEVEL: 'info' });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line: ${p.output()}`)), 30_000);
-        p.child.stdout?.on('data', () => {
-          const m = /bff listening on (http:\/\/\S+)/.exec(p.output());
-          if (m?.[1]) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-      });
+      const url = await listening(p);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       expect(p.output()).toMatch(/DATA_DIR had files or folders other users could read or write; made them 0600\/0700/);
       p.child.kill('SIGTERM');

@@ -8,6 +8,7 @@ import { callBff, killAllBffProcesses, makeBffKeys, startBffProcess, type BffKey
 import { loopbackCert } from '../testing/certs.ts';
 import { startForwarder } from '../testing/forwarder.ts';
 import { startLicenseServer, type RunningLicenseServer } from '../testing/license-server.ts';
+import { seededRandom } from '../testing/random.ts';
 import { closedPort, type LoopbackServer } from '../testing/servers.ts';
 
 // A BFF killed (SIGKILL) at a random moment of a Submit or a Re-register, while a relay holds the license
@@ -17,17 +18,6 @@ import { closedPort, type LoopbackServer } from '../testing/servers.ts';
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 20);
 const NODE_ID = 'node-crash';
 
-/** xorshift32: the kill moments of a run are replayable with CRASH_SEED. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
-
 let keys: BffKeys;
 let ls: RunningLicenseServer;
 let relay: LoopbackServer;
@@ -36,7 +26,7 @@ let random: () => number;
 const seed = Number(process.env.CRASH_SEED ?? Date.now() % 2 ** 31);
 
 beforeAll(async () => {
-  random = prng(seed);
+  random = seededRandom(seed);
   const tls = await loopbackCert();
   keys = await makeBffKeys();
   dir = await mkdtemp(path.join(tmpdir(), 'bff-crash-'));

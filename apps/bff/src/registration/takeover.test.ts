@@ -5,6 +5,7 @@ import { deregisterRequest, heartbeatRequest, registerRequest } from '@registrat
 import { NODE_PROOF_HEADER } from '@registration/protocol/license-server-api';
 import { startBff, testClock, type TestBff } from '../testing/bff.ts';
 import { startLicenseServer } from '../testing/license-server.ts';
+import { seededRandom } from '../testing/random.ts';
 import { useBffSuite } from '../testing/suite.ts';
 
 // A dishonest client inside the license's IP range, with no credential, against real nodes on a real
@@ -15,17 +16,6 @@ const clock = testClock();
 const suite = useBffSuite();
 const ATTEMPTS = 1000;
 const NODES = ['node-1', 'node-2', 'node-3'];
-
-/** xorshift32, seeded: the same 1,000 attempts every run. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 interface Sent {
   path: string;
@@ -75,7 +65,7 @@ describe('take-over attempts from other addresses in the license range', () => {
     const before = held();
     expect(Object.values(before).every((id) => typeof id === 'string')).toBe(true);
 
-    const random = prng(0x5eed);
+    const random = seededRandom(0x5eed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
     const facts = (nodeId: string) => ({ nodeId, productVersion: '11.0.18', appName: 'webroot', domain: 'localhost', project: { kind: 'standalone-builtin-db' as const } });
     const mallory = loadNodeKey(generateNodeKey());
