@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkContainerLicense } from '@registration/licensing/container-checks';
 import { cli, inProcess } from './cli/test-process.ts';
 import { loadVendorPublicKey } from './keys.ts';
-import { bind, readRecord } from './records.ts';
+import { bind, readRecord, writeRecord } from './records.ts';
 
 let dir: string;
 let vendorDir: string;
@@ -60,6 +60,37 @@ describe('vendor issue-container and unbind (real process)', () => {
     expect((await readRecord(vendorDir, licenseId))?.binding).toBeNull();
     const twice = await inProcess(['unbind', licenseId, '--vendor-dir', vendorDir]);
     expect(twice).toMatchObject({ code: 0, stdout: expect.stringContaining('was not bound; nothing to free') });
+  });
+
+  it('unbind of a license server names the site it was bound at and the newest scans the ledger refused', async () => {
+    const t = (minute: number) => new Date(Date.UTC(2026, 4, 1, 8, minute)).toISOString();
+    await writeRecord(vendorDir, {
+      licenseId: 'lic-server',
+      kind: 'server',
+      activationKey: { x: 'X'.repeat(43), d: 'D'.repeat(43) },
+      issuedAt: t(0),
+      company: 'Acme Ltd',
+      binding: { fingerprint: 'LS-1', boundAt: t(1), site: 'aaaaaaaaaaaaaaaa' },
+      refusedScans: [
+        ...Array.from({ length: 6 }, (_, i) => ({ at: t(2 + i), why: 'bound' as const, fingerprint: `LS-${i + 2}` })),
+        { at: t(9), why: 'moved', fingerprint: 'LS-1', site: 'bbbbbbbbbbbbbbbb' },
+      ],
+    });
+    const unbound = await inProcess(['unbind', 'lic-server', '--vendor-dir', vendorDir]);
+    expect(unbound).toMatchObject({ code: 0, stderr: '' });
+    const lines = unbound.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`unbound license-server license lic-server (Acme Ltd): freed its license server fingerprint LS-1 at site aaaaaaaaaaaaaaaa, bound since ${t(1)}`);
+    // The newest five refusals, then how many more the record keeps.
+    expect(lines.slice(1)).toEqual([
+      `  refused ${t(4)}: another installation (LS-4)`,
+      `  refused ${t(5)}: another installation (LS-5)`,
+      `  refused ${t(6)}: another installation (LS-6)`,
+      `  refused ${t(7)}: another installation (LS-7)`,
+      `  refused ${t(9)}: the same installation from another site (LS-1 at site bbbbbbbbbbbbbbbb)`,
+      `  … 2 earlier refused scans in ${join(vendorDir, 'issued', 'lic-server.json')}`,
+      'the next QR scan binds it to the license server that scans it',
+    ]);
+    expect((await readRecord(vendorDir, 'lic-server'))?.binding).toBeNull();
   });
 
   it('refuses bad arguments and unknown or unsafe license ids with one line, exit 1', async () => {

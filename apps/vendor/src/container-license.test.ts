@@ -6,7 +6,10 @@ import { checkContainerLicense } from '@registration/licensing/container-checks'
 import { decodeDocumentUnverified } from '@registration/licensing/jws';
 import { DOC_TYPES } from '@registration/protocol/license';
 import { issueContainerLicense, writeContainerLic, type ContainerLicenseTerms } from './container-license.ts';
-import { recordContainerLicense } from './issued-record.ts';
+import { ChallengeKeys, vendorCode } from '@registration/licensing/activation-code';
+import { createChallenge } from '@registration/licensing/challenge';
+import { computeVerificationCode } from '@registration/licensing/verification-code';
+import { containerLicenseRecord, recordContainerLicense } from './issued-record.ts';
 import { createVendorKeys, type VendorKeys } from './keys.ts';
 import { readRecord } from './records.ts';
 
@@ -84,5 +87,22 @@ describe('issueContainerLicense', () => {
       binding: null,
       refusedScans: [],
     });
+    expect(await readFile(join(dir, 'vendor', 'issued', `${license.licenseId}.json`), 'utf8')).toContain(issued.activationKey.d);
+  });
+
+  it('records only the key pair the lic names, and that pair makes the code a verifier knowing only the lic expects', async () => {
+    const issued = await issueContainerLicense({ ...terms, vendor, issuedAt });
+    const other = await issueContainerLicense({ ...terms, vendor, issuedAt });
+    expect(() => containerLicenseRecord(issued.license, other.activationKey)).toThrow(/not the one the license names/);
+    const verifier = new ChallengeKeys();
+    const challengeKey = verifier.create();
+    const challenge = createChallenge({ now: issuedAt, fingerprint: 'project-A' });
+    const context = { licenseId: issued.license.licenseId, kind: 'container' as const };
+    const secret = verifier.codeKey(challengeKey, { ...context, licenseKey: issued.license.activationKey });
+    expect(secret).not.toBeNull();
+    const expected = computeVerificationCode({ secret: secret!, ...challenge });
+    expect(vendorCode(containerLicenseRecord(issued.license, issued.activationKey).activationKey!, { ...challenge, ...context, challengeKey })).toBe(expected);
+    // Another license's key pair (same terms) makes another code.
+    expect(vendorCode(other.activationKey, { ...challenge, ...context, challengeKey })).not.toBe(expected);
   });
 });

@@ -51,11 +51,11 @@ export function containerLicenseRecord(license: ContainerLicensePayload, activat
 }
 
 /** Records a bundle in `<vendorDir>/issued/` with its private activation key, for the phone page. */
-export function recordServerBundle(vendorDir: string, issued: { bundle: ServerBundle; activationKey: ActivationKey }): Promise<void> {
-  return writeRecord(vendorDir, serverBundleRecord(issued.bundle, issued.activationKey));
+export async function recordServerBundle(vendorDir: string, issued: { bundle: ServerBundle; activationKey: ActivationKey }): Promise<void> {
+  await writeRecord(vendorDir, serverBundleRecord(issued.bundle, issued.activationKey));
 }
 
 /** Records a Container.lic in `<vendorDir>/issued/` with its private activation key; the phone page keeps it to one project. */
-export function recordContainerLicense(vendorDir: string, issued: { license: ContainerLicensePayload; activationKey: ActivationKey }): Promise<void> {
-  return writeRecord(vendorDir, containerLicenseRecord(issued.license, issued.activationKey));
+export async function recordContainerLicense(vendorDir: string, issued: { license: ContainerLicensePayload; activationKey: ActivationKey }): Promise<void> {
+  await writeRecord(vendorDir, containerLicenseRecord(issued.license, issued.activationKey));
 }

@@ -120,10 +120,32 @@ describe('binding (one license, one server instance or project)', () => {
   it('keeps only the newest refused scans; a binding from before sites adopts the first site seen', async () => {
     await writeRecord(vendorDir, { ...record('lic-many', 'server'), binding: { fingerprint: 'LS-1', boundAt: t0.toISOString() } });
     expect(await bind(vendorDir, 'lic-many', 'LS-1', t1, 'aaaaaaaaaaaaaaaa')).toMatchObject({ ok: true, record: { binding: { site: 'aaaaaaaaaaaaaaaa' } } });
+    // The adopted site is the binding's from now on: the same installation elsewhere has moved.
+    expect(await bind(vendorDir, 'lic-many', 'LS-1', t1, 'bbbbbbbbbbbbbbbb')).toMatchObject({ ok: false, reason: 'moved' });
     for (let i = 0; i < REFUSED_SCANS_KEPT + 5; i += 1) await bind(vendorDir, 'lic-many', `LS-${i + 2}`, t1);
     const ledger = await readRecord(vendorDir, 'lic-many');
     expect(ledger?.refusedScans).toHaveLength(REFUSED_SCANS_KEPT);
+    // The oldest six (the move and LS-2…LS-6) gave way to the newest.
+    expect(ledger?.refusedScans[0]).toMatchObject({ why: 'bound', fingerprint: 'LS-7' });
     expect(ledger?.refusedScans.at(-1)?.fingerprint).toBe(`LS-${REFUSED_SCANS_KEPT + 6}`);
+    expect(ledger?.binding).toEqual({ fingerprint: 'LS-1', boundAt: t0.toISOString(), site: 'aaaaaaaaaaaaaaaa' });
+  });
+
+  it('a scan without a site (a Local Container, or a license server too old to send one) is judged by the fingerprint alone', async () => {
+    await writeRecord(vendorDir, record('lic-nosite', 'server'));
+    await bind(vendorDir, 'lic-nosite', 'LS-1', t0, 'aaaaaaaaaaaaaaaa');
+    expect(await bind(vendorDir, 'lic-nosite', 'LS-1', t1)).toMatchObject({ ok: true, firstUse: false, record: { binding: { site: 'aaaaaaaaaaaaaaaa' } } });
+    expect(await bind(vendorDir, 'lic-nosite', 'LS-2', t1)).toMatchObject({ ok: false, reason: 'already-bound' });
+    expect((await readRecord(vendorDir, 'lic-nosite'))?.refusedScans).toEqual([{ at: t1.toISOString(), why: 'bound', fingerprint: 'LS-2' }]);
+  });
+
+  it('reads a record as the previous version wrote it (a shared secret, no refused scans, a binding without site)', async () => {
+    const old = { licenseId: 'lic-v1', kind: 'server', activationSecret: 'A'.repeat(22), issuedAt: '2026-01-01T00:00:00.000Z', company: 'Acme', binding: { fingerprint: 'LS-1', boundAt: t0.toISOString() } };
+    await writeFile(join(vendorDir, ISSUED_DIR, 'lic-v1.json'), JSON.stringify(old));
+    const read = await readRecord(vendorDir, 'lic-v1');
+    expect(read).toEqual({ ...old, refusedScans: [] });
+    expect(read?.activationKey).toBeUndefined();
+    expect(await bind(vendorDir, 'lic-v1', 'LS-1', t1, 'aaaaaaaaaaaaaaaa')).toMatchObject({ ok: true, firstUse: false, record: { binding: { site: 'aaaaaaaaaaaaaaaa' } } });
   });
 
   it('answers unknown-license for bind and unbind of a license never issued', async () => {

@@ -79,7 +79,7 @@ function recordPath(vendorDir: string, licenseId: string): string {
   return join(vendorDir, ISSUED_DIR, `${licenseId}.json`);
 }
 
-/** Writes (or replaces) a record atomically, mode 0600: it holds the activation secret. */
+/** Writes (or replaces) a record atomically, mode 0600: it holds the license's private activation key. */
 export async function writeRecord(vendorDir: string, record: IssuedRecord): Promise<void> {
   const path = recordPath(vendorDir, record.licenseId);
   const valid = issuedRecordSchema.parse(record);
@@ -104,7 +104,7 @@ export async function readRecord(vendorDir: string, licenseId: string): Promise<
     throw new RecordError('corrupt', `${path} is not valid JSON`);
   }
   const parsed = issuedRecordSchema.safeParse(json);
-  // A file renamed to another license's name must not lend that license its secret.
+  // A file renamed to another license's name must not lend that license its activation key.
   if (!parsed.success || parsed.data.licenseId !== licenseId) throw new RecordError('corrupt', `${path} is not a license record`);
   return parsed.data;
 }

@@ -5,6 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeDocumentUnverified, generateEd25519KeyPair, signDocument } from '@registration/licensing/jws';
 import { DOC_TYPES } from '@registration/protocol/license';
 import type { ServerBundle } from '@registration/protocol/server-bundle';
+import { ChallengeKeys, vendorCode } from '@registration/licensing/activation-code';
+import { createChallenge } from '@registration/licensing/challenge';
+import { computeVerificationCode } from '@registration/licensing/verification-code';
+import { writeServerBundle } from './bundle-file.ts';
+import { recordServerBundle, serverBundleRecord } from './issued-record.ts';
+import { readRecord } from './records.ts';
 import { createVendorKeys, loadVendorKeys, VENDOR_SECRET_FILE, type VendorKeys } from './keys.ts';
 import { issueServerBundle, verifyServerBundle, type ServerLicenseTerms } from './server-bundle.ts';
 
@@ -87,6 +93,39 @@ describe('server bundle', () => {
     // A copied `x` does not help: the public key is derived from `d`.
     const copiedX = { ...swapped, serverPrivateKey: { ...swapped.serverPrivateKey, x: bundle.serverPrivateKey.x } };
     await expect(verifyServerBundle(copiedX, vendor.publicJwk)).rejects.toThrow(/not the key/);
+  });
+
+  it('names only the public half of a fresh activation key: the bundle holds no private key material of it, the ledger does', async () => {
+    const issued = await issueServerBundle({ ...terms, vendor, issuedAt });
+    const { license } = await verifyServerBundle(issued.bundle, vendor.publicJwk);
+    expect(license.activationKey).toBe(issued.activationKey.x);
+    expect(Buffer.from(issued.activationKey.d, 'base64url')).toHaveLength(32);
+    // The bundle file as the customer gets it, and the signed license in it, decoded.
+    const path = join(dir, 'activation', 'bundle.json');
+    await writeServerBundle(path, issued.bundle);
+    const file = await readFile(path, 'utf8');
+    expect(file).not.toContain(issued.activationKey.d);
+    expect(JSON.stringify(decodeDocumentUnverified(issued.bundle.serverLicense))).not.toContain(issued.activationKey.d);
+    expect(file).not.toMatch(/activationSecret/);
+    // The ledger keeps both halves.
+    await recordServerBundle(join(dir, 'ledger'), issued);
+    const ledger = await readRecord(join(dir, 'ledger'), license.licenseId);
+    expect(ledger).toMatchObject({ kind: 'server', activationKey: issued.activationKey, binding: null, refusedScans: [] });
+    expect(await readFile(join(dir, 'ledger', 'issued', `${license.licenseId}.json`), 'utf8')).toContain(issued.activationKey.d);
+    // And they are one key pair: a verifier that knows only the license expects the code the vendor computes.
+    const verifier = new ChallengeKeys();
+    const challengeKey = verifier.create();
+    const challenge = createChallenge({ now: issuedAt, fingerprint: 'LS-0123456789ABCDEF' });
+    const context = { licenseId: license.licenseId, kind: 'server' as const };
+    const secret = verifier.codeKey(challengeKey, { ...context, licenseKey: license.activationKey });
+    expect(secret).not.toBeNull();
+    expect(vendorCode(ledger!.activationKey!, { ...challenge, ...context, challengeKey })).toBe(computeVerificationCode({ secret: secret!, ...challenge }));
+  });
+
+  it('refuses to record a bundle with an activation key the license does not name', async () => {
+    const other = await issueServerBundle({ ...terms, vendor, issuedAt });
+    expect(() => serverBundleRecord(bundle, other.activationKey)).toThrow(/not the one the license names/);
+    await expect(recordServerBundle(join(dir, 'ledger'), { bundle, activationKey: other.activationKey })).rejects.toThrow(/not the one/);
   });
 
   it('refuses a document of another type signed by the vendor', async () => {

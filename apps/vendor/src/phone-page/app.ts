@@ -6,7 +6,7 @@ import { resolveScan } from './outcome.ts';
 import { renderPage } from './page.ts';
 
 export interface PhonePageDeps {
-  /** The vendor directory whose `issued/` records hold each license's activation secret and binding. */
+  /** The vendor directory whose `issued/` records hold each license's private activation key and binding. */
   vendorDir: string;
   clock: () => Date;
   /** Where unexpected failures are reported (default: stderr). */

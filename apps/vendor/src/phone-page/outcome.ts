@@ -1,5 +1,5 @@
 import { challengeState, parsePhonePageToken, PhonePageTokenError, type PhonePageChallenge } from '@registration/licensing/challenge';
-import { vendorCode } from '@registration/licensing/activation-code';
+import { activationPrivateKey, vendorCode } from '@registration/licensing/activation-code';
 import { bind, isSafeLicenseId, readRecord, type Binding, type IssuedRecord } from '../records.ts';
 
 /** What a scan comes to: the code, or the one reason it cannot be shown. */
@@ -15,8 +15,9 @@ export type ScanOutcome =
 
 /**
  * Turns a QR token into a page state, in the order that touches the ledger least: a bad or expired
- * token never reaches the records, and the code is computed before binding so a record whose secret
- * cannot make a code (a thrown TypeError, answered 500) binds nothing.
+ * token never reaches the records, and the code is computed before binding so a record whose activation
+ * key cannot make a code (a thrown TypeError, answered 500) or a QR code whose challenge key cannot
+ * (malformed) binds nothing.
  */
 export async function resolveScan(vendorDir: string, token: string, now: Date): Promise<ScanOutcome> {
   let challenge: PhonePageChallenge;
@@ -37,7 +38,16 @@ export async function resolveScan(vendorDir: string, token: string, now: Date): 
 
   if (record.activationKey === undefined) return { state: 'reissue', licenseId };
 
-  const code = vendorCode(record.activationKey, challenge);
+  // The ledger's key first: one that is no X25519 key is the vendor's fault (a TypeError, answered 500)…
+  activationPrivateKey(record.activationKey.x, record.activationKey.d);
+  let code: string;
+  try {
+    code = vendorCode(record.activationKey, challenge);
+  } catch (error) {
+    // …so a TypeError here is the QR code's key: no X25519 key, or a low-order point — no verifier made it.
+    if (error instanceof TypeError) return { state: 'malformed' };
+    throw error;
+  }
   const bound = await bind(vendorDir, licenseId, challenge.fingerprint, now, challenge.kind === 'server' ? challenge.site : undefined);
   if (!bound.ok) {
     if (bound.reason === 'unknown-license') return { state: 'unknown', licenseId };

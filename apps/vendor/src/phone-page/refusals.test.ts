@@ -42,6 +42,25 @@ describe('phone page: refusals', () => {
     expect(long.body).toContain('too long to be a registration QR code');
   });
 
+  it('400 for a QR whose challenge key is no usable X25519 key (a low-order point), not an error page', async () => {
+    f.setNow(T0);
+    await writeRecord(f.dir, record('lic-forged', 'container'));
+    const { url } = f.scan('lic-forged', 'container', 'project-X');
+    const token = JSON.parse(Buffer.from(url.split('/a/')[1] ?? '', 'base64url').toString());
+    for (const x of ['A'.repeat(43), `AQ${'A'.repeat(41)}`]) {
+      const forged = Buffer.from(JSON.stringify({ ...token, x })).toString('base64url');
+      const res = await f.get(`${f.url}/a/${forged}?lang=en`);
+      expect(res.status).toBe(400);
+      expect(res.body).toContain('not a valid registration QR code');
+      expect(shownCode(res.body)).toBeUndefined();
+    }
+    expect(f.logged).toEqual([]);
+    expect((await readRecord(f.dir, 'lic-forged'))?.binding).toBeNull();
+    // The same QR code with the key its verifier made: the code, and the binding.
+    expect((await f.get(url)).status).toBe(200);
+    expect((await readRecord(f.dir, 'lic-forged'))?.binding?.fingerprint).toBe('project-X');
+  });
+
   it('404 for a license the vendor never issued, an unsafe id, or a license of the other kind', async () => {
     f.setNow(T0);
     const cases: [string, IssuedRecord['kind']][] = [['no-such-license', 'container'], ['../issued/lic-c', 'container'], ['lic-s', 'container']];
@@ -71,9 +90,13 @@ describe('phone page: refusals', () => {
 
   it('409 for the same license server seen from another site (a copy of its privateConfig, or a move), recorded in the ledger', async () => {
     f.setNow(T0);
-    await writeRecord(f.dir, record('lic-site', 'server', { project: undefined }));
-    const first = await f.get(f.scan('lic-site', 'server', 'LS-AAAAAAAAAAAAAAAA', '00000000000000aa').url);
+    const issued = record('lic-site', 'server', { project: undefined });
+    await writeRecord(f.dir, issued);
+    const scan = f.scan('lic-site', 'server', 'LS-AAAAAAAAAAAAAAAA', '00000000000000aa');
+    const first = await f.get(scan.url);
     expect(first.status).toBe(200);
+    // A server's code too is the one its verifier computes from the license's public key.
+    expect(shownCode(first.body)).toBe(scan.expected(issued.activationKey!.x));
     expect((await readRecord(f.dir, 'lic-site'))?.binding).toMatchObject({ fingerprint: 'LS-AAAAAAAAAAAAAAAA', site: '00000000000000aa' });
     // The same site again (a restart's re-scan): the code.
     expect((await f.get(f.scan('lic-site', 'server', 'LS-AAAAAAAAAAAAAAAA', '00000000000000aa').url)).status).toBe(200);
@@ -93,10 +116,13 @@ describe('phone page: refusals', () => {
     f.setNow(T0);
     const { activationKey: _none, ...old } = record('lic-old', 'container');
     await writeRecord(f.dir, { ...old, activationSecret: 'A'.repeat(43) });
-    const res = await f.get(f.scan('lic-old', 'container', 'project-A').url, { 'accept-language': 'en' });
-    expect(res.status).toBe(410);
-    expect(res.body).toContain('This license must be re-issued');
-    expect(shownCode(res.body)).toBeUndefined();
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const res = await f.get(f.scan('lic-old', 'container', 'project-A').url, { 'accept-language': lang });
+      expect(res.status).toBe(410);
+      expect(res.body).toContain(lang === 'en' ? 'This license must be re-issued' : '许可证需要重新签发');
+      expect(res.body).toContain('<code>lic-old</code>');
+      expect(shownCode(res.body)).toBeUndefined();
+    }
     expect((await readRecord(f.dir, 'lic-old'))?.binding).toBeNull();
   });
 });
