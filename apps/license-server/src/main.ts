@@ -125,13 +125,22 @@ async function main(): Promise<void> {
       await runCommand(config, { out: (text) => process.stdout.write(`${text}\n`), now: () => new Date(), env: process.env });
       return;
     }
-    const server = await startLicenseServer(argv, process.env);
+    // Handlers first: the listening line is printed before startLicenseServer returns, and a signal sent
+    // on seeing it must stop the server cleanly (lock released, renewals written), not kill it.
+    let server: Awaited<ReturnType<typeof startLicenseServer>> | null = null;
+    let requested: NodeJS.Signals | null = null;
+    const stopOn = (signal: NodeJS.Signals, running: NonNullable<typeof server>) => {
+      process.stdout.write(`${message(running.language, 'stopping', { signal })}\n`);
+      void running.stop(signal).then(() => process.exit(0));
+    };
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
-        process.stdout.write(`${message(server.language, 'stopping', { signal })}\n`);
-        void server.stop(signal).then(() => process.exit(0));
+        if (server === null) requested ??= signal;
+        else stopOn(signal, server);
       });
     }
+    server = await startLicenseServer(argv, process.env);
+    if (requested !== null) stopOn(requested, server);
   } catch (error) {
     const language = languageHint(argv, process.env);
     const detail = error instanceof StartupError ? error.render(language) : error instanceof Error ? error.message : String(error);
