@@ -74,7 +74,7 @@ try {
         VENDOR_PUBLIC_KEY: paths.vendorPublicKey,
         AUTH_PUBLIC_KEY: paths.platformPublicKey,
         LICENSE_SERVER_CA: path.join(paths.licenseServerTls, 'cert.pem'),
-        ALLOWED_ORIGINS: `http://localhost:${cfg.shellPort},http://127.0.0.1:${cfg.shellPort}`,
+        ALLOWED_ORIGINS: [`http://localhost:${cfg.shellPort}`, `http://127.0.0.1:${cfg.shellPort}`, ...cfg.extraAllowedOrigins].join(','),
         // The embedded store unless asked otherwise: a DATABASE_URL meant for tests (CI sets one) must
         // not make the demo share a database with whatever else used it.
         DATABASE_URL: cfg.bffDatabaseUrl,

@@ -15,6 +15,13 @@ const schema = z.object({
   BFF_DATABASE_URL: z.string().url().optional(),
   // What QR codes point to; a real phone needs this machine's LAN address here (and HOST=0.0.0.0).
   PHONE_PAGE_URL: z.string().url().optional(),
+  // More origins the BFF accepts (CSRF) and answers with CORS: a host console on another origin that
+  // calls the BFF directly, e.g. ALLOWED_ORIGINS=https://console.example:8443. The shell's are always in.
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url().refine((u) => new URL(u).origin === u.replace(/\/$/, ''), 'must be an origin: scheme://host[:port]'))),
 });
 
 /** The start script's configuration from the environment; a bad value stops it, naming the variable. */
@@ -36,5 +43,6 @@ export function readStartConfig(env: NodeJS.ProcessEnv) {
     phonePageUrl: (e.PHONE_PAGE_URL ?? `http://${e.HOST}:${e.VENDOR_PORT}`).replace(/\/+$/, ''),
     licenseServerLanguage: e.LS_LANGUAGE,
     bffDatabaseUrl: e.BFF_DATABASE_URL,
+    extraAllowedOrigins: e.ALLOWED_ORIGINS.map((o) => new URL(o).origin),
   };
 }

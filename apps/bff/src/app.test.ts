@@ -91,6 +91,49 @@ describe('access control on every API route', () => {
   });
 });
 
+describe('CORS for hosts on another origin (ALLOWED_ORIGINS)', () => {
+  const listed = 'http://localhost:5173';
+  const preflight = (origin: string, method = 'POST') =>
+    bff.app.request('/api/registration/private-cloud', {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization,content-type' },
+    });
+
+  it('answers a preflight from a listed origin before auth: 204, its origin echoed, Authorization and Content-Type allowed, no credentials', async () => {
+    const res = await preflight(listed);
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe(listed);
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase().split(',')).toEqual(['authorization', 'content-type']);
+    expect(res.headers.get('access-control-allow-methods')).toContain('DELETE');
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(res.headers.get('vary')).toContain('Origin');
+  });
+
+  it('gives an unlisted origin no Access-Control-Allow-Origin, on the preflight and on the request', async () => {
+    const res = await preflight('https://evil.example');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    const get = await call('GET', '/api/registration', { origin: 'https://evil.example', authorization: `Bearer ${admin}` });
+    expect(get.headers.get('access-control-allow-origin')).toBeNull();
+    expect(get.headers.get('vary')).toContain('Origin');
+  });
+
+  it('echoes a listed origin on real answers, errors included, and exposes the request id to the page', async () => {
+    const ok = await call('GET', '/api/registration', { origin: listed, authorization: `Bearer ${admin}` });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(listed);
+    expect(ok.headers.get('access-control-expose-headers')?.toLowerCase()).toContain('x-request-id');
+    // A 401 the page must be able to read (to call onUnauthorized) carries the header too.
+    const refused = await call('GET', '/api/registration', { origin: listed });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe(listed);
+  });
+
+  it('leaves routes outside /api without CORS', async () => {
+    const res = await call('GET', '/healthz', { origin: listed });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
 describe('edges of the app', () => {
   it('serves /healthz without a token, with security headers and a request id', async () => {
     const res = await call('GET', '/healthz');

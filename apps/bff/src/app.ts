@@ -7,6 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { JSON_BODY_LIMIT_BYTES } from './config.ts';
 import type { BffEnv } from './env.ts';
 import { adminAuth } from './middleware/auth.ts';
+import { apiCors } from './middleware/cors.ts';
 import { formCsrf } from './middleware/csrf.ts';
 import { notFound, onError } from './middleware/errors.ts';
 import { requestLogger } from './middleware/request-logger.ts';
@@ -22,13 +23,15 @@ export interface AppDeps extends ServiceDeps {
   service?: RegistrationService;
 }
 
-/** Builds the BFF: middleware requestId → logger → secureHeaders → csrf → bodyLimit → auth → routes. */
+/** Builds the BFF: middleware requestId → logger → secureHeaders → CORS → csrf → bodyLimit → auth → routes. */
 export function createApp(deps: AppDeps) {
   const service = deps.service ?? createRegistrationService(deps);
   const app = new Hono<BffEnv>()
     .use(requestId())
     .use(requestLogger(deps.logger))
     .use(secureHeaders())
+    // Preflights are answered here, before auth (a browser sends no Authorization on them).
+    .use('/api/*', apiCors(deps.config.allowedOrigins))
     .use(formCsrf(deps.config.allowedOrigins))
     .use(
       // The Container.lic upload has its own, larger limit (64 KB file in a multipart body).
