@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import { authPlugin } from './src/server/auth-plugin.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,6 +37,8 @@ const proxy = { '/api': { target: bffUrl, changeOrigin: false } };
 
 export default defineConfig({
   plugins: [react(), authPlugin({ privateKeyPath })],
+  // Workspace packages export their TypeScript source under the `source` condition (consumers get dist).
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   server: { host, port: port('SHELL_PORT', 5173), strictPort: true, proxy },
   preview: { host, port: port('SHELL_PORT', 5173), strictPort: true, proxy },
 });

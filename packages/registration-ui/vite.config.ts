@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -17,15 +18,31 @@ import { defineConfig } from 'vitest/config';
  * `@registration/protocol` is bundled: it is workspace TypeScript source, not a published package.
  */
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
   dependencies: Record<string, string>;
 };
 const externals = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@registration/'));
 const isExternal = (id: string) => externals.some((name) => id === name || id.startsWith(`${name}/`));
 
+/**
+ * zod keeps its global config and registry on `globalThis.__zod_globalConfig` / `__zod_globalRegistry`,
+ * shared with any zod of the host page (whose `z.config()` would then change our messages). In the IIFE,
+ * where zod is our own copy, they become module-local: the page gets no global but `FrRegistration`.
+ */
+function zodWithoutGlobals(): Plugin {
+  return {
+    name: 'frr-zod-without-globals',
+    transform(code, id) {
+      if (!/[\\/]zod[\\/]v4[\\/]core[\\/](core|registries)\.js$/.test(id) || !code.includes('globalThis')) return null;
+      return { code: `const __frrZodScope = {};\n${code.replaceAll('globalThis', '__frrZodScope')}`, map: null };
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const iife = mode === 'iife';
   return {
-    plugins: [react()],
+    plugins: iife ? [react(), zodWithoutGlobals()] : [react()],
     resolve: {
       alias: {
         // See the file: react-i18next's CommonJS shim would need `require('react')` at run time.
@@ -33,7 +50,10 @@ export default defineConfig(({ mode }) => {
       },
     },
     // Lib mode leaves process.env.NODE_ENV alone; React inside the IIFE needs it replaced.
-    define: iife ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
+    define: {
+      __FRR_VERSION__: JSON.stringify(pkg.version),
+      ...(iife ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {}),
+    },
     build: {
       outDir: iife ? 'dist/iife' : 'dist/esm',
       emptyOutDir: true,

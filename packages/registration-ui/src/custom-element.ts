@@ -1,27 +1,25 @@
 import type { HostPropsInput, Theme } from './host-props.ts';
-import { mount, unmount, update } from './lifecycles.ts';
+import { mount, refresh, unmount, update } from './lifecycles.ts';
 
 /** The element's tag name. */
 export const ELEMENT_TAG = 'fr-registration';
 
 /** Events the element dispatches (bubbling, composed) when no handler property is set. */
 export const ELEMENT_EVENTS = {
-  navigate: 'fr-registration-navigate',
   unauthorized: 'fr-registration-unauthorized',
   error: 'fr-registration-error',
 } as const;
 
 type TokenGetter = () => string | Promise<string>;
-const PROPERTIES = ['getAccessToken', 'theme', 'navigate', 'onUnauthorized'] as const;
+const PROPERTIES = ['getAccessToken', 'theme', 'onUnauthorized'] as const;
 
 // Built lazily: `class extends HTMLElement` at module scope would break importing the ESM entry
 // where there is no DOM (server-side rendering of a host, tooling).
 function createElementClass() {
   return class FrRegistrationElement extends HTMLElement {
-    static observedAttributes = ['locale', 'api-base-url', 'basename'];
+    static observedAttributes = ['locale', 'api-base-url', 'isolation'];
     #getAccessToken: TokenGetter | undefined;
     #theme: Theme | undefined;
-    #navigate: ((path: string) => void) | undefined;
     #onUnauthorized: (() => void) | undefined;
     #mounted = false;
 
@@ -29,10 +27,13 @@ function createElementClass() {
     set getAccessToken(v: TokenGetter | undefined) { this.#getAccessToken = v; this.#sync(); }
     get theme() { return this.#theme; }
     set theme(v: Theme | undefined) { this.#theme = v; this.#sync(); }
-    get navigate() { return this.#navigate; }
-    set navigate(v: ((path: string) => void) | undefined) { this.#navigate = v; this.#sync(); }
     get onUnauthorized() { return this.#onUnauthorized; }
     set onUnauthorized(v: (() => void) | undefined) { this.#onUnauthorized = v; this.#sync(); }
+
+    /** Reads the registration state again at once (after the host renewed its token, say). */
+    refresh(): Promise<void> {
+      return this.#mounted ? refresh({ container: this }) : Promise.resolve();
+    }
 
     connectedCallback() {
       // Properties set before the element was upgraded sit on the instance and shadow the accessors.
@@ -52,7 +53,13 @@ function createElementClass() {
       void unmount({ container: this });
     }
 
-    attributeChangedCallback() {
+    attributeChangedCallback(name: string, previous: string | null) {
+      // Isolation is how the element is built: changing it means building it again.
+      if (name === 'isolation' && this.#mounted && previous !== this.getAttribute('isolation')) {
+        this.#mounted = false;
+        void unmount({ container: this }).then(() => this.#sync());
+        return;
+      }
       this.#sync();
     }
 
@@ -65,10 +72,9 @@ function createElementClass() {
         container: this,
         locale: (this.getAttribute('locale') ?? undefined) as HostPropsInput['locale'],
         apiBaseUrl: this.getAttribute('api-base-url') ?? '',
-        basename: this.getAttribute('basename') ?? undefined,
+        isolation: (this.getAttribute('isolation') ?? undefined) as HostPropsInput['isolation'],
         getAccessToken: this.#getAccessToken as TokenGetter,
         theme: this.#theme,
-        navigate: this.#navigate ?? ((path: string) => this.#emit(ELEMENT_EVENTS.navigate, { path })),
         onUnauthorized: this.#onUnauthorized ?? (() => this.#emit(ELEMENT_EVENTS.unauthorized, null)),
       };
     }

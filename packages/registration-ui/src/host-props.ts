@@ -1,12 +1,21 @@
 import { z } from 'zod';
 import { LOCALES } from '@registration/protocol/catalogue';
 
-// Duck-typed rather than `instanceof Element`: a host may hand over an element from another realm
-// (qiankun sandboxes, iframes), where the instanceof check fails for a perfectly good element.
-const elementSchema = z.custom<Element>(
-  (v) => typeof v === 'object' && v !== null && (v as { nodeType?: unknown }).nodeType === 1,
-  { message: 'must be a DOM Element' },
-);
+/**
+ * Where the module renders: an Element, or a ShadowRoot (qiankun's `strictStyleIsolation` hands one
+ * over). Duck-typed rather than `instanceof`: a host may pass a node from another realm (qiankun's
+ * sandbox, an iframe), where the instanceof check fails for a perfectly good node.
+ */
+export type HostContainer = Element | ShadowRoot;
+
+/** True for an Element (nodeType 1) or a shadow root (a DocumentFragment, nodeType 11, with a host). */
+export function isHostContainer(v: unknown): v is HostContainer {
+  if (typeof v !== 'object' || v === null) return false;
+  const node = v as { nodeType?: unknown; host?: unknown };
+  return node.nodeType === 1 || (node.nodeType === 11 && typeof node.host === 'object' && node.host !== null);
+}
+
+const containerSchema = z.custom<HostContainer>(isHostContainer, { message: 'must be a DOM Element or a ShadowRoot' });
 
 function fn<T>() {
   return z.custom<T>((v) => typeof v === 'function', { message: 'must be a function' });
@@ -26,16 +35,25 @@ export const themeSchema = z.record(
 );
 export type Theme = z.infer<typeof themeSchema>;
 
-/** The props a host passes to `mount` / `update`. */
+export const localeSchema = z.enum(LOCALES);
+
+/**
+ * The props a host passes to `mount` / `update`. Only `container` and `getAccessToken` are required.
+ * Unknown keys (qiankun's `name`, `singleSpa`, a host's old `navigate` / `basename`) are ignored.
+ */
 export const hostPropsSchema = z.object({
-  container: elementSchema,
-  basename: z.string().startsWith('/').default('/'),
-  locale: z.enum(LOCALES).default('zh-CN'),
-  apiBaseUrl: apiBaseUrlSchema,
+  container: containerSchema,
   getAccessToken: fn<() => string | Promise<string>>(),
+  /** Default `''`: the BFF is reached on the host page's own origin (a same-origin proxy). */
+  apiBaseUrl: apiBaseUrlSchema.default(''),
+  locale: localeSchema.default('zh-CN'),
   theme: themeSchema.optional(),
-  navigate: fn<(path: string) => void>(),
-  onUnauthorized: fn<() => void>(),
+  /** Called once per episode of refused tokens (401 or a failing `getAccessToken`), not on every poll. */
+  onUnauthorized: fn<() => void>().default(() => () => {}),
+  /** `'shadow'`: render inside a shadow root of the container, out of reach of the host page's CSS. */
+  isolation: z.enum(['none', 'shadow']).default('none'),
+  /** qiankun's global state: `locale` and `theme` in it are applied live. */
+  onGlobalStateChange: fn<(callback: (state: Record<string, unknown>) => void, fireImmediately?: boolean) => void>().optional(),
 });
 export type HostPropsInput = z.input<typeof hostPropsSchema>;
 export type HostProps = z.output<typeof hostPropsSchema>;

@@ -2,7 +2,7 @@ import { act, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unregistered } from './testing/fixtures.ts';
 import { startTestServer, type TestServer } from './testing/test-server.ts';
-import { bootstrap, mount, unmount, update } from './lifecycles.ts';
+import { bootstrap, createLifecycles, mount, refresh, unmount, update } from './lifecycles.ts';
 import type { HostPropsInput } from './host-props.ts';
 
 let server: TestServer;
@@ -24,14 +24,12 @@ function container(): HTMLElement {
   return el;
 }
 
-function props(el: Element, overrides: Partial<HostPropsInput> = {}): HostPropsInput {
+function props(el: Element | ShadowRoot, overrides: Partial<HostPropsInput> = {}): HostPropsInput {
   return {
     container: el,
-    basename: '/admin/registration',
     locale: 'zh-CN',
     apiBaseUrl: server.url,
     getAccessToken: () => 'tok',
-    navigate: () => {},
     onUnauthorized: () => {},
     ...overrides,
   };
@@ -127,7 +125,8 @@ describe('lifecycles', () => {
     ['locale', { locale: 'fr' }],
     ['apiBaseUrl', { apiBaseUrl: 'ftp://x' }],
     ['theme', { theme: { color: 'red' } }],
-    ['onUnauthorized', { onUnauthorized: undefined }],
+    ['onUnauthorized', { onUnauthorized: 'logout' }],
+    ['isolation', { isolation: 'iframe' }],
   ])('rejects invalid props naming %s', async (name, bad) => {
     const el = container();
     const input = { ...props(el), ...bad } as unknown as HostPropsInput;
@@ -143,4 +142,106 @@ describe('lifecycles', () => {
     expect(outside).toHaveLength(0);
     expect(screen.getAllByRole('button', { name: '立即注册' })).toHaveLength(1);
   });
+
+  it('needs only container and getAccessToken: same-origin API, zh-CN, no navigation, nothing else asked', async () => {
+    const el = container();
+    const set = createLifecycles();
+    // jsdom's page origin is not the test server's, so point the same-origin default at it via <base>.
+    await act(() => set.mount({ container: el, getAccessToken: () => 'tok', apiBaseUrl: server.url }));
+    expect(await within(el).findByRole('button', { name: '立即注册' })).toBeInTheDocument();
+    await act(() => set.unmount({ container: el }));
+    await expect(set.mount({ container: el } as unknown as HostPropsInput)).rejects.toThrow(/getAccessToken: must be a function/);
+  });
+
+  it('update, refresh and unmount without a container reach the only instance of their set (as qiankun calls them)', async () => {
+    const el = container();
+    const set = createLifecycles();
+    await act(() => set.mount(props(el)));
+    await within(el).findByRole('button', { name: '立即注册' });
+    await act(() => set.update({ locale: 'en' }));
+    expect(await within(el).findByRole('button', { name: 'Register Now' })).toBeInTheDocument();
+    const before = server.requests.length;
+    await act(() => set.refresh());
+    expect(server.requests.length).toBeGreaterThan(before);
+    await act(() => set.unmount());
+    expect(el.childElementCount).toBe(0);
+    await act(() => set.unmount()); // nothing mounted: a no-op
+  });
+
+  it('refuses update without a container when two instances are mounted, naming the fix', async () => {
+    const set = createLifecycles();
+    const a = container();
+    const b = container();
+    await act(() => set.mount(props(a)));
+    await act(() => set.mount(props(b)));
+    await expect(set.update({ locale: 'en' })).rejects.toThrow(/2 instances are mounted; pass the container/);
+    await act(() => set.unmount({ container: a }));
+    await act(() => set.unmount({ container: b }));
+  });
+
+  it('mounts into a ShadowRoot (qiankun strictStyleIsolation), styles inside it, dialogs too', async () => {
+    const host = container();
+    const shadow = host.attachShadow({ mode: 'open' });
+    await act(() => mount(props(shadow)));
+    const button = await within(shadow as unknown as HTMLElement).findByRole('button', { name: '立即注册' });
+    expect(shadow.querySelector('style')?.textContent).toContain('.frr-root');
+    expect(host.childElementCount).toBe(0); // nothing in the light DOM
+    await act(async () => button.click());
+    const dialog = await within(shadow as unknown as HTMLElement).findByRole('dialog', { name: '立即注册' });
+    expect(shadow.contains(dialog)).toBe(true);
+    await act(() => unmount({ container: shadow }));
+    expect(shadow.childElementCount).toBe(0);
+  });
+
+  it("isolation: 'shadow' renders into a shadow root of the container's own; a <table> container is refused clearly", async () => {
+    const el = container();
+    await act(() => mount(props(el, { isolation: 'shadow' })));
+    expect(el.shadowRoot).not.toBeNull();
+    expect((await within(el.shadowRoot as unknown as HTMLElement).findByRole('button', { name: '立即注册' })).isConnected).toBe(true);
+    expect(el.querySelector('.frr-root')).toBeNull();
+    await act(() => unmount({ container: el }));
+    expect(el.shadowRoot?.childElementCount).toBe(0);
+
+    const table = document.createElement('table');
+    document.body.appendChild(table);
+    containers.push(table);
+    await expect(mount(props(table, { isolation: 'shadow' }))).rejects.toThrow(/<table> cannot hold a shadow root/);
+  });
+
+  it("applies locale and theme from qiankun's global state live, and ignores what is not ours", async () => {
+    const el = container();
+    let listener: ((state: Record<string, unknown>) => void) | undefined;
+    const onGlobalStateChange = (cb: (state: Record<string, unknown>) => void, fire?: boolean) => {
+      listener = cb;
+      if (fire) cb({ user: 'x' });
+    };
+    await act(() => mount(props(el, { onGlobalStateChange })));
+    await within(el).findByRole('button', { name: '立即注册' });
+    await act(async () => listener?.({ locale: 'en', theme: { '--frr-primary': '#123456' }, other: 1 }));
+    expect(await within(el).findByRole('button', { name: 'Register Now' })).toBeInTheDocument();
+    expect((el.querySelector('.frr-root') as HTMLElement).style.getPropertyValue('--frr-primary')).toBe('#123456');
+    await act(async () => listener?.({ locale: 'fr' })); // not a locale of ours: ignored, nothing breaks
+    expect(within(el).getByRole('button', { name: 'Register Now' })).toBeInTheDocument();
+  });
+
+  it('calls onUnauthorized once per episode of refused tokens, not on every poll; refresh with a new token ends it', async () => {
+    let token = 'old';
+    server.route('GET /api/registration', (req) =>
+      req.headers.authorization === 'Bearer new'
+        ? { status: 200, body: unregistered() }
+        : { status: 401, body: { code: 40100, name: 'UNAUTHORIZED', message: 'x' } },
+    );
+    const el = container();
+    let calls = 0;
+    await act(() => mount(props(el, { getAccessToken: () => token, onUnauthorized: () => calls++ })));
+    await within(el).findByRole('alert');
+    // Two more polls (every 3 s) meet the same refusal.
+    await act(() => new Promise((r) => setTimeout(r, 6_500)));
+    expect(server.requests.filter((r) => r.path === '/api/registration').length).toBeGreaterThanOrEqual(3);
+    expect(calls).toBe(1);
+    token = 'new';
+    await act(() => refresh({ container: el }));
+    expect(await within(el).findByRole('button', { name: '立即注册' })).toBeInTheDocument();
+    expect(calls).toBe(1);
+  }, 15_000);
 });

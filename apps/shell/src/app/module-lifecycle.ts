@@ -1,12 +1,12 @@
-import type { HostPropsInput } from '@registration/ui/host-props';
-import type * as LifecyclesModule from '@registration/ui/lifecycles';
+import type * as LifecyclesModule from '@registration/ui';
+import type { HostPropsInput, UpdateProps } from '@registration/ui';
 
 type Lifecycles = typeof LifecyclesModule;
 
 // Loaded on first use, as a real host fetches a micro-frontend only when its route opens.
 let loaded: Promise<Lifecycles> | undefined;
 function lifecycles(): Promise<Lifecycles> {
-  loaded ??= import('@registration/ui/lifecycles').then(async (m) => {
+  loaded ??= import('@registration/ui').then(async (m) => {
     await m.bootstrap();
     return m;
   });
@@ -16,8 +16,8 @@ function lifecycles(): Promise<Lifecycles> {
 
 // One queue per container: React (StrictMode, fast route changes) may ask for
 // mount → unmount → mount before the first mount finished; the module must see them in order.
-const queues = new WeakMap<Element, Promise<unknown>>();
-function enqueue<T>(container: Element, step: (m: Lifecycles) => Promise<T> | T): Promise<T> {
+const queues = new WeakMap<object, Promise<unknown>>();
+function enqueue<T>(container: object, step: (m: Lifecycles) => Promise<T> | T): Promise<T> {
   const previous = queues.get(container) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(() => lifecycles().then(step));
   queues.set(container, next);
@@ -32,7 +32,7 @@ export function mountModule(props: HostPropsInput): Promise<void> {
 }
 
 /** Passes changed props (language) to the mounted module. */
-export function updateModule(props: Partial<HostPropsInput> & { container: Element }): Promise<void> {
+export function updateModule(props: UpdateProps & { container: Element }): Promise<void> {
   return enqueue(props.container, async (m) => {
     await m.update(props);
   });

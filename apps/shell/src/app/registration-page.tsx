@@ -2,13 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import type { Locale } from '@registration/protocol/catalogue';
 import type { Translate } from '../lib/messages.ts';
 import { mountModule, unmountModule, updateModule } from './module-lifecycle.ts';
-import { REGISTRATION_PATH } from './side-menu.tsx';
 
 export interface RegistrationPageProps {
   t: Translate;
   locale: Locale;
   getAccessToken: () => string;
-  navigate: (path: string) => void;
   onUnauthorized: () => void;
 }
 
@@ -19,13 +17,13 @@ const THEME = { '--frr-primary': '#1f6fd1', '--frr-primary-hover': '#1859aa', '-
  * Hosts the registration micro-frontend: mount on enter, update on language change, unmount on
  * leave (route change or logout). The container belongs to the module; React never renders into it.
  */
-export function RegistrationPage({ t, locale, getAccessToken, navigate, onUnauthorized }: RegistrationPageProps) {
+export function RegistrationPage({ t, locale, getAccessToken, onUnauthorized }: RegistrationPageProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<'loading' | 'mounted' | 'failed'>('loading');
   const [failure, setFailure] = useState('');
   // The mount effect runs once; the latest host callbacks and locale are read through this ref.
-  const latest = useRef({ locale, getAccessToken, navigate, onUnauthorized });
-  latest.current = { locale, getAccessToken, navigate, onUnauthorized };
+  const latest = useRef({ locale, getAccessToken, onUnauthorized });
+  latest.current = { locale, getAccessToken, onUnauthorized };
   const mountedLocale = useRef<Locale | undefined>(undefined);
 
   useEffect(() => {
@@ -35,11 +33,9 @@ export function RegistrationPage({ t, locale, getAccessToken, navigate, onUnauth
     const initialLocale = latest.current.locale;
     mountModule({
       container,
-      basename: REGISTRATION_PATH,
       locale: initialLocale,
       apiBaseUrl: '', // same origin: the shell proxies /api to the BFF
       getAccessToken: () => latest.current.getAccessToken(),
-      navigate: (path) => latest.current.navigate(path),
       onUnauthorized: () => latest.current.onUnauthorized(),
       theme: THEME,
     }).then(

@@ -1,9 +1,19 @@
 /**
  * The module's stylesheet, injected into its own wrapper. Every selector starts at `.frr-root` or an
  * `frr-` class: nothing styles the host, and no global reset. Colours and sizes are CSS variables that
- * the host's `theme` prop overrides on the wrapper.
+ * the host's `theme` prop (or a host rule such as `#panel .frr-root { --frr-primary: … }`) overrides.
+ *
+ * Hardened against the host page's CSS: the wrapper starts from `all: initial` (no inherited font,
+ * alignment or spacing of the host), and every element inside reverts to the browser's own styles
+ * before the module's rules apply, so `table { display: none }`, `button { … }` or `* { … }` in the
+ * host do not reach it. Rules with an id, `!important` or more specificity still can: for those,
+ * `isolation: 'shadow'` renders into a shadow root that no page rule crosses.
+ *
+ * Layout follows the module's own width (container queries on `frr`), not the viewport: a narrow host
+ * panel gets the narrow layout on a wide screen. Dialogs are containers of their own (`frr-dialog`).
  */
 export const STYLES = `
+.frr-root :where(*), .frr-root :where(*)::before, .frr-root :where(*)::after { all: revert; }
 .frr-root {
   --frr-primary: #1f6fff;
   --frr-primary-hover: #0f5ae0;
@@ -22,10 +32,17 @@ export const STYLES = `
   --frr-radius: 4px;
   --frr-font-size: 14px;
   --frr-font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Microsoft YaHei", sans-serif;
+  all: initial;
+  display: block;
+  container: frr / inline-size;
+  /* An inline-size container has no intrinsic width: where the host sizes the container by its content
+     (a flex item without flex: 1, a float, a table cell) it would collapse; 280px keeps it readable. */
+  min-width: 280px;
   color: var(--frr-text);
   font-family: var(--frr-font-family);
   font-size: var(--frr-font-size);
   line-height: 1.5715;
+  text-align: start;
 }
 .frr-root *, .frr-root *::before, .frr-root *::after { box-sizing: border-box; }
 .frr-page { display: flex; flex-direction: column; gap: 16px; padding: 16px; background: var(--frr-background); }
@@ -87,12 +104,14 @@ export const STYLES = `
 .frr-skew { color: var(--frr-warning); }
 .frr-cell-note--wrap { white-space: normal; max-width: 11em; }
 .frr-table--nodes .frr-link { white-space: nowrap; }
-.frr-overlay { position: fixed; inset: 0; z-index: 1000; display: flex; align-items: flex-start; justify-content: center; padding: 10vh 16px 16px; background: rgba(15, 23, 42, 0.45); overflow-y: auto; }
-.frr-dialog { width: 520px; max-width: 100%; background: var(--frr-surface); border-radius: var(--frr-radius); box-shadow: 0 8px 32px rgba(15, 23, 42, 0.2); outline: none; }
+.frr-dialog { container: frr-dialog / inline-size; box-sizing: border-box; width: 520px; max-width: calc(100% - 32px); max-height: calc(100% - 10vh - 16px); margin: 10vh auto auto; padding: 0; border: 0; background: var(--frr-surface); color: var(--frr-text); border-radius: var(--frr-radius); box-shadow: 0 8px 32px rgba(15, 23, 42, 0.2); outline: none; overflow: hidden; }
+.frr-dialog[open] { display: flex; flex-direction: column; }
+.frr-dialog::backdrop { background: rgba(15, 23, 42, 0.45); }
 .frr-dialog--wide { width: 720px; }
 .frr-dialog-header { display: flex; align-items: center; justify-content: space-between; padding: 14px 24px; border-bottom: 1px solid var(--frr-border); }
 .frr-dialog-title { margin: 0; font-size: 16px; font-weight: 600; }
-.frr-dialog-body { padding: 20px 24px; max-height: max(65vh, calc(90vh - 150px)); overflow-y: auto; }
+.frr-dialog-header, .frr-dialog-footer { flex: none; }
+.frr-dialog-body { flex: 1 1 auto; min-height: 0; padding: 20px 24px; overflow-y: auto; }
 .frr-dialog-footer { display: flex; justify-content: flex-end; gap: 8px; padding: 12px 24px; border-top: 1px solid var(--frr-border); }
 .frr-icon-button { width: 28px; height: 28px; border: 0; border-radius: var(--frr-radius); background: none; color: var(--frr-text-muted); font-size: 20px; line-height: 1; cursor: pointer; }
 .frr-icon-button:hover { background: var(--frr-background); }
@@ -150,4 +169,22 @@ export const STYLES = `
 .frr-code-row { display: flex; gap: 8px; }
 .frr-code-input { width: 10em; letter-spacing: 0.3em; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .frr-summary-text { width: 100%; min-height: 140px; margin-top: 8px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+
+@container frr (max-width: 880px) {
+  .frr-fields--two { grid-template-columns: max-content minmax(0, 1fr); }
+}
+@container frr (max-width: 560px) {
+  .frr-page { padding: 8px; gap: 8px; }
+  .frr-card { padding: 16px; }
+  .frr-card-header { flex-wrap: wrap; }
+  .frr-fields, .frr-fields--two { grid-template-columns: minmax(0, 1fr); gap: 0; }
+  .frr-fields dd { margin-bottom: 8px; }
+}
+@container frr-dialog (max-width: 520px) {
+  .frr-dialog-header, .frr-dialog-body, .frr-dialog-footer { padding-left: 16px; padding-right: 16px; }
+  .frr-dialog-footer { flex-wrap: wrap; }
+  .frr-radios { flex-direction: column; gap: 8px; }
+  .frr-qr-side { min-width: 0; }
+  .frr-qr-image { width: min(256px, 100%); height: auto; aspect-ratio: 1; }
+}
 `;

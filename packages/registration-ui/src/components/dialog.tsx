@@ -1,4 +1,4 @@
-import { useEffect, useId, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
+import { useId, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode, type RefObject, type SyntheticEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { usePortalTarget } from './portal-target.ts';
 
@@ -20,47 +20,76 @@ export interface DialogProps {
   wide?: boolean;
 }
 
+/** The focused element, looking into shadow roots (document.activeElement stops at their host). */
+function deepActiveElement(root: Document | ShadowRoot): Element | null {
+  let active = root.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+/** The focused element within the tree `node` lives in (a shadow root or the document). */
+function activeIn(node: Node): Element | null {
+  const root = node.getRootNode() as Document | ShadowRoot;
+  return 'activeElement' in root ? root.activeElement : null;
+}
+
 /**
- * Modal dialog portalled into the module's own layer: `aria-modal`, labelled by its title, focus
- * trapped while open and returned on close, Escape closes.
+ * The platform's modal `<dialog>`, opened with `showModal()`: it sits in the browser's top layer, so no
+ * host stacking context, `transform` or `overflow` can cover or clip it, and the page behind is inert.
+ * Portalled into the module's own layer (so it inherits the module's theme, in a shadow root too),
+ * labelled by its title; Tab and Shift+Tab wrap inside it, Escape closes the innermost one, focus goes
+ * back where it came from.
  */
 export function Dialog({ title, onClose, children, footer, closeLabel, returnFocus, initialFocus, role = 'dialog', wide }: DialogProps) {
   const target = usePortalTarget();
   const titleId = useId();
-  const ref = useRef<HTMLDivElement>(null);
+  const ref = useRef<HTMLDialogElement>(null);
   const onCloseRef = useRef(onClose);
   useLayoutEffect(() => {
     onCloseRef.current = onClose;
   });
 
-  useEffect(() => {
+  // Before paint: opened in the top layer at once, never drawn in the page flow first.
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    const opener = dialog.ownerDocument.activeElement as HTMLElement | null;
+    const opener = deepActiveElement(dialog.ownerDocument) as HTMLElement | null;
+    if (!dialog.open) dialog.showModal();
     const first = initialFocus?.current ?? dialog.querySelector<HTMLElement>(`.frr-dialog-body :is(${FOCUSABLE})`);
     (first ?? dialog).focus();
     return () => {
+      if (dialog.open) dialog.close();
       const back = opener?.isConnected ? opener : returnFocus?.current;
       back?.focus();
     };
     // Focus moves once per opening, not on every render: deliberately no dependencies.
   }, []);
 
-  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    if (event.key === 'Escape') {
-      event.stopPropagation(); // the innermost dialog closes, not its parent too
-      onCloseRef.current();
-      return;
-    }
+  // Escape reaches the innermost open dialog as `cancel`; the host's state decides, so the browser's own
+  // closing is prevented. Should the browser close it anyway (it may, for a second Escape without a
+  // user gesture in between), `close` tells the owner too.
+  const closing = useRef(false);
+  function requestClose() {
+    if (closing.current) return;
+    closing.current = true;
+    onCloseRef.current();
+    queueMicrotask(() => (closing.current = false)); // the owner may keep it open
+  }
+  function onCancel(event: SyntheticEvent<HTMLDialogElement>) {
+    event.preventDefault();
+    requestClose();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLDialogElement>) {
     if (event.key !== 'Tab' || !ref.current) return;
-    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
+    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.checkVisibility?.() ?? true);
     const firstItem = items[0];
     const lastItem = items[items.length - 1];
     if (!firstItem || !lastItem) {
       event.preventDefault();
       return;
     }
-    const active = ref.current.ownerDocument.activeElement;
+    const active = activeIn(ref.current);
     if (event.shiftKey && (active === firstItem || active === ref.current)) {
       event.preventDefault();
       lastItem.focus();
@@ -71,28 +100,29 @@ export function Dialog({ title, onClose, children, footer, closeLabel, returnFoc
   }
 
   return createPortal(
-    <div className="frr-overlay">
-      <div
-        ref={ref}
-        role={role}
-        aria-modal="true"
-        aria-labelledby={titleId}
-        tabIndex={-1}
-        className={wide ? 'frr-dialog frr-dialog--wide' : 'frr-dialog'}
-        onKeyDown={onKeyDown}
-      >
-        <div className="frr-dialog-header">
-          <h2 id={titleId} className="frr-dialog-title">
-            {title}
-          </h2>
-          <button type="button" className="frr-icon-button" aria-label={closeLabel} onClick={() => onCloseRef.current()}>
-            ×
-          </button>
-        </div>
-        <div className="frr-dialog-body">{children}</div>
-        {footer ? <div className="frr-dialog-footer">{footer}</div> : null}
+    <dialog
+      ref={ref}
+      role={role === 'alertdialog' ? 'alertdialog' : undefined}
+      aria-labelledby={titleId}
+      tabIndex={-1}
+      className={wide ? 'frr-dialog frr-dialog--wide' : 'frr-dialog'}
+      onKeyDown={onKeyDown}
+      onCancel={onCancel}
+      onClose={() => {
+        if (ref.current?.isConnected) requestClose();
+      }}
+    >
+      <div className="frr-dialog-header">
+        <h2 id={titleId} className="frr-dialog-title">
+          {title}
+        </h2>
+        <button type="button" className="frr-icon-button" aria-label={closeLabel} onClick={() => onCloseRef.current()}>
+          ×
+        </button>
       </div>
-    </div>,
+      <div className="frr-dialog-body">{children}</div>
+      {footer ? <div className="frr-dialog-footer">{footer}</div> : null}
+    </dialog>,
     target,
   );
 }

@@ -10,6 +10,8 @@ export interface ApiClientOptions {
   baseUrl: string;
   getAccessToken: () => string | Promise<string>;
   onUnauthorized: () => void;
+  /** Called on every answer of the BFF that is not a 401 (the token was accepted). */
+  onAuthorized?: () => void;
 }
 
 export type Rpc = ReturnType<typeof hc<AppType>>;
@@ -66,6 +68,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       throw new ApiRequestError('network', null, [], { cause });
     }
     const body: unknown = await res.json().catch(() => undefined);
+    // A 5xx may come from a proxy in front of a BFF that never saw the token; anything else did see it.
+    if (res.status !== 401 && res.status < 500) options.onAuthorized?.();
     if (res.ok) {
       const parsed = schema.safeParse(body);
       if (parsed.success) return parsed.data;

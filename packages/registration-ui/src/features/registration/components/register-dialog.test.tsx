@@ -29,7 +29,9 @@ describe('Register Now dialog', () => {
   it('idle: Private Cloud chosen, Local Container offered, address empty with the example as placeholder', async () => {
     const { dialog, view } = await openRegisterNow();
     expect(view.dom.layer.contains(dialog)).toBe(true); // portalled inside the module, not document.body's top
-    expect(dialog.getAttribute('aria-modal')).toBe('true');
+    // The platform's modal dialog, opened with showModal() (the top layer: no host stacking context covers it).
+    expect(dialog.tagName).toBe('DIALOG');
+    expect(dialog).toHaveAttribute('open');
     expect(within(dialog).getByRole('radio', { name: 'Private Cloud' })).toBeChecked();
     const local = within(dialog).getByRole('radio', { name: 'Local Container' });
     expect(local).toBeEnabled();
