@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useId } from 'react';
 import type { Locale } from '@registration/protocol/catalogue';
 import { isUnder } from '../lib/hash-route.ts';
 import type { Translate } from '../lib/messages.ts';
@@ -7,6 +7,7 @@ import { HomePage } from './home-page.tsx';
 import { RegistrationPage } from './registration-page.tsx';
 import { REGISTRATION_PATH, SideMenu } from './side-menu.tsx';
 import { TopBar } from './top-bar.tsx';
+import { useMenuDrawer } from './use-menu-drawer.ts';
 
 export interface ConsoleLayoutProps {
   t: Translate;
@@ -24,6 +25,8 @@ export function ConsoleLayout(props: ConsoleLayoutProps) {
   const { t, path, navigate } = props;
   const onRegistration = isUnder(path, REGISTRATION_PATH);
   const known = onRegistration || path === '/';
+  const menuId = useId();
+  const drawer = useMenuDrawer();
 
   useEffect(() => {
     if (!known) navigate('/', { replace: true });
@@ -37,9 +40,19 @@ export function ConsoleLayout(props: ConsoleLayoutProps) {
         onLocaleChange={props.onLocaleChange}
         user={props.session.user}
         onLogout={props.onLogout}
+        menu={{ id: menuId, open: drawer.open, onToggle: drawer.toggle, toggleRef: drawer.toggleRef }}
       />
       <div className="dp-shell__body">
-        <SideMenu path={path} t={t} />
+        <SideMenu
+          id={menuId}
+          path={path}
+          t={t}
+          open={drawer.open}
+          onChoose={drawer.closeAfterChoice}
+          navRef={drawer.menuRef}
+        />
+        {/* Narrow screens only: dims the page under the open menu and takes the click that closes it. */}
+        {drawer.open && <div className="dp-shell__backdrop" aria-hidden="true" />}
         <main className="dp-shell__content">
           {onRegistration ? (
             <>
@@ -52,7 +65,6 @@ export function ConsoleLayout(props: ConsoleLayoutProps) {
                 t={t}
                 locale={props.locale}
                 getAccessToken={props.getAccessToken}
-                navigate={navigate}
                 onUnauthorized={props.onLogout}
               />
             </>

@@ -42,7 +42,7 @@ export function LoginPage({ t, locale, onLocaleChange, onLogin }: LoginPageProps
       <header className="dp-login__top">
         <span className="dp-brand">
           <span className="dp-brand__mark" aria-hidden="true" />
-          {t('productName')}
+          <span className="dp-brand__text">{t('productName')}</span>
         </span>
         <LanguageSwitch locale={locale} onChange={onLocaleChange} label={t('language')} />
       </header>

@@ -1,3 +1,4 @@
+import type { RefObject } from 'react';
 import type { MessageKey, Translate } from '../lib/messages.ts';
 import { isUnder } from '../lib/hash-route.ts';
 
@@ -36,7 +37,15 @@ function active(path: string, itemPath: string): boolean {
   return itemPath === '/' ? path === '/' : isUnder(path, itemPath);
 }
 
-function MenuItem({ item, path, t, nested }: { item: Item; path: string; t: Translate; nested?: boolean }) {
+interface MenuItemProps {
+  item: Item;
+  path: string;
+  t: Translate;
+  onChoose: () => void;
+  nested?: boolean;
+}
+
+function MenuItem({ item, path, t, onChoose, nested }: MenuItemProps) {
   const cls = `dp-menu__item${nested ? ' dp-menu__item--nested' : ''}`;
   const content = (
     <>
@@ -56,17 +65,33 @@ function MenuItem({ item, path, t, nested }: { item: Item; path: string; t: Tran
   const current = active(path, item.path);
   return (
     <li>
-      <a className={cls} href={`#${item.path}`} aria-current={current ? 'page' : undefined}>
+      <a className={cls} href={`#${item.path}`} aria-current={current ? 'page' : undefined} onClick={onChoose}>
         {content}
       </a>
     </li>
   );
 }
 
+export interface SideMenuProps {
+  id: string;
+  path: string;
+  t: Translate;
+  /** Narrow screens: shown as a drawer over the page. Wide screens show the menu either way. */
+  open: boolean;
+  /** An item was chosen (the drawer closes). */
+  onChoose: () => void;
+  navRef: RefObject<HTMLElement | null>;
+}
+
 /** The left navigation: Home, and System Management > Registration Management. */
-export function SideMenu({ path, t }: { path: string; t: Translate }) {
+export function SideMenu({ id, path, t, open, onChoose, navRef }: SideMenuProps) {
   return (
-    <nav className="dp-menu" aria-label={t('menu')}>
+    <nav
+      id={id}
+      ref={navRef}
+      className={`dp-menu${open ? ' dp-menu--open' : ''}`}
+      aria-label={t('menu')}
+    >
       <ul className="dp-menu__list">
         {MENU.map((entry) =>
           'items' in entry ? (
@@ -77,12 +102,12 @@ export function SideMenu({ path, t }: { path: string; t: Translate }) {
               </span>
               <ul className="dp-menu__list">
                 {entry.items.map((item) => (
-                  <MenuItem key={item.label} item={item} path={path} t={t} nested />
+                  <MenuItem key={item.label} item={item} path={path} t={t} onChoose={onChoose} nested />
                 ))}
               </ul>
             </li>
           ) : (
-            <MenuItem key={entry.label} item={entry} path={path} t={t} />
+            <MenuItem key={entry.label} item={entry} path={path} t={t} onChoose={onChoose} />
           ),
         )}
       </ul>
