@@ -16,6 +16,8 @@ export default async function globalSetup() {
   const demoDir = await mkdtemp(path.join(os.tmpdir(), 'frr-e2e-'));
   const paths = demoPaths(demoDir);
   const [lsPort, bffPort, shellPort, vendorPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  // embedding.spec.ts serves its host pages (qiankun, script, cross-origin) here; the BFF must name it.
+  const embedPort = await freePort();
   const vendorUrl = `http://127.0.0.1:${vendorPort}`;
   const running: Started[] = [];
 
@@ -24,7 +26,10 @@ export default async function globalSetup() {
       name: 'start',
       command: TSX,
       args: [path.join(ROOT, 'scripts/start.ts')],
-      env: { DEMO_DIR: demoDir, LS_PORT: String(lsPort), BFF_PORT: String(bffPort), SHELL_PORT: String(shellPort), VENDOR_PORT: String(vendorPort) },
+      env: {
+        DEMO_DIR: demoDir, LS_PORT: String(lsPort), BFF_PORT: String(bffPort), SHELL_PORT: String(shellPort), VENDOR_PORT: String(vendorPort),
+        ALLOWED_ORIGINS: `http://127.0.0.1:${embedPort}`,
+      },
       ready: /Registration demo is running/,
       timeoutMs: 120_000,
       echo: !!process.env.E2E_VERBOSE,
@@ -86,6 +91,7 @@ export default async function globalSetup() {
     E2E_DEMO_DIR: demoDir,
     E2E_SHELL_URL: `http://localhost:${shellPort}`,
     E2E_BFF_URL: `http://127.0.0.1:${bffPort}`,
+    E2E_EMBED_PORT: String(embedPort),
     E2E_LS_URL: `https://127.0.0.1:${lsPort}`,
     E2E_LS_IP_URL: urls.ip!,
     E2E_LS_APPNAME_URL: urls.appname!,

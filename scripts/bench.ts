@@ -1,8 +1,9 @@
 /**
  * `pnpm bench`: license-server heartbeats per second over HTTPS on loopback (each answer a freshly
  * signed lease, written durably to privateConfig) against a bare Hono HTTPS endpoint measured in the
- * same run with the same client, certificate and concurrency; then the gzip size of the module's builds.
- * Figures are ratios against that baseline because absolute numbers on these machines are noisy.
+ * same run with the same client, certificate and concurrency; then the gzip size of the module's builds
+ * (built here from the current source) and its page load in Chromium against an empty React root.
+ * Figures are ratios against a baseline because absolute numbers on these machines are noisy.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -20,12 +21,14 @@ import { NODE_PROOF_HEADER } from '@registration/protocol/license-server-api';
 import { createVendorKeys } from '@registration/vendor/keys';
 import { issueServerBundle } from '@registration/vendor/server-bundle';
 import { writeServerBundle } from '@registration/vendor/bundle-file';
+import { runPageLoadBench } from './bench/page-load.ts';
 import { demoTerms } from './lib/demo.ts';
 import { startProcess, ROOT, TSX, type Started } from './lib/processes.ts';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PAGE_RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 7);
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'frr-bench-'));
 const running: Started[] = [];
@@ -112,8 +115,8 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-// Build sizes of the micro-frontend.
-execFileSync('pnpm', ['--filter', '@registration/ui', 'build'], { cwd: ROOT, stdio: 'ignore' });
+// Build sizes of the micro-frontend, built from the current source (the page-load figures use this build too).
+buildModule();
 console.log('\nRegistration module builds (gzip -9 of the JavaScript)');
 for (const [name, sub, goal] of [['ESM (React and libraries external)', 'esm', 50], ['IIFE (React inside)', 'iife', 130]] as const) {
   const d = path.join(ROOT, 'packages/registration-ui/dist', sub);
@@ -125,6 +128,19 @@ for (const [name, sub, goal] of [['ESM (React and libraries external)', 'esm', 5
     gz += gzipSync(buf, { level: 9 }).length;
   }
   console.log(`  ${name.padEnd(36)} ${(raw / 1024).toFixed(1).padStart(7)} KB raw  ${(gz / 1024).toFixed(1).padStart(6)} KB gzip   (goal ≤ ${goal} KB)`);
+}
+
+// Its time to the Version Information card in Chromium against an empty React root.
+await runPageLoadBench({ root: ROOT, runs: PAGE_RUNS });
+
+/** `pnpm --filter @registration/ui build`, quiet unless it fails: then its output says why. */
+function buildModule(): void {
+  try {
+    execFileSync('pnpm', ['--filter', '@registration/ui', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`building the registration module failed:\n${String(stdout ?? '')}${String(stderr ?? '')}`, { cause: error });
+  }
 }
 
 /** The listening URL printed on the ready line. */
