@@ -261,6 +261,19 @@ test('loading the script twice is harmless: one global, the same lifecycles, unm
   expect(errors).toEqual([]);
 });
 
+test("a host whose Content-Security-Policy forbids 'unsafe-eval' runs the module without a violation", async ({ page }) => {
+  const errors = await openHost(page, '/script.html?csp=strict');
+  const violations: string[] = [];
+  await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
+  await page.evaluate(() => document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { reportViolation(v: string): void }).reportViolation(e.violatedDirective)));
+  await page.evaluate(() => window.host.mount());
+  await expect(versionHeading(page)).toBeVisible();
+  await page.getByRole('button', { name: /^(Register Now|Re-register)$/ }).first().click();
+  await expect(page.locator('dialog[open]')).toBeVisible();
+  expect(violations).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
 test('loading the script adds exactly one global, FrRegistration', async ({ page }) => {
   await page.goto(`${host.origin}/qiankun.html?mode=none`); // qiankun loaded, nothing of ours yet
   const before = await page.evaluate(() => Object.getOwnPropertyNames(window));
@@ -277,6 +290,20 @@ for (const width of [320, 390, 768, 1366]) {
     // No horizontal scrollbar on the page: the module lays out for its container's width.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await snap(page, `74-shell-${width}`);
+    const menuButton = page.getByRole('button', { name: 'Menu', exact: true });
+    if (width < 768) {
+      // The shell's menu is behind its Menu button here: it opens over the page, Escape closes it.
+      await expect(menuButton).toHaveAttribute('aria-expanded', 'false');
+      await menuButton.click();
+      await expect(menuButton).toHaveAttribute('aria-expanded', 'true');
+      await expect(page.getByRole('link', { name: 'Registration Management' })).toBeVisible();
+      await snap(page, `74-shell-${width}-menu`);
+      await page.keyboard.press('Escape');
+      await expect(menuButton).toHaveAttribute('aria-expanded', 'false');
+      await expect(menuButton).toBeFocused();
+    } else {
+      await expect(menuButton).toBeHidden();
+    }
     // Register Now or Re-register, whichever the state offers (the cross-origin test registered).
     await page.getByRole('button', { name: /^(Register Now|Re-register)$/ }).first().click();
     const dialog = page.locator('dialog[open]');

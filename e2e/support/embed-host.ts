@@ -57,8 +57,10 @@ export async function startEmbedHost(port: number, bffUrl: string): Promise<Embe
       res.writeHead(404).end('not found');
       return;
     }
+    // ?csp=strict: a host whose Content-Security-Policy forbids eval and new Function.
+    const csp = url.searchParams.get('csp') === 'strict' ? { 'content-security-policy': "script-src 'self' 'unsafe-inline'" } : {};
     file().then(
-      ([type, body]) => res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' }).end(body),
+      ([type, body]) => res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store', ...csp }).end(body),
       () => res.writeHead(500).end(),
     );
   });

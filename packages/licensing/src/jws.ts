@@ -1,5 +1,5 @@
 import { CompactSign, compactVerify, errors, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ed25519PublicJwkSchema, type Ed25519PublicJwk } from '@registration/protocol/license';
 
 /** Why a signed document was refused; callers map every kind to a catalogue reason. */
@@ -78,7 +78,7 @@ export async function verifyDocument<T>(
   jws: string,
   publicJwk: Ed25519PublicJwk,
   typ: string,
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
 ): Promise<T> {
   const header = decodeHeader(jws);
   if (header.alg !== ALG) throw new DocumentError('algorithm', `algorithm ${String(header.alg)} is not allowed`);
@@ -107,7 +107,7 @@ export async function verifyDocument<T>(
   } catch (cause) {
     throw new DocumentError('payload', 'payload is not JSON', { cause });
   }
-  const result = schema.safeParse(json);
+  const result = z.safeParse(schema, json);
   if (!result.success) {
     const fields = result.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
     throw new DocumentError('payload', `payload does not match the schema: ${fields}`, { cause: result.error });

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini (functional API, tree-shakable): the module's bundle imports this file's constants.
+import * as z from 'zod/mini';
 
 /**
  * `Container.lic` (DESIGN.md §3.2, issue 4): the vendor-signed license of one Local Container project,
@@ -18,7 +19,7 @@ const isoDate = z.iso.datetime({ offset: true });
  * the vendor phone page's answer to a QR challenge made with a key the BFF keeps in memory only (see
  * `@registration/licensing/activation-code`), so the lic itself carries nothing that computes a code.
  */
-export const activationKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+export const activationKeySchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/));
 
 /**
  * What the vendor certifies. "Project content" is the project's name as given in the registration
@@ -27,21 +28,21 @@ export const activationKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
  */
 export const containerLicensePayloadSchema = z.object({
   type: z.literal('container'),
-  licenseId: z.string().min(1).max(128),
-  company: z.string().min(1).max(256),
+  licenseId: z.string().check(z.minLength(1), z.maxLength(128)),
+  company: z.string().check(z.minLength(1), z.maxLength(256)),
   /** Project name, e.g. `XXX project`; compared after trimming, NFC and whitespace folding, case-sensitive. */
-  project: z.string().min(1).max(256),
+  project: z.string().check(z.minLength(1), z.maxLength(256)),
   /** Project id the lic is bound to (the platform's stable project id), if the customer supplied one. */
-  projectFingerprint: z.string().min(1).max(128).optional(),
+  projectFingerprint: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   /** Certified web app name, e.g. `webroot`; exact and case-sensitive. */
-  appName: z.string().min(1).max(128),
+  appName: z.string().check(z.minLength(1), z.maxLength(128)),
   /** Certified product version; `11.0` covers `11.0.18`. */
-  productVersion: z.string().min(1).max(32),
+  productVersion: z.string().check(z.minLength(1), z.maxLength(32)),
   issuedAt: isoDate,
   expiresAt: isoDate,
   /** Maximum cluster nodes (the manual's "Maximum Registrable Quantity"; 1 for a standalone server). */
-  maxNodes: z.number().int().min(1).max(10_000),
-  features: z.array(z.string().min(1).max(128)).max(256),
+  maxNodes: z.int().check(z.minimum(1), z.maximum(10_000)),
+  features: z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.maxLength(256)),
   activationKey: activationKeySchema,
 });
 export type ContainerLicensePayload = z.infer<typeof containerLicensePayloadSchema>;

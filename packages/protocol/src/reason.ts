@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini (functional API, tree-shakable): these schemas ship in the registration module's bundle.
+import * as z from 'zod/mini';
 import { ERROR_NAMES } from './catalogue.ts';
 
 /** Specifics of one failing reason, interpolated into the catalogue text (e.g. `{{peer}}`). */
@@ -9,20 +10,18 @@ export const reasonParamsSchema = z.record(
 
 /** One failing reason as it travels on every wire: catalogue code and name plus specifics. */
 export const reasonSchema = z.object({
-  code: z.number().int(),
+  code: z.int(),
   name: z.enum(ERROR_NAMES),
-  params: reasonParamsSchema.optional(),
+  params: z.optional(reasonParamsSchema),
 });
 export type Reason = z.infer<typeof reasonSchema>;
 export type ReasonParams = z.infer<typeof reasonParamsSchema>;
 
 /** The body of every non-2xx answer of the BFF and the license server's own errors. */
 export const apiErrorSchema = z.object({
-  code: z.number().int(),
+  code: z.int(),
   name: z.enum(ERROR_NAMES),
   message: z.string(),
-  details: z
-    .object({ reasons: z.array(reasonSchema).optional(), issues: z.array(z.string()).optional() })
-    .optional(),
+  details: z.optional(z.object({ reasons: z.optional(z.array(reasonSchema)), issues: z.optional(z.array(z.string())) })),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: the functional, tree-shakable API (this file ships in the module's bundle).
+import * as z from 'zod/mini';
 import { LOCALES } from '@registration/protocol/catalogue';
 
 /**
@@ -22,20 +23,21 @@ function fn<T>() {
 }
 
 /** `''` (same origin), a path (`/bff`) or an absolute http(s) URL; `/api/...` paths are appended. */
-const apiBaseUrlSchema = z
-  .string()
-  .refine((s) => s === '' || s.startsWith('/') || /^https?:\/\/[^/]/.test(s), {
+const apiBaseUrlSchema = z.string({ message: 'must be a string' }).check(
+  z.refine((s) => s === '' || s.startsWith('/') || /^https?:\/\/[^/]/.test(s), {
     message: 'must be "", a path like /bff or an absolute http(s) URL',
-  });
+  }),
+);
 
 /** CSS variable overrides, e.g. `{ '--frr-primary': '#0a58ca' }`; only the module's own variables. */
 export const themeSchema = z.record(
-  z.string().regex(/^--frr-[a-z0-9-]+$/, { message: 'keys must be CSS variables named --frr-*' }),
-  z.string().max(200),
+  z.string().check(z.regex(/^--frr-[a-z0-9-]+$/, { message: 'keys must be CSS variables named --frr-*' })),
+  z.string({ message: 'values must be strings' }).check(z.maxLength(200, { message: 'values must be at most 200 characters' })),
+  { message: 'must be an object of --frr-* CSS variables' },
 );
 export type Theme = z.infer<typeof themeSchema>;
 
-export const localeSchema = z.enum(LOCALES);
+export const localeSchema = z.enum(LOCALES, { message: `must be one of ${LOCALES.map((l) => JSON.stringify(l)).join(', ')}` });
 
 /**
  * The props a host passes to `mount` / `update`. Only `container` and `getAccessToken` are required.
@@ -45,15 +47,15 @@ export const hostPropsSchema = z.object({
   container: containerSchema,
   getAccessToken: fn<() => string | Promise<string>>(),
   /** Default `''`: the BFF is reached on the host page's own origin (a same-origin proxy). */
-  apiBaseUrl: apiBaseUrlSchema.default(''),
-  locale: localeSchema.default('zh-CN'),
-  theme: themeSchema.optional(),
+  apiBaseUrl: z._default(apiBaseUrlSchema, ''),
+  locale: z._default(localeSchema, 'zh-CN'),
+  theme: z.optional(themeSchema),
   /** Called once per episode of refused tokens (401 or a failing `getAccessToken`), not on every poll. */
-  onUnauthorized: fn<() => void>().default(() => () => {}),
+  onUnauthorized: z._default(fn<() => void>(), () => () => {}),
   /** `'shadow'`: render inside a shadow root of the container, out of reach of the host page's CSS. */
-  isolation: z.enum(['none', 'shadow']).default('none'),
+  isolation: z._default(z.enum(['none', 'shadow'], { message: 'must be "none" or "shadow"' }), 'none'),
   /** qiankun's global state: `locale` and `theme` in it are applied live. */
-  onGlobalStateChange: fn<(callback: (state: Record<string, unknown>) => void, fireImmediately?: boolean) => void>().optional(),
+  onGlobalStateChange: z.optional(fn<(callback: (state: Record<string, unknown>) => void, fireImmediately?: boolean) => void>()),
 });
 export type HostPropsInput = z.input<typeof hostPropsSchema>;
 export type HostProps = z.output<typeof hostPropsSchema>;

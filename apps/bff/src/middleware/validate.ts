@@ -1,12 +1,12 @@
 import { zValidator } from '@hono/zod-validator';
-import type { z } from 'zod';
+import type { core } from 'zod';
 import { apiError } from '../errors.ts';
 
 /**
  * `zValidator('json', schema)` whose failures answer 400 PARAM_INPUT_ERROR with every issue,
  * in the same `{ code, name, message, details }` shape as every other error.
  */
-export function validJson<T extends z.ZodType>(schema: T) {
+export function validJson<T extends core.$ZodType>(schema: T) {
   return zValidator('json', schema, (result, c) => {
     if (result.success) return;
     const issues = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);

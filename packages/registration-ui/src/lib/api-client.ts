@@ -1,5 +1,5 @@
 import { hc } from 'hono/client';
-import type { z } from 'zod';
+import { safeParse, type core } from 'zod/mini';
 import type { AppType } from '@registration/bff/app';
 import { codeOf, type ErrorName } from '@registration/protocol/catalogue';
 import { apiErrorSchema, type Reason } from '@registration/protocol/reason';
@@ -28,12 +28,12 @@ export interface AnswerLike {
 export interface ApiClient {
   rpc: Rpc;
   /** Runs a call; its body parsed by `schema`, or throws ApiRequestError carrying catalogue reasons. */
-  read<T>(call: () => Promise<AnswerLike>, schema: z.ZodType<T>): Promise<T>;
+  read<T>(call: () => Promise<AnswerLike>, schema: core.$ZodType<T>): Promise<T>;
   /**
    * POSTs a multipart form with upload progress (fetch has none): XMLHttpRequest with the same bearer
    * header, its answer validated and mapped exactly like `read`.
    */
-  upload<T>(path: string, form: FormData, schema: z.ZodType<T>, onProgress?: (fraction: number) => void): Promise<T>;
+  upload<T>(path: string, form: FormData, schema: core.$ZodType<T>, onProgress?: (fraction: number) => void): Promise<T>;
 }
 
 class TokenUnavailable extends Error {}
@@ -56,7 +56,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     headers: async () => ({ Authorization: await bearer() }),
   });
 
-  async function read<T>(call: () => Promise<AnswerLike>, schema: z.ZodType<T>): Promise<T> {
+  async function read<T>(call: () => Promise<AnswerLike>, schema: core.$ZodType<T>): Promise<T> {
     let res: AnswerLike;
     try {
       res = await call();
@@ -71,7 +71,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     // A 5xx may come from a proxy in front of a BFF that never saw the token; anything else did see it.
     if (res.status !== 401 && res.status < 500) options.onAuthorized?.();
     if (res.ok) {
-      const parsed = schema.safeParse(body);
+      const parsed = safeParse(schema, body);
       if (parsed.success) return parsed.data;
       throw new ApiRequestError('invalid-response', res.status, [], { cause: parsed.error });
     }
@@ -98,7 +98,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
-  function upload<T>(path: string, form: FormData, schema: z.ZodType<T>, onProgress?: (fraction: number) => void): Promise<T> {
+  function upload<T>(path: string, form: FormData, schema: core.$ZodType<T>, onProgress?: (fraction: number) => void): Promise<T> {
     const url = `${options.baseUrl.replace(/\/$/, '')}${path}`;
     return read(async () => {
       const authorization = await bearer();
