@@ -262,16 +262,23 @@ test('loading the script twice is harmless: one global, the same lifecycles, unm
 });
 
 test("a host whose Content-Security-Policy forbids 'unsafe-eval' runs the module without a violation", async ({ page }) => {
-  const errors = await openHost(page, '/script.html?csp=strict');
-  const violations: string[] = [];
-  await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
-  await page.evaluate(() => document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { reportViolation(v: string): void }).reportViolation(e.violatedDirective)));
-  await page.evaluate(() => window.host.mount());
+  // Collected from the first script on; the module is mounted and driven by the page's own code and
+  // clicks (code a test evaluates is exempt from the page's CSP).
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { violations: string[] }).violations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.sourceFile}:${e.lineNumber}`));
+  });
+  const errors = await openHost(page, '/script.html?csp=strict&automount=1');
+  expect(await page.evaluate(() => (window as unknown as { evalAllowed: boolean }).evalAllowed)).toBe(false);
   await expect(versionHeading(page)).toBeVisible();
   await page.getByRole('button', { name: /^(Register Now|Re-register)$/ }).first().click();
   await expect(page.locator('dialog[open]')).toBeVisible();
-  expect(violations).toEqual([]);
-  expect(errors).toEqual([]);
+  await page.keyboard.press('Escape');
+  const violations = await page.evaluate(() => (window as unknown as { violations: string[] }).violations);
+  // The page's own probe of the policy is one; none may come from the module's script.
+  expect(violations.filter((v) => !v.includes('/script.html'))).toEqual([]);
+  expect(errors.filter((e) => !/evaluate a string as JavaScript/.test(e))).toEqual([]);
 });
 
 test('loading the script adds exactly one global, FrRegistration', async ({ page }) => {

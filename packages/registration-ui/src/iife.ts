@@ -1,6 +1,5 @@
 // Entry of the IIFE build (React inside): one global, `window.FrRegistration`, for qiankun and
 // script-injecting hosts, plus the custom element. Only the lifecycles are exposed.
-import { config } from 'zod/mini';
 import { defineRegistrationElement } from './custom-element.ts';
 import { bootstrap, createLifecycles, mount, refresh, unmount, update, type Lifecycles } from './lifecycles.ts';
 
@@ -22,10 +21,6 @@ declare global {
 
 declare const __FRR_VERSION__: string;
 
-// The bundled zod is ours alone (vite.config.ts keeps its config off globalThis): no code generation
-// with `new Function`, so a host page whose Content-Security-Policy forbids 'unsafe-eval' sees no
-// violation, and nothing is compiled before the first answer is checked.
-config({ jitless: true });
 
 const BRAND = Symbol.for('fr-registration.lifecycles');
 
