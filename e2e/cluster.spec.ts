@@ -79,7 +79,7 @@ test.describe('Registration Information for a cluster of three BFF nodes', () =>
    */
   async function shot(page: Page, name: string, what: 'page' | 'viewport') {
     if (what === 'viewport') {
-      await page.screenshot({ path: `test-results/e2e/screens/${name}.png` });
+      await snap(page, name, { fullPage: false });
       return;
     }
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -100,7 +100,7 @@ test('after a restart the Container.lic is kept and only the QR scan is repeated
   await expect(dialog.getByTestId('lic-drop-zone')).toHaveCount(0);
   const qr = dialog.getByTestId('qr-image');
   await expect(qr).toBeVisible();
-  await page.screenshot({ path: 'test-results/e2e/screens/48-local-container-rescan-qr-step.png' });
+  await snap(page, '48-local-container-rescan-qr-step', { fullPage: false });
 
   const again = await scanWithPhone(browser, qr);
   expect(again.url).not.toBe(first.url); // a new challenge, not the one scanned before the restart

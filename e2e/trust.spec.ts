@@ -134,7 +134,7 @@ test('a copy of the activated license server (privateConfig + bundle) starts una
       expect(res?.status()).toBe(409);
       await expect(phonePage.getByRole('heading')).toHaveText(lang === 'en' ? 'This license server has moved' : '授权服务器的位置变了');
       await expect(phonePage.locator('.code')).toHaveCount(0);
-      await phonePage.screenshot({ path: `test-results/e2e/screens/64-phone-page-moved-${lang}.png` });
+      await snap(phonePage, `64-phone-page-moved-${lang}`, { fullPage: false });
       await phone.close();
     }
   } finally {

@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { checkA11y } from './a11y.ts';
 
 export const env = (name: string): string => {
   const v = process.env[name];
@@ -27,7 +28,11 @@ export async function signIn(page: Page, user: 'admin' | 'viewer', locale: 'zh-C
   await page.getByRole('link', { name: locale === 'en' ? 'Registration Management' : '注册管理' }).first().click();
 }
 
-/** Saves a full-page screenshot as a test artifact under test-results/e2e/screens. */
-export async function snap(page: Page, name: string) {
-  await page.screenshot({ path: `test-results/e2e/screens/${name}.png`, fullPage: true });
+/**
+ * Saves a full-page screenshot as a test artifact under test-results/e2e/screens, and checks the same
+ * state with axe-core (WCAG 2.1 AA): every state worth looking at is a state that is scanned.
+ */
+export async function snap(page: Page, name: string, options: { fullPage?: boolean } = {}) {
+  await page.screenshot({ path: `test-results/e2e/screens/${name}.png`, fullPage: options.fullPage ?? true });
+  await checkA11y(page, name);
 }

@@ -11,7 +11,7 @@ export interface RegistrationPageProps {
 }
 
 // The module's look follows the shell's (its CSS variables are prefixed --frr-).
-const THEME = { '--frr-primary': '#1f6fd1', '--frr-primary-hover': '#1859aa', '--frr-background': '#f1f3f6' };
+const THEME = { '--frr-primary': '#1a5fc4', '--frr-primary-hover': '#164f9f', '--frr-background': '#f1f3f6' };
 
 /**
  * Hosts the registration micro-frontend: mount on enter, update on language change, unmount on

@@ -9,23 +9,28 @@
  * host do not reach it. Rules with an id, `!important` or more specificity still can: for those,
  * `isolation: 'shadow'` renders into a shadow root that no page rule crosses.
  *
+ * Colours meet WCAG 2.1 AA: every text colour is ≥ 4.5:1 on the backgrounds it is used on (the
+ * `-soft` fills, the surface, the page background), white on primary and danger included.
+ *
  * Layout follows the module's own width (container queries on `frr`), not the viewport: a narrow host
  * panel gets the narrow layout on a wide screen. Dialogs are containers of their own (`frr-dialog`).
  */
 export const STYLES = `
 .frr-root :where(*), .frr-root :where(*)::before, .frr-root :where(*)::after { all: revert; }
+/* all: revert also drops what the hidden attribute does in Chromium (display: none), so it is said again. */
+.frr-root [hidden] { display: none !important; }
 .frr-root {
-  --frr-primary: #1f6fff;
-  --frr-primary-hover: #0f5ae0;
+  --frr-primary: #1a62e6;
+  --frr-primary-hover: #1552c4;
   --frr-primary-soft: #eaf1ff;
-  --frr-danger: #e23b3b;
+  --frr-danger: #c62828;
   --frr-danger-soft: #fdeeee;
-  --frr-warning: #d97b00;
+  --frr-warning: #a35800;
   --frr-warning-soft: #fff6e6;
-  --frr-success: #1a9a55;
+  --frr-success: #137a43;
   --frr-success-soft: #e8f7ef;
   --frr-text: #1f2633;
-  --frr-text-muted: #6b7385;
+  --frr-text-muted: #596173;
   --frr-border: #e3e6ed;
   --frr-surface: #ffffff;
   --frr-background: #f5f6f8;
@@ -71,11 +76,12 @@ export const STYLES = `
 .frr-notice--warning { background: var(--frr-warning-soft); color: var(--frr-warning); }
 .frr-muted { color: var(--frr-text-muted); }
 .frr-button { display: inline-flex; align-items: center; justify-content: center; gap: 6px; height: 32px; padding: 0 16px; border: 1px solid var(--frr-border); border-radius: var(--frr-radius); background: var(--frr-surface); color: var(--frr-text); font: inherit; cursor: pointer; white-space: nowrap; }
-.frr-button:hover:not(:disabled) { border-color: var(--frr-primary); color: var(--frr-primary); }
+.frr-button:hover:not(:disabled, [aria-disabled="true"]) { border-color: var(--frr-primary); color: var(--frr-primary); }
+.frr-table-wrap:focus-visible, .frr-dialog-body:focus-visible { outline: 2px solid var(--frr-primary); outline-offset: -2px; }
 .frr-button:focus-visible, .frr-link:focus-visible, .frr-qr-link a:focus-visible, .frr-input:focus-visible, .frr-icon-button:focus-visible { outline: 2px solid var(--frr-primary); outline-offset: 1px; }
-.frr-button:disabled { cursor: not-allowed; opacity: 0.6; }
+.frr-button:disabled, .frr-button[aria-disabled="true"] { cursor: not-allowed; opacity: 0.6; }
 .frr-button--primary { background: var(--frr-primary); border-color: var(--frr-primary); color: #fff; }
-.frr-button--primary:hover:not(:disabled) { background: var(--frr-primary-hover); border-color: var(--frr-primary-hover); color: #fff; }
+.frr-button--primary:hover:not(:disabled, [aria-disabled="true"]) { background: var(--frr-primary-hover); border-color: var(--frr-primary-hover); color: #fff; }
 .frr-button--danger { color: var(--frr-danger); border-color: var(--frr-danger); }
 .frr-link { padding: 0; border: 0; background: none; color: var(--frr-primary); font: inherit; cursor: pointer; }
 .frr-link:hover { text-decoration: underline; }

@@ -43,6 +43,7 @@ function activeIn(node: Node): Element | null {
 export function Dialog({ title, onClose, children, footer, closeLabel, returnFocus, initialFocus, role = 'dialog', wide }: DialogProps) {
   const target = usePortalTarget();
   const titleId = useId();
+  const bodyId = useId();
   const ref = useRef<HTMLDialogElement>(null);
   const onCloseRef = useRef(onClose);
   useLayoutEffect(() => {
@@ -104,6 +105,8 @@ export function Dialog({ title, onClose, children, footer, closeLabel, returnFoc
       ref={ref}
       role={role === 'alertdialog' ? 'alertdialog' : undefined}
       aria-labelledby={titleId}
+      // An alert dialog asks one question: its body is what a screen reader reads with the title.
+      aria-describedby={role === 'alertdialog' ? bodyId : undefined}
       tabIndex={-1}
       className={wide ? 'frr-dialog frr-dialog--wide' : 'frr-dialog'}
       onKeyDown={onKeyDown}
@@ -120,7 +123,11 @@ export function Dialog({ title, onClose, children, footer, closeLabel, returnFoc
           ×
         </button>
       </div>
-      <div className="frr-dialog-body">{children}</div>
+      {/* The body scrolls when long (View Error Details): focusable and named by the title, so PageDown,
+          arrows and Space scroll it without first tabbing onto a control inside. */}
+      <div id={bodyId} className="frr-dialog-body" role="region" aria-labelledby={titleId} tabIndex={0}>
+        {children}
+      </div>
       {footer ? <div className="frr-dialog-footer">{footer}</div> : null}
     </dialog>,
     target,

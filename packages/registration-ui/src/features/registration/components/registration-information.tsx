@@ -195,7 +195,8 @@ export function RegistrationInformation({ nodes, onViewDetails, selfNodeId }: Re
           {t('nodes.title')}
         </h2>
       </div>
-      <div className="frr-table-wrap frr-table-wrap--nodes">
+      {/* A scrolling region (many nodes, a narrow container): focusable and named, so the keyboard scrolls it. */}
+      <div className="frr-table-wrap frr-table-wrap--nodes" role="region" aria-label={t('nodes.tableRegion')} tabIndex={0}>
         <table className="frr-table frr-table--nodes" aria-labelledby={headingId} data-testid="registration-nodes">
           <caption className="frr-table-caption" data-testid="nodes-summary">
             {t('cluster.summary', { total: nodes.length, problems: nodes.filter(needsAttention).length })}
