@@ -78,6 +78,8 @@ test('an administrator uploads the vendor-issued Container.lic, scans the QR cod
   await reRegisterIfRegistered(page);
   const dialog = await openLocalContainer(page);
   await expect(dialog.locator('button', { hasText: 'Upload lic' })).toBeVisible();
+  // One control for a screen reader, not the button and the file input behind it.
+  await expect(dialog.getByRole('button', { name: 'Upload lic' })).toHaveCount(1);
   await snap(page, '40-local-container-upload-panel');
 
   await dialog.getByTestId('lic-file-input').setInputFiles(demo().containerLic);
@@ -193,8 +195,11 @@ test('five wrong codes count the attempts down and lock verification until a sho
   for (const [n, left] of [4, 3, 2, 1].entries()) {
     await codeField.fill(wrong(n + 1));
     await dialog.getByTestId('verify-submit').click();
-    await expect(dialog.getByTestId('verify-attempts-left')).toHaveText(`Wrong code: ${left} attempts left.`);
+    await expect(dialog.getByTestId('verify-attempts-left')).toHaveText(`Wrong code: ${left} ${left === 1 ? 'attempt' : 'attempts'} left.`);
     await expect(codeField).toHaveValue('');
+    // The field is marked wrong and carries the message (a screen reader reads it with the field).
+    await expect(codeField).toHaveAttribute('aria-invalid', 'true');
+    await expect(codeField).toHaveAccessibleDescription(new RegExp(`Wrong code: ${left} attempts? left`));
   }
   await codeField.fill(wrong(5));
   const answer = page.waitForResponse((r) => r.url().endsWith('/api/registration/local-container/verify'));

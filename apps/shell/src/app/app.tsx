@@ -19,9 +19,10 @@ export function App() {
   const [path, navigate] = useHashRoute();
   const t = useMemo(() => translator(locale), [locale]);
 
+  // Signed in, each console page sets its own title (ConsoleLayout); this is the sign-in page's.
   useEffect(() => {
-    document.title = t('productName');
-  }, [t]);
+    if (!session) document.title = `${t('signIn')} · ${t('productName')}`;
+  }, [t, session]);
 
   const logout = useCallback(() => {
     clearSession();

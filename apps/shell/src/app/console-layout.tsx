@@ -1,4 +1,4 @@
-import { useEffect, useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { Locale } from '@registration/protocol/catalogue';
 import { isUnder } from '../lib/hash-route.ts';
 import type { Translate } from '../lib/messages.ts';
@@ -32,8 +32,22 @@ export function ConsoleLayout(props: ConsoleLayoutProps) {
     if (!known) navigate('/', { replace: true });
   }, [known, navigate]);
 
+  // Each page names itself in the title bar, and focus starts at its heading (after sign-in too), so
+  // a screen reader announces where the user is and the next Tab starts from the page, not the top.
+  const pageTitle = onRegistration ? t('registrationManagement') : t('home');
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${pageTitle} · ${t('productName')}`;
+  }, [pageTitle, t]);
+  useEffect(() => {
+    headingRef.current?.focus({ preventScroll: true });
+  }, [path]);
+
   return (
     <div className="dp-shell">
+      <a className="dp-skip-link" href="#main" onClick={(e) => { e.preventDefault(); headingRef.current?.focus(); }}>
+        {t('skipToContent')}
+      </a>
       <TopBar
         t={t}
         locale={props.locale}
@@ -53,14 +67,17 @@ export function ConsoleLayout(props: ConsoleLayoutProps) {
         />
         {/* Narrow screens only: dims the page under the open menu and takes the click that closes it. */}
         {drawer.open && <div className="dp-shell__backdrop" aria-hidden="true" />}
-        <main className="dp-shell__content">
+        <main id="main" className="dp-shell__content">
           {onRegistration ? (
             <>
-              <nav className="dp-breadcrumb" aria-label="breadcrumb">
+              <nav className="dp-breadcrumb" aria-label={t('breadcrumb')}>
                 <span>{t('systemManagement')}</span>
                 <span aria-hidden="true">/</span>
                 <span aria-current="page">{t('registrationManagement')}</span>
               </nav>
+              <h1 ref={headingRef} tabIndex={-1} className="dp-page-title">
+                {t('registrationManagement')}
+              </h1>
               <RegistrationPage
                 t={t}
                 locale={props.locale}
@@ -69,7 +86,7 @@ export function ConsoleLayout(props: ConsoleLayoutProps) {
               />
             </>
           ) : (
-            <HomePage t={t} userName={props.session.user.name} />
+            <HomePage t={t} userName={props.session.user.name} headingRef={headingRef} />
           )}
         </main>
       </div>

@@ -139,13 +139,13 @@ export function CertificateTrust({ item, onTrusted }: CertificateTrustProps) {
               ref={confirmRef}
               type="button"
               className="frr-button frr-button--primary"
-              onClick={confirm}
-              disabled={mutation.isPending}
+              onClick={() => !mutation.isPending && confirm()}
+              aria-disabled={mutation.isPending || undefined}
               aria-busy={mutation.isPending}
             >
               {mutation.isPending ? t('trust.trusting') : t('trust.confirm')}
             </button>{' '}
-            <button type="button" className="frr-button" onClick={() => setAsking(false)} disabled={mutation.isPending}>
+            <button type="button" className="frr-button" onClick={() => !mutation.isPending && setAsking(false)} aria-disabled={mutation.isPending || undefined}>
               {t('action.cancel')}
             </button>
           </p>

@@ -66,8 +66,8 @@ export function LicUpload({ onAccepted, autoFocus = false }: { onAccepted: (gran
           type="button"
           className="frr-button frr-button--primary"
           aria-describedby={ids.hint}
-          disabled={upload.isPending}
-          onClick={() => inputRef.current?.click()}
+          aria-disabled={upload.isPending || undefined}
+          onClick={() => !upload.isPending && inputRef.current?.click()}
         >
           {t('container.upload')}
         </button>
@@ -78,7 +78,9 @@ export function LicUpload({ onAccepted, autoFocus = false }: { onAccepted: (gran
           ref={inputRef}
           type="file"
           accept=".lic"
-          className="frr-visually-hidden"
+          // Out of the accessibility tree (hidden): the Upload lic button above is the one control and
+          // opens this; the name is for tools that still look at hidden inputs.
+          hidden
           tabIndex={-1}
           aria-label={t('container.upload')}
           data-testid="lic-file-input"

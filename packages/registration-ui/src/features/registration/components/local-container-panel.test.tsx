@@ -57,7 +57,7 @@ async function openLocal(locale: 'zh-CN' | 'en' = 'en') {
 async function toQrStep() {
   server.route(`POST ${LIC}`, () => ({ status: 201, body: { accepted: true, grant: containerGrant() } }));
   const ctx = await openLocal();
-  await ctx.user.upload(within(ctx.dialog).getByLabelText('Upload lic'), licFile());
+  await ctx.user.upload(within(ctx.dialog).getByTestId('lic-file-input'), licFile());
   const img = await within(ctx.dialog).findByRole('img', { name: /Verification QR code/ });
   return { ...ctx, img };
 }
@@ -70,7 +70,7 @@ describe('Register Now > Local Container', () => {
     expect(within(dialog).queryByRole('button', { name: 'Test Connection' })).toBeNull();
     expect(within(dialog).getByRole('button', { name: 'Upload lic' })).toHaveAccessibleDescription('The license file Container.lic, at most 64 KB.');
     expect(within(dialog).getByTestId('lic-drop-zone')).toHaveTextContent('Drop Container.lic here');
-    expect(within(dialog).getByLabelText('Upload lic')).toHaveAttribute('accept', '.lic');
+    expect(within(dialog).getByTestId('lic-file-input')).toHaveAttribute('accept', '.lic');
   });
 
   it('accepted lic: summary, QR as an <img> data: URL (never inline SVG), 5-minute countdown, focus on the code field', async () => {
@@ -140,7 +140,7 @@ describe('Register Now > Local Container', () => {
     ];
     server.route(`POST ${LIC}`, () => ({ status: 422, body: apiError('LICENSE_EXPIRED', undefined, reasons) }));
     const { user, dialog } = await openLocal();
-    await user.upload(within(dialog).getByLabelText('Upload lic'), licFile());
+    await user.upload(within(dialog).getByTestId('lic-file-input'), licFile());
     const alert = await within(dialog).findByTestId('lic-refusal');
     expect(alert).toHaveAttribute('role', 'alert');
     const items = within(alert).getAllByRole('listitem');
@@ -154,7 +154,7 @@ describe('Register Now > Local Container', () => {
     expect(within(dialog).queryByRole('img')).toBeNull();
     // Pick another file: the same control, and this time it is accepted.
     server.route(`POST ${LIC}`, () => ({ status: 201, body: { accepted: true, grant: containerGrant() } }));
-    await user.upload(within(dialog).getByLabelText('Upload lic'), licFile());
+    await user.upload(within(dialog).getByTestId('lic-file-input'), licFile());
     await within(dialog).findByRole('img', { name: /Verification QR code/ });
     expect(within(dialog).queryByTestId('lic-refusal')).toBeNull();
   });
@@ -165,18 +165,18 @@ describe('Register Now > Local Container', () => {
       body: apiError('LIC_TYPE_MISMATCH', undefined, [reason('LIC_TYPE_MISMATCH', { expected: 'Container.lic', actual: 'license-server bundle' })]),
     }));
     const { user, dialog } = await openLocal();
-    await user.upload(within(dialog).getByLabelText('Upload lic'), licFile());
+    await user.upload(within(dialog).getByTestId('lic-file-input'), licFile());
     expect(await within(dialog).findByTestId('lic-refusal')).toHaveTextContent(
       'The uploaded file is of type license-server bundle, but the chosen method needs Container.lic.',
     );
     server.route(`POST ${LIC}`, () => ({ status: 422, body: apiError('LICENSE_CONTENT_ERROR', { detail: 'not a JWS' }) }));
-    await user.upload(within(dialog).getByLabelText('Upload lic'), licFile());
+    await user.upload(within(dialog).getByTestId('lic-file-input'), licFile());
     await waitFor(() => expect(within(dialog).getByTestId('lic-refusal')).toHaveTextContent(catalogue('LICENSE_CONTENT_ERROR', 'en').title));
   });
 
   it('a file over 64 KB is refused before sending, with the PAYLOAD_TOO_LARGE text', async () => {
     const { user, dialog } = await openLocal();
-    await user.upload(within(dialog).getByLabelText('Upload lic'), licFile(CONTAINER_LIC_MAX_BYTES + 1));
+    await user.upload(within(dialog).getByTestId('lic-file-input'), licFile(CONTAINER_LIC_MAX_BYTES + 1));
     const alert = within(dialog).getByTestId('lic-refusal');
     expect(alert).toHaveTextContent(catalogue('PAYLOAD_TOO_LARGE', 'en').title);
     expect(alert).toHaveTextContent(`The request is larger than the ${CONTAINER_LIC_MAX_BYTES}-byte limit.`);
@@ -302,8 +302,8 @@ describe('Register Now > Local Container', () => {
     server.route(`POST ${LIC}`, () => ({ status: 201, body: { accepted: true, grant: containerGrant() } }));
     server.route(`POST ${VERIFY}`, () => ({ status: 422, body: apiError('VERIFY_CODE_ERROR', { attemptsLeft: 2 }) }));
     const { user, dialog } = await openLocal('zh-CN');
-    expect(within(dialog).getByRole('button', { name: '上传 lic' })).toBeEnabled();
-    await user.upload(within(dialog).getByLabelText('上传 lic'), licFile());
+    expect(within(dialog).getByRole('button', { name: '上传lic' })).toBeEnabled();
+    await user.upload(within(dialog).getByTestId('lic-file-input'), licFile());
     await within(dialog).findByRole('img', { name: /验证二维码/ });
     expect(within(dialog).getByRole('timer')).toHaveTextContent(/二维码 (5:00|4:5\d) 后过期/);
     expect(within(dialog).getByRole('button', { name: '刷新' })).toBeEnabled();

@@ -33,7 +33,7 @@ const param = (reason: Reason | undefined, key: string) => {
 /** The QR step: challenge as an image with its countdown and Refresh, then the 6-digit code and Submit. */
 export function QrVerification({ gate, serverOffsetMs, onRegistered }: QrVerificationProps) {
   const { t, locale } = useT();
-  const ids = { form: useId(), code: useId(), hint: useId(), error: useId() };
+  const ids = { form: useId(), code: useId(), hint: useId(), error: useId(), message: useId() };
   const codeRef = useRef<HTMLInputElement>(null);
   const linkRowRef = useRef<HTMLDivElement>(null);
   const [copied, setCopied] = useState<boolean | null>(null);
@@ -111,6 +111,7 @@ export function QrVerification({ gate, serverOffsetMs, onRegistered }: QrVerific
     );
   }
 
+  const codeRefused = !disabledReason && !locked && reason?.name === 'VERIFY_CODE_ERROR';
   let message = null;
   if (disabledReason) {
     const text = reasonText(disabledReason, locale);
@@ -209,8 +210,9 @@ export function QrVerification({ gate, serverOffsetMs, onRegistered }: QrVerific
                   data-testid="verify-code"
                   value={code}
                   disabled={blocked}
-                  aria-invalid={incomplete}
-                  aria-describedby={incomplete ? `${ids.error} ${ids.hint}` : ids.hint}
+                  aria-invalid={incomplete || codeRefused}
+                  // The field carries what is said about it: incomplete, wrong (attempts left), locked.
+                  aria-describedby={[incomplete ? ids.error : '', message ? ids.message : '', ids.hint].filter(Boolean).join(' ')}
                   onPaste={(e) => {
                     // maxLength would cut "123 456" before it is normalised.
                     e.preventDefault();
@@ -239,7 +241,7 @@ export function QrVerification({ gate, serverOffsetMs, onRegistered }: QrVerific
                 {t('container.verifying')}
               </p>
             ) : null}
-            {message}
+            <div id={ids.message}>{message}</div>
           </form>
         </div>
       </div>

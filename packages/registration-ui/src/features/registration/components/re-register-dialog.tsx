@@ -25,9 +25,9 @@ export function ReRegisterDialog({ onClose, onDone, returnFocus }: ReRegisterDia
       <button
         type="button"
         className="frr-button frr-button--primary"
-        disabled={deregister.isPending}
+        aria-disabled={deregister.isPending || undefined}
         aria-busy={deregister.isPending}
-        onClick={() => deregister.mutate(undefined, { onSuccess: onDone })}
+        onClick={() => !deregister.isPending && deregister.mutate(undefined, { onSuccess: onDone })}
       >
         {t('action.reRegister')}
       </button>

@@ -109,6 +109,7 @@ export function RegisterDialog({
   }
 
   function onTest() {
+    if (register.isPending || test.isPending) return; // aria-disabled: still focusable, so focus never falls to <body>
     const input = validated(false);
     if (!input) return;
     setUntrustedSubmit(null);
@@ -131,13 +132,13 @@ export function RegisterDialog({
       </button>
     ) : (
       <>
-        <button type="button" className="frr-button" onClick={onTest} disabled={pending || test.isPending}>
+        <button type="button" className="frr-button" onClick={onTest} aria-disabled={pending || test.isPending || undefined} aria-busy={test.isPending}>
           {t('action.testConnection')}
         </button>
         <button type="button" className="frr-button" onClick={onClose}>
           {t('action.cancel')}
         </button>
-        <button type="submit" form={ids.form} className="frr-button frr-button--primary" disabled={pending} aria-busy={pending}>
+        <button type="submit" form={ids.form} className="frr-button frr-button--primary" aria-disabled={pending || undefined} aria-busy={pending}>
           {t('action.submit')}
         </button>
       </>
