@@ -100,8 +100,10 @@ export function activationRoutes(deps: ActivationDeps) {
     const nonce = randomBytes(16).toString('base64');
     const qr = s.challenge && { ...s.challenge, svg: await QRCode.toString(s.challenge.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) };
     const now = clock();
+    // The operator may read the page in the other language (?lang=); forms keep it.
+    const asked = c.req.query('lang');
     const html = renderActivationPage({
-      language,
+      language: asked === 'en' || asked === 'zh-CN' ? asked : language,
       company: bundle.license.company,
       licenseId: bundle.license.licenseId,
       fingerprint: s.fingerprint,
@@ -111,6 +113,7 @@ export function activationRoutes(deps: ActivationDeps) {
       lock: lockStatus(store.state.activation.lock, now),
       rescan: s.rescanRequired,
       notice,
+      serverAddress: `https://${c.req.header('host') ?? `localhost`}`,
       nonce,
       now,
     });
@@ -132,7 +135,8 @@ export function activationRoutes(deps: ActivationDeps) {
       if (limited) return wantsJson(c) ? c.json({ ok: false as const, reasons: [limited] }, 429) : page(c, await status(), { kind: 'error', reason: limited }, 429);
       const s = await status(true);
       if (wantsJson(c)) return c.json(s, 200);
-      return c.redirect('/license/qrcode', 303);
+      const asked = c.req.query('lang');
+      return c.redirect(asked === 'en' || asked === 'zh-CN' ? `/license/qrcode?lang=${asked}` : '/license/qrcode', 303);
     })
     .post('/activate', async (c) => {
       const json = wantsJson(c);

@@ -136,8 +136,8 @@ export function submitActivationCode(input: {
 
 /** The operator's `reset-lock` command: code entry open again, count cleared. */
 export function resetActivationLock(): Mutation<LockStatus> {
-  return (state) => ({
-    next: { ...state, activation: { ...state.activation, lock: resetLockState() } },
-    result: { kind: 'open', attemptsLeft: 5 },
-  });
+  return (state) => {
+    const lock = resetLockState();
+    return { next: { ...state, activation: { ...state.activation, lock } }, result: lockStatus(lock, new Date()) };
+  };
 }

@@ -29,13 +29,14 @@ describe('lockout', () => {
   it('4 wrong → 1 left; 5th → locked 15 min; still locked at 14:59, open at 15:00 with 5 attempts', () => {
     const c = clock();
     let s = fail(initialLockState, c.now(), 4);
-    expect(lockStatus(s, c.now())).toEqual({ kind: 'open', attemptsLeft: 1 });
+    // The page can say how long the coming lock lasts: 15 minutes for the first.
+    expect(lockStatus(s, c.now())).toEqual({ kind: 'open', attemptsLeft: 1, nextLockMs: 15 * MIN });
     s = recordFailure(s, c.now());
     expect(lockStatus(s, c.now())).toEqual({ kind: 'locked', until: new Date(T0.getTime() + 15 * MIN) });
     c.advance(14 * MIN + 59_000);
     expect(lockStatus(s, c.now()).kind).toBe('locked');
     c.advance(1000);
-    expect(lockStatus(s, c.now())).toEqual({ kind: 'open', attemptsLeft: 5 });
+    expect(lockStatus(s, c.now())).toEqual({ kind: 'open', attemptsLeft: 5, nextLockMs: 30 * MIN }); // the next one doubles
     expect(lockStateSchema.parse(s)).toEqual(s);
   });
 
@@ -51,7 +52,7 @@ describe('lockout', () => {
     let s = fail(initialLockState, c.now(), 5);
     c.advance(15 * MIN);
     s = fail(s, c.now(), 4);
-    expect(lockStatus(s, c.now())).toEqual({ kind: 'open', attemptsLeft: 1 });
+    expect(lockStatus(s, c.now())).toMatchObject({ kind: 'open', attemptsLeft: 1 });
     s = recordFailure(s, c.now());
     expect(s.consecutiveFailures).toBe(10);
     expect(lockStatus(s, c.now())).toEqual({ kind: 'locked', until: new Date(c.now().getTime() + 30 * MIN) });
@@ -70,14 +71,14 @@ describe('lockout', () => {
     }
     expect(locks).toEqual([15, 30, 60, 120, 240, 480, 960, ...Array<number>(12).fill(1440)]);
     expect(s.consecutiveFailures).toBe(95);
-    expect(lockStatus(s, c.now())).toEqual({ kind: 'open', attemptsLeft: 5 });
+    expect(lockStatus(s, c.now())).toMatchObject({ kind: 'open', attemptsLeft: 5 });
     s = fail(s, c.now(), 5);
     expect(lockStatus(s, c.now())).toEqual({ kind: 'disabled', failures: 100 });
     c.advance(365 * 24 * 60 * MIN);
     expect(lockStatus(s, c.now()).kind).toBe('disabled');
     expect(recordFailure(s, c.now())).toBe(s);
     expect(recordSuccess(s)).toBe(s);
-    expect(lockStatus(resetLockState(), c.now())).toEqual({ kind: 'open', attemptsLeft: 5 });
+    expect(lockStatus(resetLockState(), c.now())).toMatchObject({ kind: 'open', attemptsLeft: 5 });
   });
 
   it('a right code resets failures and lockouts, so the next lock is 15 minutes again', () => {

@@ -38,7 +38,7 @@ export const initialLockState: LockState = Object.freeze({
 
 /** Whether a code may be checked now, and what to tell the user. */
 export type LockStatus =
-  | { kind: 'open'; attemptsLeft: number }
+  | { kind: 'open'; attemptsLeft: number; nextLockMs: number }
   | { kind: 'locked'; until: Date }
   | { kind: 'disabled'; failures: number };
 
@@ -54,7 +54,12 @@ export function lockStatus(state: LockState, now: Date): LockStatus {
     if (now.getTime() < until) return { kind: 'locked', until: new Date(until) };
   }
   const toNextLock = LOCK_AFTER_FAILURES - (state.consecutiveFailures % LOCK_AFTER_FAILURES);
-  return { kind: 'open', attemptsLeft: Math.min(toNextLock, DISABLE_AFTER_FAILURES - state.consecutiveFailures) };
+  return {
+    kind: 'open',
+    attemptsLeft: Math.min(toNextLock, DISABLE_AFTER_FAILURES - state.consecutiveFailures),
+    // How long the lock after these attempts will last, so that a page can say so (15 min, then 30, …).
+    nextLockMs: lockDurationMs(Math.floor(state.consecutiveFailures / LOCK_AFTER_FAILURES) + 1),
+  };
 }
 
 /** How long the n-th lock (1-based) lasts: 15 min, 30, 60, … capped at 24 h. */
