@@ -21,7 +21,7 @@ test('an operator activates a fresh license server by scanning its QR code, then
   await activation.goto(`${serverUrl}/license/qrcode`);
   await expect(activation.getByRole('heading', { name: 'License server activation' })).toBeVisible();
   await expect(activation.locator('#countdown')).toHaveText(/^[45]:\d\d$/);
-  await activation.screenshot({ path: 'test-results/e2e/screens/20-activation-page-en.png', fullPage: true });
+  await snap(activation, '20-activation-page-en');
 
   // A wrong code first: the page says how many attempts are left.
   await activation.getByLabel('Verification code').fill('000000');
@@ -37,13 +37,17 @@ test('an operator activates a fresh license server by scanning its QR code, then
   await phonePage.goto(scanned ?? '');
   const code = (await phonePage.locator('.code').textContent())?.trim() ?? '';
   expect(code).toMatch(/^\d{6}$/);
-  await phonePage.screenshot({ path: 'test-results/e2e/screens/21-phone-page-code.png' });
+  await snap(phonePage, '21-phone-page-code', { fullPage: false });
 
   await activation.getByLabel('Verification code').fill(code);
   await activation.getByRole('button', { name: 'Submit' }).click();
-  await expect(activation.getByRole('status')).toHaveText('Activated. Report servers can register now.');
+  const done = activation.getByRole('status');
+  await expect(done).toContainText('Activated. Report servers can register now.');
+  // …and what to type in the console, with Copy: the address this page was reached at.
+  await expect(done).toContainText(`Register Now > Private Cloud and this Server Address:${serverUrl}`);
+  await expect(done.getByRole('button', { name: 'Copy' })).toBeVisible();
   await expect(activation.locator('.qr')).toHaveCount(0);
-  await activation.screenshot({ path: 'test-results/e2e/screens/22-activation-done-en.png', fullPage: true });
+  await snap(activation, '22-activation-done-en');
   await desk.close();
   await phone.close();
 

@@ -591,13 +591,13 @@ const catalogue = {
     status: 422,
     text: {
       'zh-CN': {
-        title: '证书内容有误',
-        explanation: '证书内容有误。{{detail}}',
+        title: '授权文件内容有误',
+        explanation: '授权文件内容有误。{{detail}}',
         troubleshooting: ['确认使用的是帆软签发的原始授权文件，未被修改。', '联系帆软技术支持并提供诊断信息。'],
       },
       en: {
-        title: 'The certificate content is incorrect',
-        explanation: 'The certificate content is incorrect. {{detail}}',
+        title: 'The license file content is incorrect',
+        explanation: 'The license file content is incorrect. {{detail}}',
         troubleshooting: [
           'Make sure you use the original license file issued by the vendor, unmodified.',
           'Contact vendor support with the diagnostic summary.',

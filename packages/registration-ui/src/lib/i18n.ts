@@ -7,8 +7,10 @@ import { zhCN, type Messages } from '../locales/zh-CN.ts';
 export const NAMESPACE = 'registration';
 
 type Leaves<T, P extends string = ''> = {
-  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`>;
+  [K in keyof T & string]: T[K] extends string ? `${P}${PluralBase<K>}` : Leaves<T[K], `${P}${K}.`>;
 }[keyof T & string];
+/** `attemptsLeft_one` / `attemptsLeft_other` are asked for as `attemptsLeft` with `{ count }` (i18next plurals). */
+type PluralBase<K extends string> = K extends `${infer B}_${'zero' | 'one' | 'two' | 'few' | 'many' | 'other'}` ? B : K;
 /** Every label key, dotted (`action.registerNow`); typed without augmenting react-i18next globally. */
 export type MessageKey = Leaves<Messages>;
 

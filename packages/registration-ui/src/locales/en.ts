@@ -30,7 +30,9 @@ export const en: Messages = {
   },
   statusDetail: {
     unregistered: 'This server is not registered yet.',
-    registered: '{{method}}, valid until {{validUntil}}',
+    registeredPrivateCloud:
+      'Private Cloud. Renewed with the license server automatically every 2 hours (current lease until {{leaseUntil}}); the license expires on {{licenseExpires}}.',
+    registeredLocalContainer: 'Local Container. The license expires on {{licenseExpires}}.',
     failed: 'Failed since {{since}}: {{reason}}',
     degraded:
       'License server unreachable since {{since}}; the registration stays valid until {{validUntil}}. The node reconnects by itself.',
@@ -67,9 +69,11 @@ export const en: Messages = {
     port: 'Port',
     appNames: 'App names',
     expiry: 'Expires',
-    daysLeft: '{{count}} days left',
+    daysLeft_one: '{{count}} day left',
+    daysLeft_other: '{{count}} days left',
     expired: 'Expired',
-    expiresSoon: 'The license expires in {{count}} days; contact the vendor to renew it.',
+    expiresSoon_one: 'The license expires in {{count}} day; contact the vendor to renew it.',
+    expiresSoon_other: 'The license expires in {{count}} days; contact the vendor to renew it.',
     connections: 'Max connections / in use',
     inUseAsOf: '(as of {{when}})',
     maxNodes: 'Max nodes',
@@ -78,6 +82,7 @@ export const en: Messages = {
     none: 'None',
   },
   nodes: {
+    tableRegion: 'Node table',
     title: 'Registration Information',
     node: 'Node',
     address: 'Address',
@@ -238,7 +243,8 @@ export const en: Messages = {
     codeHint: '6 digits; pasting works (spaces and hyphens are removed).',
     codeIncomplete: 'Enter the 6-digit code.',
     verifying: 'Verifying…',
-    attemptsLeft: 'Wrong code: {{count}} attempts left.',
+    attemptsLeft_one: 'Wrong code: {{count}} attempt left.',
+    attemptsLeft_other: 'Wrong code: {{count}} attempts left.',
     lockedUntil: 'Verification is locked until {{until}}.',
     unlocked: 'The lock has opened; you can enter a code again.',
     disabled: 'Code entry is disabled.',

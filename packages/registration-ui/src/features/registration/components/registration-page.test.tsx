@@ -39,10 +39,15 @@ describe('Version Information', () => {
     expect(screen.getByRole('region', { name: '注册信息' })).toBeInTheDocument();
   });
 
-  it('registered: method, valid until, the grant, days left; no warning a year ahead', async () => {
+  it('registered: method, the lease renewed by itself apart from the license end, the grant, days left; no warning a year ahead', async () => {
     await page(registered('2027-11-20T08:00:00.000Z'));
     expect(statusCard()).toHaveTextContent('Registered');
-    expect(statusCard()).toHaveTextContent('Private Cloud, valid until');
+    // Two dates, each named: the 24-hour lease the node renews, and the license a year away.
+    const lease = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }).format(Date.parse('2026-11-21T08:00:00.000Z'));
+    const license = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }).format(Date.parse('2027-11-20T08:00:00.000Z'));
+    expect(statusCard()).toHaveTextContent(
+      `Private Cloud. Renewed with the license server automatically every 2 hours (current lease until ${lease}); the license expires on ${license}.`,
+    );
     const section = screen.getByRole('region', { name: 'Version Information' });
     for (const text of ['Acme Data Ltd.', 'Sales reports', 'report, dashboard', 'reports.acme.example', '8081', 'webroot', '365 days left', '10 / 3']) {
       expect(section).toHaveTextContent(text);

@@ -17,10 +17,12 @@ export function StatusCard({ state, onVerify }: { state: RegistrationState; onVe
   let detail: string;
   switch (state.status) {
     case 'registered':
-      detail = t('statusDetail.registered', {
-        method: state.method ? t(`method.${state.method}`) : '—',
-        validUntil: when(node.validUntil ?? state.grant?.expiresAt),
-      });
+      // Two dates an administrator must not confuse: the lease the node renews by itself (hours away)
+      // and the license's own end (months away). Each is named for what it is.
+      detail =
+        state.method === 'private-cloud'
+          ? t('statusDetail.registeredPrivateCloud', { leaseUntil: when(node.validUntil), licenseExpires: when(state.grant?.expiresAt) })
+          : t('statusDetail.registeredLocalContainer', { licenseExpires: when(state.grant?.expiresAt ?? node.validUntil) });
       break;
     case 'failed': {
       const reason = firstReason(state);
