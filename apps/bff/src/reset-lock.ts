@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { resetLockState } from '@registration/licensing/lockout';
 import { createPgliteStore } from './store/pglite-store.ts';
 import { createPostgresStore } from './store/postgres-store.ts';
@@ -19,9 +21,25 @@ export async function resetLock(store: RegistrationStore, now: Date): Promise<{ 
   });
 }
 
+/**
+ * Whether `dir` holds the BFF's embedded store. Opening PGlite on any other folder would create an empty
+ * database there and report "no Container.lic is stored" about the wrong place.
+ */
+export function holdsStore(dir: string): boolean {
+  return existsSync(path.join(dir, 'PG_VERSION'));
+}
+
 async function main(): Promise<number> {
   const url = process.env.DATABASE_URL;
-  const store = url ? await createPostgresStore({ connectionString: url }) : await createPgliteStore(process.env.DATA_DIR ?? '.data/bff');
+  const dir = path.resolve(process.env.DATA_DIR ?? '.data/bff');
+  if (!url && !holdsStore(dir)) {
+    console.error(
+      `reset-lock: ${dir} holds no BFF store (no PG_VERSION there); set DATA_DIR to the node's data folder ` +
+        '(`pnpm start` keeps it in .demo/bff/data) or DATABASE_URL for a cluster. Nothing was created or changed.',
+    );
+    return 2;
+  }
+  const store = url ? await createPostgresStore({ connectionString: url }) : await createPgliteStore(dir);
   try {
     const done = await resetLock(store, new Date());
     if (!done) {

@@ -164,6 +164,7 @@ const catalogue = {
         explanation: '授权服务器看到的本节点地址为 {{peer}}，不在允许的范围 {{allowed}} 内。',
         troubleshooting: [
           '确认报表服务器访问授权服务器时使用的出口地址（NAT、代理会改变地址）。',
+          '报表服务器有多个网卡时，用 LICENSE_CLIENT_LOCAL_ADDRESS 指定连接授权服务器所用的本机地址（须在允许范围内），然后重启报表服务器。',
           '如需新增 IP 范围，请联系帆软商务重新签发授权。',
         ],
       },
@@ -172,6 +173,7 @@ const catalogue = {
         explanation: 'The license server sees this node as {{peer}}, which is outside the allowed ranges {{allowed}}.',
         troubleshooting: [
           'Check which source address the report server uses to reach the license server (NAT and proxies change it).',
+          'If the report server has several network interfaces, set LICENSE_CLIENT_LOCAL_ADDRESS to the local address inside the allowed ranges to connect from, then restart the report server.',
           'To add an IP range, ask the vendor to issue a new license.',
         ],
       },
