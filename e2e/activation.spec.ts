@@ -83,10 +83,11 @@ test('before activation the console explains where to activate the license serve
   await first.getByRole('button', { name: 'Details' }).click();
   await expect(first).toContainText(`${env('E2E_LS_UNACTIVATED_URL')}/license/qrcode`);
   await snap(page, '24-not-activated-refusal');
+  // Back returns to Register Now with the address as typed, to correct it.
   await failure.getByRole('button', { name: 'Back' }).click();
+  await expect(dialog.getByLabel('Server Address')).toHaveValue(env('E2E_LS_UNACTIVATED_URL'));
 
   // Leave the node unregistered for the next test file: register with the demo server, then Re-register.
-  await page.getByRole('button', { name: 'Register Now' }).click();
   await dialog.getByLabel('Private Cloud').check();
   await dialog.getByLabel('Server Address').fill(env('E2E_LS_URL'));
   await dialog.getByRole('button', { name: 'Submit' }).click();

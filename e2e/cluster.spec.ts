@@ -113,6 +113,8 @@ test.describe('Registration Information for a cluster of three BFF nodes', () =>
     await shot(page, '50-cluster-submit-popup-en', 'viewport');
     await popup.getByRole('button', { name: 'Back' }).click();
     await expect(popup).toBeHidden();
+    await expect(dialog.getByLabel('Server Address')).toHaveValue(ls!.url); // back at the form, address kept
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
 
     // Two registered on 127.0.0.1, node-3 refused for its address.
     for (const id of ['node-1', 'node-2']) {

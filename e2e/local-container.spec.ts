@@ -212,7 +212,7 @@ test('five wrong codes count the attempts down and lock verification until a sho
   expect(Date.parse(until) - submittedAt).toBeGreaterThan(14 * 60_000);
   expect(Date.parse(until) - submittedAt).toBeLessThanOrEqual(15 * 60_000 + 5_000);
   const locked = dialog.getByTestId('verify-locked');
-  await expect(locked).toHaveText(`Verification is locked until ${await formatInPage(page, until, true)}.`);
+  await expect(locked).toHaveText(`Too many wrong codes: code entry is locked until ${await formatInPage(page, until, true)}. Then refresh the QR code, scan it and type the new code.`);
   await expect(dialog.getByTestId('verify-attempts-left')).toHaveCount(0);
   await expect(codeField).toBeDisabled();
   await expect(dialog.getByTestId('verify-submit')).toBeDisabled();

@@ -80,6 +80,10 @@ for (const r of refusals) {
     await snap(page, `10-refused-${r.code}-popup`);
     await popup.getByRole('button', { name: 'Back' }).click();
     await expect(popup).toBeHidden();
+    // Back is at the form again, the address kept for correcting; Cancel leaves it.
+    const form = page.getByRole('dialog', { name: 'Register Now' });
+    await expect(form.getByLabel('Server Address')).toHaveValue(env(r.url));
+    await form.getByRole('button', { name: 'Cancel' }).click();
 
     const table = page.getByRole('table');
     await expect(table).toContainText('Registration failed');

@@ -88,6 +88,7 @@ export const en: Messages = {
     address: 'Address',
     status: 'Status',
     lastSuccess: 'Last success',
+    lastSuccessHistory: 'before the registration ended',
     failureTime: 'Failure time',
     failureReason: 'Failure reason',
     actions: 'Actions',
@@ -103,7 +104,8 @@ export const en: Messages = {
     testing: 'Testing the connection…',
     testOk: 'Connected in {{ms}} ms.',
     fingerprint: 'Certificate fingerprint (SHA-256): {{fingerprint}}',
-    testFailed: 'Connection failed',
+    testFailed: 'Could not connect to the license server',
+    testRefused: 'Connected, but the license server refuses this report server',
     caTrusted: 'Certificate trusted: issued by a trusted CA.',
     confirmedTrust: 'Certificate trusted: confirmed by {{by}} on {{at}}.',
     registrationKey: 'Registration key',
@@ -201,6 +203,8 @@ export const en: Messages = {
     confirm:
       'Re-register first deregisters this project from the license server and frees its slot; then register again. Continue?',
     submitting: 'Deregistering…',
+    confirmLocalContainer:
+      'Re-register clears this server’s Local Container registration. The uploaded Container.lic is kept: only the QR code has to be scanned again. Continue?',
   },
   client: {
     networkTitle: 'Cannot reach the report server',
@@ -245,7 +249,7 @@ export const en: Messages = {
     verifying: 'Verifying…',
     attemptsLeft_one: 'Wrong code: {{count}} attempt left.',
     attemptsLeft_other: 'Wrong code: {{count}} attempts left.',
-    lockedUntil: 'Verification is locked until {{until}}.',
+    lockedUntil: 'Too many wrong codes: code entry is locked until {{until}}. Then refresh the QR code, scan it and type the new code.',
     unlocked: 'The lock has opened; you can enter a code again.',
     disabled: 'Code entry is disabled.',
   },

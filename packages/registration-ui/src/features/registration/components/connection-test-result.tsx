@@ -6,6 +6,9 @@ import { CertificateTrust, certificateFromTest } from './certificate-trust.tsx';
 import { ProblemView } from './problem-view.tsx';
 import { ReasonList } from './reason-list.tsx';
 
+/** Catalogue codes of failures to reach the server at all: CONNECTION_*, TLS_*, PLAIN_HTTP, NOT_A_LICENSE_SERVER. */
+const CONNECTION_CODES = { from: 31000, to: 31009 } as const;
+
 export interface ConnectionTestResultProps {
   pending: boolean;
   result: Result | undefined;
@@ -50,10 +53,13 @@ export function ConnectionTestResult({ pending, result, error, onTrusted }: Conn
     );
   }
   const toTrust = certificateFromTest(result);
+  // "Could not connect" sends an administrator to the network and firewall; a server that answered and
+  // refused (not activated, full, IP range…) must not read like that.
+  const unreachable = result.reasons.some((r) => r.code >= CONNECTION_CODES.from && r.code <= CONNECTION_CODES.to);
   return (
     <div className="frr-test-result">
       <div role="alert">
-        <p className="frr-reason-title">{t('register.testFailed')}</p>
+        <p className="frr-reason-title">{t(unreachable ? 'register.testFailed' : 'register.testRefused')}</p>
         <ReasonList reasons={result.reasons} />
       </div>
       {toTrust ? <CertificateTrust key={toTrust.certificate.fingerprint} item={toTrust} onTrusted={onTrusted} /> : null}

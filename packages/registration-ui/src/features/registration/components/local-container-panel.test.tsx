@@ -215,7 +215,8 @@ describe('Register Now > Local Container', () => {
     await user.type(code, '654321');
     await user.click(within(dialog).getByRole('button', { name: 'Submit' }));
     const lock = await within(dialog).findByTestId('verify-locked');
-    expect(lock).toHaveTextContent(`Verification is locked until ${formatWhen(LOCK_UNTIL, 'en')}.`);
+    expect(lock).toHaveTextContent(`Too many wrong codes: code entry is locked until ${formatWhen(LOCK_UNTIL, 'en')}.`);
+    expect(within(dialog).getByTestId('qr-refresh')).toBeDisabled(); // no new QR code while it could not be used
     expect(code).toBeDisabled();
     expect(within(dialog).getByRole('button', { name: 'Submit' })).toBeDisabled();
     // The QR would have expired by then as well: refresh to get a new one, as an admin would.

@@ -183,7 +183,7 @@ export function QrVerification({ gate, serverOffsetMs, onRegistered }: QrVerific
                 {t('container.countdown', { time: formatCountdown(remaining) })}
               </p>
             ) : null}
-            <button type="button" className="frr-button" data-testid="qr-refresh" onClick={refresh} disabled={challenge.isPending}>
+            <button type="button" className="frr-button" data-testid="qr-refresh" onClick={refresh} disabled={challenge.isPending || blocked}>
               {t('container.refresh')}
             </button>
           </div>

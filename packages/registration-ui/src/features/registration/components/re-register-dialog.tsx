@@ -1,4 +1,5 @@
 import { useRef, type RefObject } from 'react';
+import type { RegistrationMethod } from '@registration/protocol/bff-api';
 import { Dialog } from '../../../components/dialog.tsx';
 import { toApiRequestError } from '../../../lib/api-error.ts';
 import { useT } from '../../../lib/use-t.ts';
@@ -6,6 +7,8 @@ import { useDeregister } from '../api/deregister.ts';
 import { ProblemView } from './problem-view.tsx';
 
 export interface ReRegisterDialogProps {
+  /** What is being ended: a lease on a license server (Private Cloud) or a Local Container registration. */
+  method: RegistrationMethod | null;
   onClose: () => void;
   /** Deregistered: the page continues with Register Now. */
   onDone: () => void;
@@ -13,7 +16,7 @@ export interface ReRegisterDialogProps {
 }
 
 /** Re-register: confirm, deregister (frees the slot on the license server), then back to Register Now. */
-export function ReRegisterDialog({ onClose, onDone, returnFocus }: ReRegisterDialogProps) {
+export function ReRegisterDialog({ method, onClose, onDone, returnFocus }: ReRegisterDialogProps) {
   const { t } = useT();
   const deregister = useDeregister();
   const cancelRef = useRef<HTMLButtonElement>(null);
@@ -43,7 +46,7 @@ export function ReRegisterDialog({ onClose, onDone, returnFocus }: ReRegisterDia
       initialFocus={cancelRef}
       footer={footer}
     >
-      <p>{t('reRegister.confirm')}</p>
+      <p>{t(method === 'local-container' ? 'reRegister.confirmLocalContainer' : 'reRegister.confirm')}</p>
       {deregister.isPending ? (
         <p className="frr-muted" role="status">
           {t('reRegister.submitting')}

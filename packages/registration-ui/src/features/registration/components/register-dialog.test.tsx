@@ -153,8 +153,12 @@ describe('Register Now dialog', () => {
     for (const step of catalogue('LICENSE_IP_ERROR', 'en').troubleshooting) expect(within(first).getByText(step)).toBeInTheDocument();
     expect(within(first).getByText('Address the license server saw')).toBeInTheDocument();
 
+    // Back returns to Register Now with the address as it was typed, to correct it.
     await user.click(within(popup).getByRole('button', { name: 'Back' }));
     expect(screen.queryByRole('alertdialog')).toBeNull();
+    const back = await screen.findByRole('dialog', { name: 'Register Now' });
+    expect(within(back).getByRole('textbox', { name: 'Server Address' })).toHaveValue('https://127.0.0.1:8081');
+    await user.click(within(back).getByRole('button', { name: 'Cancel' }));
     const row = screen.getByRole('row', { name: /node-a/ });
     expect(row).toHaveTextContent('Disallowed IP address +2 more');
     expect(within(row).getByRole('button', { name: /View Error Details/ })).toBeInTheDocument();
@@ -184,13 +188,15 @@ describe('Register Now dialog', () => {
   it('Test Connection: latency and fingerprint when it works, the reasons when it does not', async () => {
     const fingerprint = 'AB:CD:EF:01';
     server.route('POST /api/registration/private-cloud/test', (req) => {
-      const ok = (req.body as { serverUrl: string }).serverUrl === 'https://127.0.0.1:8081';
+      const url = (req.body as { serverUrl: string }).serverUrl;
+      const ok = url === 'https://127.0.0.1:8081';
+      const refusal = url === 'https://127.0.0.1:8082' ? reason('SERVER_NOT_ACTIVATED') : reason('CONNECTION_REFUSED', { host: '127.0.0.1', port: 9 });
       return {
         status: 200,
         body: connectionTestResultSchema.parse({
           ok,
-          serverUrl: (req.body as { serverUrl: string }).serverUrl,
-          reasons: ok ? [] : [reason('CONNECTION_REFUSED', { host: '127.0.0.1', port: 9 })],
+          serverUrl: url,
+          reasons: ok ? [] : [refusal],
           fingerprint: ok ? fingerprint : null,
           latencyMs: ok ? 12 : null,
         }),
@@ -207,9 +213,16 @@ describe('Register Now dialog', () => {
     await user.type(input, 'https://127.0.0.1:9');
     await user.click(within(dialog).getByRole('button', { name: 'Test Connection' }));
     const alert = await within(dialog).findByRole('alert');
-    expect(alert).toHaveTextContent('Connection failed');
+    expect(alert).toHaveTextContent('Could not connect to the license server');
     expect(alert).toHaveTextContent('Connection refused');
     expect(alert).toHaveTextContent('127.0.0.1:9 refused the connection');
+
+    // A server that answers and refuses is not a connection problem: it must not read like one.
+    await user.clear(input);
+    await user.type(input, 'https://127.0.0.1:8082');
+    await user.click(within(dialog).getByRole('button', { name: 'Test Connection' }));
+    await waitFor(() => expect(within(dialog).getByRole('alert')).toHaveTextContent('Connected, but the license server refuses this report server'));
+    expect(within(dialog).getByRole('alert')).not.toHaveTextContent('Could not connect');
   });
 
   it('registration key: asked for only when the server wants one; typed once, sent with the Submit', async () => {

@@ -25,7 +25,8 @@ export interface RegisterDialogProps {
   initialServerUrl: string | null;
   onClose: () => void;
   /** The BFF answered the submit (registered, or refused with every node's reasons). */
-  onResult: (result: RegisterResult) => void;
+  /** A Submit's answer, with the address it was sent to (Back from a refusal comes back to it). */
+  onResult: (result: RegisterResult, serverUrl: string) => void;
   returnFocus: RefObject<HTMLElement | null>;
   /** Method chosen on open (Local Container for "verification needed"); Private Cloud by default. */
   initialMethod?: RegistrationMethod;
@@ -103,7 +104,7 @@ export function RegisterDialog({
           // Asked for (or refused) the registration key: stay here with the field, focused.
           setKeyRefusal(reasons.filter((r) => KEY_REASONS.has(r.name)));
           requestAnimationFrame(() => keyRef.current?.focus());
-        } else onResult(result);
+        } else onResult(result, input.serverUrl);
       },
     });
   }

@@ -24,6 +24,14 @@ const gets = () => server.requests.filter((r) => r.method === 'GET' && r.path ==
 const rowOf = (nodeId: string) => screen.getByRole('row', { name: new RegExp(`^${nodeId}\\b`) });
 
 describe('Registration Information: one row per node', () => {
+  it('an unregistered node keeps its last success, said to be from before the registration ended', async () => {
+    answer = withNode(threeNodeCluster(), 'node-c', { status: 'unregistered', lastSuccessAt: '2026-11-20T07:00:00.000Z', reasons: [] });
+    renderInApp(<RegistrationPage />, { apiBaseUrl: server.url, locale: 'en' });
+    await screen.findByRole('table', { name: 'Registration Information' });
+    expect(within(rowOf('node-c')).getByTestId('last-success-history')).toHaveTextContent('before the registration ended');
+    expect(within(rowOf('node-a')).queryByTestId('last-success-history')).toBeNull();
+  });
+
   it('three nodes (en): this node first, then failed and stale; statuses, "+1 more", last seen, skew over 60 s only', async () => {
     renderInApp(<RegistrationPage />, { apiBaseUrl: server.url, locale: 'en' });
     const table = await screen.findByRole('table', { name: 'Registration Information' });

@@ -133,7 +133,15 @@ function NodeRow({ node, self, onViewDetails }: { node: NodeState; self: boolean
           </span>
         ) : null}
       </td>
-      <td className="frr-cell-time">{formatWhen(node.lastSuccessAt, locale)}</td>
+      <td className="frr-cell-time">
+        {formatWhen(node.lastSuccessAt, locale)}
+        {/* Unregistered now: the time is of a registration that has ended, and says so. */}
+        {node.status === 'unregistered' && node.lastSuccessAt ? (
+          <span className="frr-cell-note" data-testid="last-success-history">
+            {t('nodes.lastSuccessHistory')}
+          </span>
+        ) : null}
+      </td>
       <td className="frr-cell-time">{formatWhen(node.failureAt, locale)}</td>
       <td className="frr-cell-reason">
         {line ? (

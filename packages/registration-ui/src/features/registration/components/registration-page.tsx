@@ -14,8 +14,8 @@ import { VersionInformation } from './version-information.tsx';
 
 type OpenDialog =
   | { kind: 'none' }
-  | { kind: 'register'; method?: RegistrationMethod }
-  | { kind: 'failure'; failures: NodeFailure[] }
+  | { kind: 'register'; method?: RegistrationMethod; serverUrl?: string }
+  | { kind: 'failure'; failures: NodeFailure[]; serverUrl: string }
   | { kind: 're-register' }
   | { kind: 'details'; nodeId: string };
 
@@ -101,12 +101,12 @@ export function RegistrationPage() {
     setNotice(null);
     setDialog(next);
   };
-  const onResult = (result: RegisterResult) => {
+  const onResult = (result: RegisterResult, serverUrl: string) => {
     if (result.ok) {
       close();
       setNotice('registered');
     } else {
-      setDialog({ kind: 'failure', failures: failuresOf(result) });
+      setDialog({ kind: 'failure', failures: failuresOf(result), serverUrl });
     }
   };
   const detailsNode = dialog.kind === 'details' ? findNode(state, dialog.nodeId) : undefined;
@@ -136,7 +136,7 @@ export function RegistrationPage() {
       <RegistrationInformation nodes={state.nodes} selfNodeId={state.node.nodeId} onViewDetails={(node) => open({ kind: 'details', nodeId: node.nodeId })} />
       {dialog.kind === 'register' ? (
         <RegisterDialog
-          initialServerUrl={state.serverUrl}
+          initialServerUrl={dialog.serverUrl ?? state.serverUrl}
           registrationKeyStored={state.registrationKeyStored}
           initialMethod={dialog.method ?? (state.status === 'verification-needed' ? 'local-container' : 'private-cloud')}
           localContainer={state.localContainer}
@@ -150,14 +150,23 @@ export function RegistrationPage() {
           returnFocus={actionRef}
         />
       ) : null}
-      {dialog.kind === 'failure' ? <FailureDialog failures={dialog.failures} onBack={close} returnFocus={actionRef} /> : null}
+      {dialog.kind === 'failure' ? (
+        // Back returns to the form with the address as typed, to correct it (not to the page).
+        <FailureDialog
+          failures={dialog.failures}
+          onBack={() => setDialog({ kind: 'register', method: 'private-cloud', serverUrl: dialog.serverUrl })}
+          returnFocus={actionRef}
+        />
+      ) : null}
       {dialog.kind === 're-register' ? (
         <ReRegisterDialog
+          method={state.method}
           onClose={close}
           onDone={() => {
             // Local Container involves no license server: the registration is cleared, the lic stays.
             setNotice(state.method === 'local-container' ? 'deregisteredContainer' : 'deregistered');
-            setDialog({ kind: 'register' });
+            // Register Now opens on the method just left (a Local Container lic stays: only the scan is due).
+            setDialog({ kind: 'register', method: state.method ?? undefined });
           }}
           returnFocus={actionRef}
         />
