@@ -14,7 +14,8 @@ import { en } from '../../packages/registration-ui/src/locales/en.ts';
 import { buildBaselineBundle } from './baseline-bundle.ts';
 import { harnessHtml, type HarnessRun, type LoadTiming } from './harness-page.ts';
 import { startPageServer, type PageServer } from './page-server.ts';
-import { registeredClusterState } from './registration-fixture.ts';
+// The module's own test fixture: a registered server as the BFF answers it (schema-checked there).
+import { registered } from '../../packages/registration-ui/src/testing/fixtures.ts';
 
 const CPU_SLOWDOWN = 4;
 const GOAL_RATIO = 1.5;
@@ -48,7 +49,7 @@ export async function runPageLoadBench({ root, runs }: PageLoadOptions): Promise
       '/': { contentType: 'text/html; charset=utf-8', body: harnessHtml() },
       '/registration-ui.iife.js': { contentType: JS, body: moduleScript },
       '/baseline.iife.js': { contentType: JS, body: await readFile(baseline.file) },
-      '/api/registration': { contentType: 'application/json', body: JSON.stringify(registeredClusterState()) },
+      '/api/registration': { contentType: 'application/json', body: JSON.stringify(registered()) },
     });
     pages = served;
     const launched = await chromium.launch({

@@ -62,4 +62,21 @@ describe('<fr-registration>', () => {
     expect(events).toBe(1);
     await act(async () => el.remove());
   });
+
+  it('isolation="shadow" renders into a shadow root of the element; refresh() asks the BFF again at once', async () => {
+    const el = document.createElement('fr-registration') as RegistrationElement & { refresh(): Promise<void> };
+    el.setAttribute('api-base-url', server.url);
+    el.setAttribute('locale', 'en');
+    el.setAttribute('isolation', 'shadow');
+    el.getAccessToken = () => 't';
+    await act(async () => document.body.appendChild(el));
+    const shadow = el.shadowRoot as unknown as HTMLElement;
+    expect(shadow).not.toBeNull();
+    expect((await within(shadow).findByRole('button', { name: 'Register Now' })).isConnected).toBe(true);
+    expect(el.querySelector('.frr-root')).toBeNull(); // nothing in the light DOM
+    const before = server.requests.length;
+    await act(() => el.refresh());
+    expect(server.requests.length).toBeGreaterThan(before);
+    await act(async () => el.remove());
+  });
 });
