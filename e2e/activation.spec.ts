@@ -37,6 +37,9 @@ test('an operator activates a fresh license server by scanning its QR code, then
   await phonePage.goto(scanned ?? '');
   const code = (await phonePage.locator('.code').textContent())?.trim() ?? '';
   expect(code).toMatch(/^\d{6}$/);
+  // A license server's page asks for an activation code; a screen reader gets the digits one by one.
+  await expect(phonePage.getByRole('heading', { name: 'Activation code' })).toBeVisible();
+  await expect(phonePage.getByText(`Code ${code.split('').join(' ')}`)).toBeAttached();
   await snap(phonePage, '21-phone-page-code', { fullPage: false });
 
   await activation.getByLabel('Verification code').fill(code);

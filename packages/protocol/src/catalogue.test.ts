@@ -1,7 +1,7 @@
 import { describe as suite, expect, it } from 'vitest';
-import { CATALOGUE, ERROR_NAMES, LOCALES, codeOf, describe, interpolate, nameOfCode } from './catalogue.ts';
+import { CATALOGUE, ERROR_NAMES, LOCALES, codeOf, describe, formatSize, interpolate, nameOfCode } from './catalogue.ts';
 
-const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)(?:\|\w+)?\}\}/g)].map((m) => m[1]).sort();
 
 suite('error catalogue', () => {
   it('has the codes DESIGN.md §4 and the manuals fix', () => {
@@ -54,5 +54,15 @@ suite('error catalogue', () => {
     expect(describe('LICENSE_IP_ERROR', 'zh-CN', { peer: '127.0.0.1', allowed: '10.0.0.0/8' }).explanation).toContain(
       '127.0.0.1',
     );
+  });
+});
+
+suite('sizes in catalogue texts', () => {
+  it('{{limit|size}} reads as people say it, in both languages, whether the param is a number or its text', () => {
+    expect(describe('PAYLOAD_TOO_LARGE', 'en', { limit: 64 * 1024 }).explanation).toBe('The request is larger than the limit of 64 KB.');
+    expect(describe('PAYLOAD_TOO_LARGE', 'zh-CN', { limit: '65536' }).explanation).toBe('请求内容超过上限 64 KB。');
+    expect(formatSize(512)).toBe('512 bytes');
+    expect(formatSize(1536 * 1024)).toBe('1.5 MB');
+    expect(describe('PAYLOAD_TOO_LARGE', 'en').explanation).toBe('The request is larger than the limit of —.');
   });
 });

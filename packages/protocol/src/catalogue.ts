@@ -969,12 +969,12 @@ const catalogue = {
     text: {
       'zh-CN': {
         title: '内容过大',
-        explanation: '请求内容超过上限 {{limit}} 字节。',
+        explanation: '请求内容超过上限 {{limit|size}}。',
         troubleshooting: ['确认上传的是正确的文件（授权文件通常只有几 KB）。'],
       },
       en: {
         title: 'Too large',
-        explanation: 'The request is larger than the {{limit}}-byte limit.',
+        explanation: 'The request is larger than the limit of {{limit|size}}.',
         troubleshooting: ['Make sure you upload the right file (a license file is a few KB).'],
       },
     },
@@ -1052,11 +1052,23 @@ export function nameOfCode(code: number): ErrorName | undefined {
   return byCode.get(code);
 }
 
-/** Fills `{{param}}` placeholders; arrays are joined, missing params stay visible as `—`. */
+/** A byte count as people read it in both languages: `64 KB`, `1.5 MB`, `512 bytes`. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KB'] : [bytes / (1024 * 1024), 'MB'];
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+}
+
+/**
+ * Fills `{{param}}` placeholders; arrays are joined, missing params stay visible as `—`. `{{param|size}}`
+ * shows a byte count as a size (the same 64 KB the upload dialog names, not 65536).
+ */
 export function interpolate(template: string, params: Record<string, unknown> = {}): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+  return template.replace(/\{\{(\w+)(?:\|(size))?\}\}/g, (_, key: string, format: string | undefined) => {
     const v = params[key];
     if (v === undefined || v === null || v === '') return '—';
+    // A number, or its text once a UI has turned params into display strings.
+    if (format === 'size' && /^\d+$/.test(String(v))) return formatSize(Number(v));
     return Array.isArray(v) ? v.join(', ') : String(v);
   });
 }

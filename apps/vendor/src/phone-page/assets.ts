@@ -23,6 +23,7 @@ h1{font-size:22px;line-height:1.35;margin:0 0 6px;text-wrap:balance}
 .msg,.step{text-align:left;margin:0 0 12px;overflow-wrap:anywhere}
 .step{background:var(--bg);border-radius:10px;padding:12px 14px}
 .is-expired .code{opacity:.3}
+.sr-only{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .is-expired .step{display:none}
 .is-ok.is-expired .badge{background:var(--warn)}
 .fp{color:var(--muted);font-size:14px;margin:0;overflow-wrap:anywhere}

@@ -15,7 +15,7 @@ interface Notice {
 export interface Texts {
   /** The link to the other language. */
   other: { lang: Language; label: string };
-  code: { title: string; serverFingerprint: string; stepServer: string; stepContainer: string; remaining: string; expiredNote: string };
+  code: { title: string; titleServer: string; codeLabel: string; serverFingerprint: string; stepServer: string; stepContainer: string; remaining: string; expiredNote: string };
   expired: Notice;
   malformed: Notice;
   oversized: Notice;
@@ -32,6 +32,8 @@ const zhCN: Texts = {
   other: { lang: 'en', label: 'English' },
   code: {
     title: '注册验证码',
+    titleServer: '激活验证码',
+    codeLabel: '验证码',
     serverFingerprint: '服务器指纹',
     stepServer: '在授权服务器的激活页面输入此 6 位验证码，然后提交。',
     stepContainer: '在“注册管理 > 立即注册 > 本地容器”中输入此 6 位验证码，然后点击“提交”。',
@@ -72,6 +74,8 @@ const en: Texts = {
   other: { lang: 'zh-CN', label: '中文' },
   code: {
     title: 'Verification code',
+    titleServer: 'Activation code',
+    codeLabel: 'Code',
     serverFingerprint: 'Server fingerprint',
     stepServer: "Type this 6-digit code on the license server's activation page and submit it.",
     stepContainer: 'Type this 6-digit code in Registration Management > Register Now > Local Container and click Submit.',

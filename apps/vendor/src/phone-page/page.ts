@@ -63,14 +63,16 @@ function codePage(lang: Language, outcome: Extract<ScanOutcome, { state: 'code' 
     time: time(challenge.expiresAt.toISOString(), 'time'),
   });
   // The activation page shows the same server fingerprint, so the admin can tell the code is for that server.
-  // Digits spaced in the label so a screen reader reads them one by one, not as a number.
+  // A screen reader gets the digits spaced, one by one (not as a number); the big digits are for the eye.
   const content = html`<p class="who">${who(record)}</p>
-<div class="code" role="text" aria-label="${code.split('').join(' ')}">${code}</div>
+<div class="code" aria-hidden="true">${code}</div>
+<p class="sr-only">${t.codeLabel} ${code.split('').join(' ')}</p>
 <p class="timer" data-remaining="${remainingSeconds}" data-expired-title="${TEXTS[lang].expired.title}">${remaining}</p>
 <p class="expired-note" id="expired-note" hidden>${t.expiredNote}</p>
 <p class="step">${record.kind === 'server' ? t.stepServer : t.stepContainer}</p>
 ${record.kind === 'server' ? html`<p class="fp">${t.serverFingerprint} <code>${challenge.fingerprint}</code></p>` : ''}`;
-  return layout(lang, 'ok', '✓', t.title, content);
+  // The license server's activation is not a registration: its page says "activation code".
+  return layout(lang, 'ok', '✓', record.kind === 'server' ? t.titleServer : t.title, content);
 }
 
 /** The page for a scan outcome (or the 404/500 page) in `lang`, with its status. */

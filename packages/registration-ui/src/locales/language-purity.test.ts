@@ -23,7 +23,7 @@ const COMMANDS = ['license-server registration-key', 'chronyc tracking', 'system
 /** What is not prose: placeholders, code spans, commands and flags, paths, URLs, versions, identifiers. */
 function prose(text: string): string {
   return COMMANDS.reduce((t, command) => t.replaceAll(command, ' '), text)
-    .replace(/\{\{\w+\}\}/g, ' ')
+    .replace(/\{\{\w+(?:\|\w+)?\}\}/g, ' ')
     .replace(/`[^`]*`/g, ' ')
     .replace(/https?:\/\/\S+/g, ' ')
     .replace(/(?:^|[\s（(])(?:--?[\w-]+|[\w.-]*\/[\w./<>-]*|<[^>]+>)/g, ' ')
