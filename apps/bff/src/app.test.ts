@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatSize } from '@registration/protocol/catalogue';
 import { apiErrorSchema } from '@registration/protocol/reason';
 import { registrationStateSchema } from '@registration/protocol/bff-api';
 import { generateEd25519KeyPair } from '@registration/licensing/jws';
@@ -190,7 +191,7 @@ describe('edges of the app', () => {
     expect(res.status).toBe(413);
     const body = apiErrorSchema.parse(await res.json());
     expect(body).toMatchObject({ code: 41300, name: 'PAYLOAD_TOO_LARGE' });
-    expect(body.message).toContain(String(JSON_BODY_LIMIT_BYTES));
+    expect(body.message).toContain(`the limit of ${formatSize(JSON_BODY_LIMIT_BYTES)}`); // as people read sizes
   });
 
   it('answers 400 PARAM_INPUT_ERROR with every issue for an invalid body', async () => {
