@@ -6,8 +6,9 @@ import {
   registerRequest,
   type ProvenRequest,
 } from '@registration/licensing/node-requests';
-import { verifyDocument } from '@registration/licensing/jws';
+import { documentDetail, verifyDocument } from '@registration/licensing/jws';
 import type { ConnectionTestResult } from '@registration/protocol/bff-api';
+import { detail } from '@registration/protocol/details';
 import { DOC_TYPES, serverLicensePayloadSchema, type Ed25519PublicJwk } from '@registration/protocol/license';
 import {
   deregisterResponseSchema,
@@ -16,7 +17,7 @@ import {
   refusalResponseSchema,
   serverInfoSchema,
 } from '@registration/protocol/license-server-api';
-import type { Reason } from '@registration/protocol/reason';
+import type { Reason, ReasonParams } from '@registration/protocol/reason';
 import { reason } from './errors.ts';
 import { diagnose, hostOf, portOf, type Diagnosis } from './license-client/diagnose.ts';
 import { DEFAULT_TRANSPORT, handshake, httpsJson, type HttpAnswer, type TransportOptions } from './license-client/transport.ts';
@@ -101,16 +102,16 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
     }
   }
 
-  const notLicenseServer = (serverUrl: string, detail: string): LeaseOutcome => ({
+  const notLicenseServer = (serverUrl: string, why: ReasonParams): LeaseOutcome => ({
     ok: false,
     kind: 'unreachable',
-    reasons: [reason('NOT_A_LICENSE_SERVER', { serverUrl: new URL(serverUrl).origin, detail })],
+    reasons: [reason('NOT_A_LICENSE_SERVER', { serverUrl: new URL(serverUrl).origin, ...why })],
   });
 
   /** A 2xx must be a lease that verifies; anything else is a refusal with reasons or not a license server. */
   async function interpretLease(serverUrl: string, answer: HttpAnswer, nodeId: string, nonce: string, nodeKey: string): Promise<LeaseOutcome> {
     const json = parseJson(answer);
-    if (!json.ok) return notLicenseServer(serverUrl, `HTTP ${answer.status} answer is not JSON`);
+    if (!json.ok) return notLicenseServer(serverUrl, detail('answer.notJson', { httpStatus: answer.status }));
     if (answer.status !== 200) {
       const refusal = refusalResponseSchema.safeParse(json.value);
       if (refusal.success) {
@@ -119,13 +120,13 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
         return { ok: false, kind: answer.status === 429 ? 'unreachable' : 'refused', reasons };
       }
       if (answer.status >= 500) {
-        const detail = `the license server answered HTTP ${answer.status}`;
-        return { ok: false, kind: 'unreachable', reasons: [reason('CONNECTION_FAILED', { serverUrl: new URL(serverUrl).origin, detail })] };
+        const why = detail('answer.serverError', { httpStatus: answer.status });
+        return { ok: false, kind: 'unreachable', reasons: [reason('CONNECTION_FAILED', { serverUrl: new URL(serverUrl).origin, ...why })] };
       }
-      return notLicenseServer(serverUrl, `HTTP ${answer.status} answer is not a license-server refusal`);
+      return notLicenseServer(serverUrl, detail('answer.notRefusal', { httpStatus: answer.status }));
     }
     const parsed = leaseResponseSchema.safeParse(json.value);
-    if (!parsed.success) return notLicenseServer(serverUrl, 'HTTP 200 answer carries no server license and lease');
+    if (!parsed.success) return notLicenseServer(serverUrl, detail('answer.noLease'));
     try {
       const { license, lease } = await verifyLeaseChain({
         serverLicense: parsed.data.serverLicense,
@@ -139,13 +140,13 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
       return { ok: true, license, lease };
     } catch (e) {
       if (e instanceof ChainError && e.stage === 'server-license') {
-        return { ok: false, kind: 'untrusted', reasons: [reason('SERVER_LICENSE_UNTRUSTED', { detail: e.detail })] };
+        return { ok: false, kind: 'untrusted', reasons: [reason('SERVER_LICENSE_UNTRUSTED', e.params)] };
       }
       if (e instanceof ChainError && e.stage === 'unbound') {
         return { ok: false, kind: 'refused', reasons: [reason('LICENSE_SERVER_OUTDATED', { serverUrl: new URL(serverUrl).origin })] };
       }
-      const detail = e instanceof ChainError ? e.detail : (e as Error).message;
-      return { ok: false, kind: 'untrusted', reasons: [reason('LEASE_INVALID', { detail })] };
+      const why = e instanceof ChainError ? e.params : detail('document.unverifiable');
+      return { ok: false, kind: 'untrusted', reasons: [reason('LEASE_INVALID', why)] };
     }
   }
 
@@ -162,8 +163,8 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
       if (!outcome.ok) return outcome;
       try {
         return { ...outcome, leaseKey: leaseKeyFromGrant(request.exchange, outcome.lease, auth.key.x) };
-      } catch (e) {
-        return { ok: false, kind: 'untrusted', reasons: [reason('LEASE_INVALID', { detail: (e as Error).message })] };
+      } catch {
+        return { ok: false, kind: 'untrusted', reasons: [reason('LEASE_INVALID', detail('lease.keyExchange'))] };
       }
     },
 
@@ -181,8 +182,8 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
       const json = parseJson(res.answer);
       const parsed = json.ok ? deregisterResponseSchema.safeParse(json.value) : null;
       if (!parsed?.success) {
-        const detail = `HTTP ${res.answer.status} answer to deregister is not a license-server answer`;
-        return { ok: false, kind: 'unreachable', reasons: [reason('NOT_A_LICENSE_SERVER', { serverUrl: new URL(serverUrl).origin, detail })] };
+        const why = detail('answer.notDeregister', { httpStatus: res.answer.status });
+        return { ok: false, kind: 'unreachable', reasons: [reason('NOT_A_LICENSE_SERVER', { serverUrl: new URL(serverUrl).origin, ...why })] };
       }
       if (parsed.data.ok) return { ok: true };
       return { ok: false, kind: res.answer.status === 429 ? 'unreachable' : 'refused', reasons: pointingAt(serverUrl, parsed.data.reasons) };
@@ -211,13 +212,12 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
       const json = parseJson(answer);
       const info = json.ok && answer.status === 200 ? serverInfoSchema.safeParse(json.value) : null;
       if (!info?.success) {
-        const detail = `GET /api/v1/info answered HTTP ${answer.status} without a license-server identity`;
-        return result([reason('NOT_A_LICENSE_SERVER', { serverUrl: origin, detail })]);
+        return result([reason('NOT_A_LICENSE_SERVER', { serverUrl: origin, ...detail('answer.noIdentity', { httpStatus: answer.status }) })]);
       }
       try {
         await verifyDocument(info.data.serverLicense, options.vendorKey, DOC_TYPES.serverLicense, serverLicensePayloadSchema);
       } catch (e) {
-        return result([reason('SERVER_LICENSE_UNTRUSTED', { detail: (e as Error).message })]);
+        return result([reason('SERVER_LICENSE_UNTRUSTED', documentDetail(e))]);
       }
       const withKey = (r: ConnectionTestResult): ConnectionTestResult => ({ ...r, registrationKeyRequired: info.data.registrationKeyRequired ?? false });
       // Reachable and genuine, but registering would fail until someone activates it: say so now.

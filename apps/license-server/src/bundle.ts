@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { verifyDocument } from '@registration/licensing/jws';
+import { documentDetail, verifyDocument } from '@registration/licensing/jws';
+import { detail } from '@registration/protocol/details';
 import { DOC_TYPES, serverLicensePayloadSchema, type ServerLicensePayload } from '@registration/protocol/license';
 import { serverBundleSchema, type ServerBundle } from '@registration/protocol/server-bundle';
 import { StartupError } from './messages.ts';
@@ -29,30 +30,23 @@ function derivedPublicX(bundle: ServerBundle): string | undefined {
 export async function checkBundle(json: unknown, path: string): Promise<LoadedBundle> {
   // Format 1 carried the activation secret in the file: whoever held it could compute every code.
   if (typeof json === 'object' && json !== null && (json as { version?: unknown }).version === 1) {
-    throw new StartupError('bundleRefused', {
-      path,
-      detail: 'it is bundle format 1, which carries its activation secret (anyone holding the file could compute activation codes). Ask the vendor to re-issue the bundle (vendor issue-server); the terms stay the same',
-    });
+    throw new StartupError('bundleRefused', { path, ...detail('bundle.v1') });
   }
   const parsed = serverBundleSchema.safeParse(json);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))].join(', ');
-    throw new StartupError('bundleRefused', { path, detail: `not a license-server bundle (${fields})` });
+    throw new StartupError('bundleRefused', { path, ...detail('bundle.notBundle', { fields }) });
   }
   const bundle = parsed.data;
   let license: ServerLicensePayload;
   try {
     license = await verifyDocument(bundle.serverLicense, bundle.vendorPublicKey, DOC_TYPES.serverLicense, serverLicensePayloadSchema);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new StartupError('bundleRefused', { path, detail: `server license refused: ${detail}` });
+    throw new StartupError('bundleRefused', { path, ...documentDetail(error) });
   }
   const x = derivedPublicX(bundle);
   if (x === undefined || x !== license.serverKey.x || bundle.serverPrivateKey.x !== license.serverKey.x) {
-    throw new StartupError('bundleRefused', {
-      path,
-      detail: 'the bundled server private key is not the key the server license certifies',
-    });
+    throw new StartupError('bundleRefused', { path, ...detail('bundle.keyMismatch') });
   }
   return { bundle, license };
 }
@@ -64,13 +58,13 @@ export async function loadBundle(path: string): Promise<LoadedBundle> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new StartupError('bundleRefused', { path, detail: code === 'ENOENT' ? 'file not found' : String(code) });
+    throw new StartupError('bundleRefused', { path, ...(code === 'ENOENT' ? detail('file.notFound') : detail('file.unreadable', { errno: String(code) })) });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new StartupError('bundleRefused', { path, detail: 'not valid JSON' });
+    throw new StartupError('bundleRefused', { path, ...detail('file.notJson') });
   }
   return checkBundle(json, path);
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { LOCALES, type Locale } from '@registration/protocol/catalogue';
-import { StartupError } from './messages.ts';
+import { isProblemCode, StartupError, type ProblemCode } from './messages.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.ts';
 
 /** Everything the license server needs to start; paths are absolute. */
@@ -53,30 +53,30 @@ const SETTINGS = {
 } as const;
 type Setting = keyof typeof SETTINGS;
 
-const path = z.string().trim().min(1, 'must not be empty');
-const perMinute = z.string().regex(/^\d{1,7}$/, 'must be a whole number of requests per minute (0 = no limit)').transform(Number);
+const path = z.string().trim().min(1, 'notEmpty');
+const perMinute = z.string().regex(/^\d{1,7}$/, 'perMinute').transform(Number);
 const configSchema = z.object({
   // 0 = any free port (tests and scripts read the real one from the listening line).
-  port: z.string().regex(/^\d{1,5}$/, 'must be a whole number 0-65535').transform(Number).pipe(z.number().max(65535, 'must be 0-65535')),
-  host: z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'must be a host name or IP address'),
+  port: z.string().regex(/^\d{1,5}$/, 'port').transform(Number).pipe(z.number().max(65535, 'port')),
+  host: z.string().trim().regex(/^[A-Za-z0-9.:-]+$/, 'host'),
   bundle: path,
   config: path,
   tls: path,
   log: path,
   uninstall: path,
   require: path,
-  language: z.enum(LOCALES, `must be one of ${LOCALES.join(', ')}`),
+  language: z.enum(LOCALES, 'language'),
   'phone-page-url': z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL like http://192.168.1.20:8090' })
-    .refine((u) => !u.includes('?') && !u.includes('#'), 'must not have a query or fragment'),
+    .url({ protocol: /^https?$/, error: 'httpUrl' })
+    .refine((u) => !u.includes('?') && !u.includes('#'), 'noQuery'),
   'registration-key-file': z.string().trim(),
   'rate-limit-register': perMinute,
   'rate-limit-heartbeat': perMinute,
   'rate-limit-activation': perMinute,
-  'max-connections-per-address': z.string().regex(/^\d{1,6}$/, 'must be a whole number (1 or more)').transform(Number).pipe(z.number().min(1, 'must be at least 1')),
+  'max-connections-per-address': z.string().regex(/^\d{1,6}$/, 'atLeastOne').transform(Number).pipe(z.number().min(1, 'atLeastOne')),
 });
 
-function fail(setting: string, value: string, problem: string): never {
+function fail(setting: string, value: string, problem: ProblemCode): never {
   throw new StartupError('configInvalid', { setting, value, problem });
 }
 
@@ -87,7 +87,7 @@ function parseCommandLine(argv: string[]): { positionals: string[]; flags: Parti
     return { positionals, flags: values as Partial<Record<Setting, string>> };
   } catch (error) {
     const text = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    return fail(text.match(/'([^']+)'/)?.[1] ?? 'argument', argv.join(' '), text);
+    return fail(text.match(/'([^']+)'/)?.[1] ?? 'argument', argv.join(' '), 'unknownOption');
   }
 }
 
@@ -95,8 +95,8 @@ function parseCommandLine(argv: string[]): { positionals: string[]; flags: Parti
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): LicenseServerConfig {
   const { positionals, flags } = parseCommandLine(argv);
   const [command = 'start', ...extra] = positionals;
-  if (!(COMMANDS as readonly string[]).includes(command)) fail('command', command, `must be one of ${COMMANDS.join(', ')}`);
-  if (extra.length > 0) fail('command', extra.join(' '), 'unexpected argument');
+  if (!(COMMANDS as readonly string[]).includes(command)) fail('command', command, 'command');
+  if (extra.length > 0) fail('command', extra.join(' '), 'unexpectedArgument');
 
   const raw = {} as Record<Setting, string>;
   const source = {} as Record<Setting, string>;
@@ -111,7 +111,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = issue?.path[0] as Setting;
-    fail(source[name] ?? String(name), raw[name] ?? '', issue?.message ?? 'invalid');
+    fail(source[name] ?? String(name), raw[name] ?? '', isProblemCode(issue?.message) ? issue.message : 'invalid');
   }
   const v = result.data;
   return {

@@ -4,6 +4,7 @@ import { canResumeWithoutScan } from '@registration/licensing/restart-policy';
 import type { ProjectIdentity } from '@registration/protocol/project-identity';
 import { leaseExpiry } from '@registration/licensing/time';
 import type { ServerLicensePayload } from '@registration/protocol/license';
+import { detail, type DetailCode } from '@registration/protocol/details';
 import type { Reason } from '@registration/protocol/reason';
 import { verifyLeaseMac, verifyNodeSignature, type ProofScheme } from '@registration/licensing/node-proof';
 import { reasonOf } from './responses.ts';
@@ -124,9 +125,9 @@ export function isFreshProof(lease: Pick<LeaseRecord, 'proofAt' | 'proofNonce'>,
 /** The proof of a heartbeat against the lease it names; null when it holds. */
 function heartbeatProofFailure(held: LeaseRecord, request: SlotRequest & { kind: 'heartbeat' }): Reason | null {
   const key = leaseKeyOf(held);
-  if (key === null) return reasonOf('NODE_PROOF_INVALID', { detail: 'the lease was granted before node keys and cannot be renewed; register again' });
-  if (!verifyLeaseMac(key, 'heartbeat', request.body, request.proof)) return reasonOf('NODE_PROOF_INVALID', { detail: 'the heartbeat is not proven with this lease\'s key' });
-  if (!isFreshProof(held, request.time, request.nonce)) return reasonOf('NODE_PROOF_INVALID', { detail: 'the request is not newer than the last one of this lease (replayed?)' });
+  if (key === null) return reasonOf('NODE_PROOF_INVALID', detail('proof.legacyLease'));
+  if (!verifyLeaseMac(key, 'heartbeat', request.body, request.proof)) return reasonOf('NODE_PROOF_INVALID', detail('proof.heartbeat'));
+  if (!isFreshProof(held, request.time, request.nonce)) return reasonOf('NODE_PROOF_INVALID', detail('proof.replay'));
   return null;
 }
 
@@ -268,17 +269,17 @@ export function releaseSlot(request: ReleaseRequest, clock: () => Date): Mutatio
     const held = own(live, request.nodeId);
     const notHeld = { result: { ok: false as const, reason: reasonOf('DO_NOT_NEED_DEACTIVATE', { nodeId: request.nodeId }) } };
     if (held === undefined || (request.leaseId !== undefined && held.leaseId !== request.leaseId)) return notHeld;
-    const invalid = (detail: string) => ({ result: { ok: false as const, reason: reasonOf('NODE_PROOF_INVALID', { detail }) } });
+    const invalid = (code: DetailCode) => ({ result: { ok: false as const, reason: reasonOf('NODE_PROOF_INVALID', detail(code)) } });
     const { scheme, proof } = request.proof;
     if (request.leaseId !== undefined) {
       const key = leaseKeyOf(held);
       if (scheme !== 'hmac-sha256' || key === null || !verifyLeaseMac(key, 'deregister', request.body, proof)) {
-        return invalid('the deregistration is not proven with this lease\'s key');
+        return invalid('proof.deregister');
       }
     } else if (scheme !== 'ed25519' || held.nodeKey === undefined || !verifyNodeSignature(held.nodeKey, 'deregister', request.body, proof)) {
-      return invalid('the deregistration is not signed with the key this lease is bound to');
+      return invalid('proof.deregisterSignature');
     }
-    if (!isFreshProof(held, request.time, request.nonce)) return invalid('the request is not newer than the last one of this lease (replayed?)');
+    if (!isFreshProof(held, request.time, request.nonce)) return invalid('proof.replay');
     const { [request.nodeId]: _released, ...rest } = live;
     return { next: { ...state, leases: rest }, result: { ok: true, leaseId: held.leaseId } };
   };

@@ -13,6 +13,7 @@ import {
   registerRequestSchema,
   type LeaseResponse,
 } from '@registration/protocol/license-server-api';
+import { detail } from '@registration/protocol/details';
 import type { Reason } from '@registration/protocol/reason';
 import { createExchangeKey, deriveLeaseKey, parseProofHeader, verifyNodeSignature, type ProofScheme } from '@registration/licensing/node-proof';
 import type { LoadedBundle } from './bundle.ts';
@@ -179,7 +180,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
         if (!sameRegistrationKey(registrationKey, presented)) return refuse(c, 'register', peer, reasonOf('REGISTRATION_KEY_INVALID'));
       }
       if (parsed.proof.scheme !== 'ed25519' || !verifyNodeSignature(nodeKey, 'register', parsed.body, parsed.proof.proof)) {
-        return refuse(c, 'register', peer, reasonOf('NODE_PROOF_INVALID', { detail: 'the register is not signed with the node key it names' }));
+        return refuse(c, 'register', peer, reasonOf('NODE_PROOF_INVALID', detail('proof.register')));
       }
       // The lease key: X25519 with the node's fresh key; our half is used once here and never stored.
       const exchange = createExchangeKey();
@@ -199,7 +200,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       if (!parsed.ok) return c.json(parsed.response.body, parsed.response.status);
       const peer = peerAddress(c);
       if (parsed.proof.scheme !== 'hmac-sha256') {
-        return refuse(c, 'heartbeat', peer, reasonOf('NODE_PROOF_INVALID', { detail: 'a heartbeat is proven with the lease key' }));
+        return refuse(c, 'heartbeat', peer, reasonOf('NODE_PROOF_INVALID', detail('proof.heartbeatScheme')));
       }
       const { nonce } = parsed.data;
       const request: SlotRequest = { ...parsed.data, kind: 'heartbeat', body: parsed.body, proof: parsed.proof.proof };

@@ -69,6 +69,6 @@ describe('the start-up gate of a machine-bound license', () => {
     const bad = join(dir, 'bad.json');
     await writeFile(bad, JSON.stringify({ hostname: 'x' }));
     const error = (await currentMachine({ LS_MACHINE_INFO_OVERRIDE: bad }).catch((e: unknown) => e)) as StartupError;
-    expect(error.render('en')).toMatch(/^Invalid setting LS_MACHINE_INFO_OVERRIDE = ".*bad\.json": not machine facts \(platform, arch, machineId, macs\)$/);
+    expect(error.render('en')).toMatch(/^Invalid setting LS_MACHINE_INFO_OVERRIDE = ".*bad\.json": the file holds no machine facts \(fields: platform, arch, machineId, macs\)$/);
   });
 });

@@ -64,13 +64,13 @@ export async function currentMachine(env: NodeJS.ProcessEnv): Promise<{ facts: M
   try {
     json = JSON.parse(await readFile(override, 'utf8'));
   } catch (error) {
-    const detail = error instanceof SyntaxError ? 'not valid JSON' : ((error as NodeJS.ErrnoException).code ?? String(error));
-    throw new StartupError('configInvalid', { setting: MACHINE_INFO_OVERRIDE_ENV, value: override, problem: detail });
+    const problem = error instanceof SyntaxError ? 'notJson' : 'unreadable';
+    throw new StartupError('configInvalid', { setting: MACHINE_INFO_OVERRIDE_ENV, value: override, problem });
   }
   const parsed = machineFactsSchema.safeParse(json);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))].join(', ');
-    throw new StartupError('configInvalid', { setting: MACHINE_INFO_OVERRIDE_ENV, value: override, problem: `not machine facts (${fields})` });
+    throw new StartupError('configInvalid', { setting: MACHINE_INFO_OVERRIDE_ENV, value: override, problem: 'notMachineFacts', fields });
   }
   return { facts: parsed.data, digest: machineDigest(parsed.data), override };
 }

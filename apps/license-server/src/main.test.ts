@@ -82,7 +82,7 @@ it('refuses to start with a tampered bundle or a bad flag, in the chosen languag
   const tampered = start(['--port', '0', '--bundle', 'tampered.json', '--config', 'config-t']);
   const badPort = start(['--port', 'eighty', '--language', 'zh-CN']);
   expect(await tampered.exited).toBe(1);
-  expect(tampered.output().stderr).toMatch(/tampered\.json cannot be used: server license refused: signature does not verify/);
+  expect(tampered.output().stderr).toMatch(/tampered\.json cannot be used: its signature does not verify with the vendor key/);
   expect(await badPort.exited).toBe(1);
-  expect(badPort.output().stderr.trim()).toBe('授权服务器无法启动：配置项 --port 的值 "eighty" 无效：must be a whole number 0-65535');
+  expect(badPort.output().stderr.trim()).toBe('授权服务器无法启动：配置项 --port 的值 "eighty" 无效：必须是 0 到 65535 的整数');
 });

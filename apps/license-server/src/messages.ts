@@ -1,6 +1,6 @@
-import type { Locale } from '@registration/protocol/catalogue';
+import { localizeDetail, type Locale } from '@registration/protocol/catalogue';
 
-type Params = Record<string, string | number>;
+type Params = Record<string, string | number | string[]>;
 
 // Console text for the administrator who starts the server; JSON logs stay English for tooling.
 const MESSAGES = {
@@ -26,7 +26,7 @@ const MESSAGES = {
   },
   stateOtherLicense: {
     en: 'The state file {{path}} belongs to license {{stateLicense}}, but the bundle holds license {{bundleLicense}}. Move the file away to start with the new license.',
-    'zh-CN': '状态文件 {{path}} 属于许可证 {{stateLicense}}，而证书包中的许可证为 {{bundleLicense}}。请移走该文件后以新许可证启动。',
+    'zh-CN': '状态文件 {{path}} 属于授权 {{stateLicense}}，而证书包中的授权为 {{bundleLicense}}。请移走该文件后以新授权启动。',
   },
   tlsIncomplete: {
     en: 'The TLS directory {{dir}} holds only one of cert.pem and key.pem; provide both, or neither to use a generated self-signed certificate.',
@@ -38,11 +38,11 @@ const MESSAGES = {
   },
   licenseSummary: {
     en: 'License {{licenseId}} for {{company}}: max connections {{max}}, {{inUse}} in use, expires {{expiresAt}}.',
-    'zh-CN': '许可证 {{licenseId}}（{{company}}）：最大连接数 {{max}}，已使用 {{inUse}}，到期时间 {{expiresAt}}。',
+    'zh-CN': '授权 {{licenseId}}（{{company}}）：最大连接数 {{max}}，已使用 {{inUse}}，到期时间 {{expiresAt}}。',
   },
   licenseExpired: {
     en: 'Warning: the server license expired on {{expiresAt}}; every registration will be refused (30000).',
-    'zh-CN': '警告：授权服务器许可证已于 {{expiresAt}} 到期，所有注册请求都将被拒绝（30000）。',
+    'zh-CN': '警告：授权服务器的授权已于 {{expiresAt}} 到期，所有注册请求都将被拒绝（30000）。',
   },
   stopping: {
     en: 'Stopping the license server ({{signal}})…',
@@ -67,7 +67,7 @@ const MESSAGES = {
   },
   destroyDone: {
     en: 'The license server of license {{licenseId}} is destroyed.',
-    'zh-CN': '许可证 {{licenseId}} 的授权服务器已销毁。',
+    'zh-CN': '授权 {{licenseId}} 的授权服务器已销毁。',
   },
   destroyCompleted: {
     en: 'An interrupted destroy was completed; its receipt and destroy time are kept.',
@@ -87,7 +87,7 @@ const MESSAGES = {
   },
   receiptFacts: {
     en: '  license        {{licenseId}} ({{company}})\n  instance       {{instanceId}} (fingerprint {{fingerprint}})\n  destroyed at   {{destroyedAt}}\n  leases in use  {{leases}}\n  receipt        {{path}}',
-    'zh-CN': '  许可证         {{licenseId}}（{{company}}）\n  实例           {{instanceId}}（指纹 {{fingerprint}}）\n  销毁时间       {{destroyedAt}}\n  使用中的租约   {{leases}}\n  回执           {{path}}',
+    'zh-CN': '  授权编号       {{licenseId}}（{{company}}）\n  实例           {{instanceId}}（指纹 {{fingerprint}}）\n  销毁时间       {{destroyedAt}}\n  使用中的租约   {{leases}}\n  回执           {{path}}',
   },
   receiptLeasesUnknown: {
     en: 'not recorded (re-issued receipt)',
@@ -119,15 +119,15 @@ const MESSAGES = {
   },
   machineBound: {
     en: 'The license is bound to this machine (digest {{digest}}).',
-    'zh-CN': '许可证已绑定本机（摘要 {{digest}}）。',
+    'zh-CN': '授权已绑定本机（摘要 {{digest}}）。',
   },
   machineMismatch: {
     en: 'This license-server bundle is bound to another machine: license {{licenseId}} was issued for machine digest {{expected}}, but this machine ({{hostname}}) has digest {{actual}}. Run the license server on the machine the license was issued for, or run `license-server machine-info` on this machine and ask the vendor to re-issue the license for the new require/MachineInfo.rif.',
-    'zh-CN': '该授权服务器证书包绑定了另一台机器：许可证 {{licenseId}} 签发给机器摘要 {{expected}}，而本机（{{hostname}}）的摘要为 {{actual}}。请在许可证签发时对应的机器上运行授权服务器，或在本机执行 `license-server machine-info`，并请厂商根据新的 require/MachineInfo.rif 重新签发许可证。',
+    'zh-CN': '该授权服务器证书包绑定了另一台机器：授权 {{licenseId}} 签发给机器摘要 {{expected}}，而本机（{{hostname}}）的摘要为 {{actual}}。请在授权签发时对应的机器上运行授权服务器，或在本机执行 `license-server machine-info`，并请厂商根据新的 require/MachineInfo.rif 重新签发授权。',
   },
   resetLockDone: {
     en: 'Reset the activation code lock of license {{licenseId}} in {{dir}}.\n  before  {{before}}; {{failures}} wrong code(s) in a row, {{lockouts}} lock(s) so far\n  now     open: {{attempts}} attempts before the next 15-minute lock',
-    'zh-CN': '已重置 {{dir}} 中许可证 {{licenseId}} 的激活验证码锁定。\n  重置前  {{before}}；连续错误 {{failures}} 次，已锁定 {{lockouts}} 次\n  重置后  已开放：再错 {{attempts}} 次才会锁定 15 分钟',
+    'zh-CN': '已重置 {{dir}} 中授权 {{licenseId}} 的激活验证码锁定。\n  重置前  {{before}}；连续错误 {{failures}} 次，已锁定 {{lockouts}} 次\n  重置后  已开放：再错 {{attempts}} 次才会锁定 15 分钟',
   },
   lockOpen: {
     en: 'open ({{attemptsLeft}} attempt(s) left before the next lock)',
@@ -143,7 +143,7 @@ const MESSAGES = {
   },
   activationMoved: {
     en: 'This privateConfig was activated at {{activatedAt}} on another machine or in another folder. It is not activated here: open the activation page and scan the QR code again. (One license runs one license server; the vendor sees the new place when you scan.)',
-    'zh-CN': '该 privateConfig 于 {{activatedAt}} 在另一台机器或另一个目录中激活，在这里尚未激活：请打开激活页面重新扫码。（一个许可证只能运行一个授权服务器；扫码时供应商会看到新的位置。）',
+    'zh-CN': '该 privateConfig 于 {{activatedAt}} 在另一台机器或另一个目录中激活，在这里尚未激活：请打开激活页面重新扫码。（一个授权只能运行一个授权服务器；扫码时供应商会看到新的位置。）',
   },
   registrationKeyUnreadable: {
     en: 'The registration key file {{path}} cannot be read ({{detail}}). Create it with `license-server registration-key --registration-key-file {{path}}`, or leave --registration-key-file unset to register any report server in the license\'s IP ranges.',
@@ -173,9 +173,44 @@ const MESSAGES = {
 
 export type MessageKey = keyof typeof MESSAGES;
 
+/** What is wrong with a setting or a key (the `problem` param), in both languages. */
+const PROBLEMS = {
+  notEmpty: { en: 'must not be empty', 'zh-CN': '不能为空' },
+  perMinute: { en: 'must be a whole number of requests per minute (0 = no limit)', 'zh-CN': '必须是每分钟请求数的整数（0 表示不限）' },
+  port: { en: 'must be a whole number 0-65535', 'zh-CN': '必须是 0 到 65535 的整数' },
+  host: { en: 'must be a host name or IP address', 'zh-CN': '必须是主机名或 IP 地址' },
+  language: { en: 'must be one of zh-CN, en', 'zh-CN': '只能是 zh-CN 或 en' },
+  httpUrl: { en: 'must be an http(s) URL like http://192.168.1.20:8090', 'zh-CN': '必须是 http(s) 地址，例如 http://192.168.1.20:8090' },
+  noQuery: { en: 'must not have a query or fragment', 'zh-CN': '不能带查询参数或片段' },
+  atLeastOne: { en: 'must be a whole number (1 or more)', 'zh-CN': '必须是不小于 1 的整数' },
+  unknownOption: { en: 'is not an option of the license server (see --help)', 'zh-CN': '不是授权服务器的选项（参见 --help）' },
+  command: { en: 'must be one of start, destroy, machine-info, reset-lock, registration-key', 'zh-CN': '只能是 start、destroy、machine-info、reset-lock 或 registration-key' },
+  unexpectedArgument: { en: 'is an unexpected argument', 'zh-CN': '是多余的参数' },
+  invalid: { en: 'is not valid', 'zh-CN': '无效' },
+  notJson: { en: 'the file is not valid JSON', 'zh-CN': '文件不是有效的 JSON' },
+  unreadable: { en: 'the file cannot be read', 'zh-CN': '文件无法读取' },
+  notMachineFacts: { en: 'the file holds no machine facts (fields: {{fields}})', 'zh-CN': '文件中没有机器信息（字段：{{fields}}）' },
+  keyShort: { en: '{{length}} characters, fewer than 16', 'zh-CN': '只有 {{length}} 个字符，少于 16 个' },
+  keyLong: { en: 'longer than 256 characters', 'zh-CN': '超过 256 个字符' },
+  keySpaces: { en: 'it contains spaces or invisible characters', 'zh-CN': '其中含有空格或不可见字符' },
+} satisfies Record<string, Record<Locale, string>>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** Every console text, for the tests of their languages. */
+export const CONSOLE_TEXTS = { messages: MESSAGES, problems: PROBLEMS };
+
+export function isProblemCode(value: unknown): value is ProblemCode {
+  return typeof value === 'string' && Object.hasOwn(PROBLEMS, value);
+}
+
+const fill = (template: string, params: Params) => template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? '—'));
+
 /** A console message in the administrator's language. */
 export function message(locale: Locale, key: MessageKey, params: Params = {}): string {
-  return MESSAGES[key][locale].replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? '—'));
+  const p = { ...(localizeDetail(params, locale) ?? params) };
+  if (isProblemCode(p.problem)) p.problem = fill(PROBLEMS[p.problem][locale], p);
+  return fill(MESSAGES[key][locale], p);
 }
 
 /** A failure that stops start-up; rendered in the configured language by main, in English otherwise. */

@@ -27,8 +27,8 @@ export async function readRegistrationKey(path: string): Promise<{ key: Buffer; 
   }
   const key = text.trim();
   if (!KEY_SHAPE.test(key)) {
-    const problem = key.length < 16 ? `${key.length} characters, fewer than 16` : key.length > 256 ? 'longer than 256 characters' : 'it contains spaces or invisible characters';
-    throw new StartupError('registrationKeyWeak', { path, problem });
+    const problem = key.length < 16 ? 'keyShort' : key.length > 256 ? 'keyLong' : 'keySpaces';
+    throw new StartupError('registrationKeyWeak', { path, problem, length: key.length });
   }
   const mode = (await stat(path)).mode & 0o777;
   return { key: Buffer.from(key, 'utf8'), openMode: (mode & 0o077) !== 0 ? mode.toString(8) : null };

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { initialLockState, lockStateSchema } from '@registration/licensing/lockout';
+import { detail } from '@registration/protocol/details';
 import { projectIdentitySchema } from '@registration/protocol/project-identity';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic-file.ts';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
@@ -359,12 +360,12 @@ async function load(path: string): Promise<PrivateConfig | null> {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new StartupError('stateCorrupt', { path, detail: 'not valid JSON' });
+    throw new StartupError('stateCorrupt', { path, ...detail('file.notJson') });
   }
   const parsed = privateConfigSchema.safeParse(json);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))].slice(0, 5).join(', ');
-    throw new StartupError('stateCorrupt', { path, detail: `unexpected content in ${fields}` });
+    throw new StartupError('stateCorrupt', { path, ...detail('state.unexpected', { fields }) });
   }
   return parsed.data;
 }

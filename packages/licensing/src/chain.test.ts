@@ -58,7 +58,7 @@ describe('verifyLeaseChain', () => {
     const forged = await lease({}, impostor.privateJwk);
     expect(await chainError(verifyLeaseChain(await input({ lease: forged })))).toEqual({
       stage: 'lease',
-      detail: 'signature does not verify with the server key certified by the server license',
+      detail: 'document.signature.server',
     });
   });
 
@@ -67,7 +67,7 @@ describe('verifyLeaseChain', () => {
     const matching = await lease({}, impostor.privateJwk);
     expect(await chainError(verifyLeaseChain(await input({ serverLicense: foreign, lease: matching })))).toEqual({
       stage: 'server-license',
-      detail: 'signature does not verify with the vendor key',
+      detail: 'document.signature.vendor',
     });
   });
 
@@ -75,36 +75,36 @@ describe('verifyLeaseChain', () => {
     const nonce = leasePayload().nonce;
     const sameLength = `${nonce.slice(0, -1)}X`;
     for (const other of [sameLength, `${nonce}-longer`, '']) {
-      expect(await chainError(verifyLeaseChain(await input({ nonce: other })))).toEqual({ stage: 'lease', detail: 'nonce mismatch' });
+      expect(await chainError(verifyLeaseChain(await input({ nonce: other })))).toEqual({ stage: 'lease', detail: 'lease.nonce' });
     }
   });
 
   it('rejects a lease for another node', async () => {
     expect(await chainError(verifyLeaseChain(await input({ nodeId: 'node-b' })))).toEqual({
       stage: 'lease',
-      detail: 'lease for another node',
+      detail: 'lease.otherNode',
     });
   });
 
   it('rejects a lease bound to another node key, and names a lease bound to none (an older server) apart', async () => {
-    expect(await chainError(verifyLeaseChain(await input({ nodeKey: 'M'.repeat(43) })))).toEqual({ stage: 'lease', detail: 'lease bound to another node key' });
+    expect(await chainError(verifyLeaseChain(await input({ nodeKey: 'M'.repeat(43) })))).toEqual({ stage: 'lease', detail: 'lease.otherKey' });
     const { nodeKey: _none, ...unbound } = leasePayload();
     const old = await signDocument(unbound, server.privateJwk, DOC_TYPES.lease);
-    expect(await chainError(verifyLeaseChain(await input({ lease: old })))).toEqual({ stage: 'unbound', detail: 'the lease is not bound to a node key' });
+    expect(await chainError(verifyLeaseChain(await input({ lease: old })))).toEqual({ stage: 'unbound', detail: 'lease.unbound' });
   });
 
   it('rejects a lease for another license', async () => {
     const other = await lease({ licenseId: 'lic-9999' });
     expect(await chainError(verifyLeaseChain(await input({ lease: other })))).toEqual({
       stage: 'lease',
-      detail: 'lease for another license',
+      detail: 'lease.otherLicense',
     });
   });
 
   it('rejects a lease at and after its expiry, accepts it a millisecond before', async () => {
     const expiresAt = new Date(leasePayload().expiresAt);
     for (const now of [expiresAt, new Date(expiresAt.getTime() + 1)]) {
-      expect(await chainError(verifyLeaseChain(await input({ now })))).toEqual({ stage: 'lease', detail: 'lease expired' });
+      expect(await chainError(verifyLeaseChain(await input({ now })))).toEqual({ stage: 'lease', detail: 'lease.expired' });
     }
     await expect(verifyLeaseChain(await input({ now: new Date(expiresAt.getTime() - 1) }))).resolves.toBeDefined();
   });
@@ -114,12 +114,12 @@ describe('verifyLeaseChain', () => {
     const vendorSignedLease = await lease({}, vendor.privateJwk);
     expect(await chainError(verifyLeaseChain(await input({ serverLicense: vendorSignedLease })))).toEqual({
       stage: 'server-license',
-      detail: 'wrong document type',
+      detail: 'document.type',
     });
     const serverSignedLicense = await signDocument(serverLicensePayload(server.publicJwk), server.privateJwk, DOC_TYPES.serverLicense);
     expect(await chainError(verifyLeaseChain(await input({ lease: serverSignedLicense })))).toEqual({
       stage: 'lease',
-      detail: 'wrong document type',
+      detail: 'document.type',
     });
   });
 
@@ -131,7 +131,7 @@ describe('verifyLeaseChain', () => {
   it('reports garbage in either slot at its stage', async () => {
     expect(await chainError(verifyLeaseChain(await input({ serverLicense: 'garbage' })))).toEqual({
       stage: 'server-license',
-      detail: 'not a well-formed signed document',
+      detail: 'document.malformed',
     });
     expect(await chainError(verifyLeaseChain(await input({ lease: 'a.b.c' })))).toMatchObject({ stage: 'lease' });
   });

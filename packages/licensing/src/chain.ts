@@ -7,18 +7,25 @@ import {
   type LeasePayload,
   type ServerLicensePayload,
 } from '@registration/protocol/license';
-import { DocumentError, verifyDocument } from './jws.ts';
+import { interpolate } from '@registration/protocol/catalogue';
+import { DETAILS, detail, type DetailCode } from '@registration/protocol/details';
+import type { ReasonParams } from '@registration/protocol/reason';
+import { documentDetail, verifyDocument } from './jws.ts';
 
-/** Which link of vendor → server license → lease broke, and why (English, for logs and params). */
+/** Which link of vendor → server license → lease broke, and why: reason params with a detail code (English message for logs). */
 export class ChainError extends Error {
   override readonly name = 'ChainError';
   constructor(
     /** `unbound`: a genuine lease that names no node key (a license server older than the node). */
     readonly stage: 'server-license' | 'lease' | 'unbound',
-    readonly detail: string,
+    readonly params: ReasonParams & { detail: DetailCode },
     options?: { cause?: unknown },
   ) {
-    super(`${stage}: ${detail}`, options);
+    super(`${stage}: ${interpolate(DETAILS[params.detail].en, params)}`, options);
+  }
+
+  get detail(): DetailCode {
+    return this.params.detail;
   }
 }
 
@@ -33,24 +40,15 @@ export interface LeaseChainInput {
   now: Date;
 }
 
-const DETAIL: Record<DocumentError['kind'], (signer: string) => string> = {
-  malformed: () => 'not a well-formed signed document',
-  algorithm: () => 'signature algorithm or header not allowed',
-  signature: (signer) => `signature does not verify with the ${signer}`,
-  type: () => 'wrong document type',
-  payload: () => 'content does not match the schema',
-};
-
 async function verifyStage<T>(
   stage: ChainError['stage'],
-  signer: string,
+  signer: 'vendor' | 'server',
   verify: () => Promise<T>,
 ): Promise<T> {
   try {
     return await verify();
   } catch (cause) {
-    if (cause instanceof DocumentError) throw new ChainError(stage, DETAIL[cause.kind](signer), { cause });
-    throw new ChainError(stage, `cannot be verified with the ${signer}`, { cause });
+    throw new ChainError(stage, documentDetail(cause, signer) as ReasonParams & { detail: DetailCode }, { cause });
   }
 }
 
@@ -69,17 +67,17 @@ function sameSecret(a: string, b: string): boolean {
 export async function verifyLeaseChain(
   input: LeaseChainInput,
 ): Promise<{ license: ServerLicensePayload; lease: LeasePayload }> {
-  const license = await verifyStage('server-license', 'vendor key', () =>
+  const license = await verifyStage('server-license', 'vendor', () =>
     verifyDocument(input.serverLicense, input.vendorKey, DOC_TYPES.serverLicense, serverLicensePayloadSchema),
   );
-  const lease = await verifyStage('lease', 'server key certified by the server license', () =>
+  const lease = await verifyStage('lease', 'server', () =>
     verifyDocument(input.lease, license.serverKey, DOC_TYPES.lease, leasePayloadSchema),
   );
-  if (lease.licenseId !== license.licenseId) throw new ChainError('lease', 'lease for another license');
-  if (lease.nodeId !== input.nodeId) throw new ChainError('lease', 'lease for another node');
-  if (!sameSecret(lease.nonce, input.nonce)) throw new ChainError('lease', 'nonce mismatch');
-  if (lease.nodeKey === undefined) throw new ChainError('unbound', 'the lease is not bound to a node key');
-  if (lease.nodeKey !== input.nodeKey) throw new ChainError('lease', 'lease bound to another node key');
-  if (!(Date.parse(lease.expiresAt) > input.now.getTime())) throw new ChainError('lease', 'lease expired');
+  if (lease.licenseId !== license.licenseId) throw new ChainError('lease', detail('lease.otherLicense'));
+  if (lease.nodeId !== input.nodeId) throw new ChainError('lease', detail('lease.otherNode'));
+  if (!sameSecret(lease.nonce, input.nonce)) throw new ChainError('lease', detail('lease.nonce'));
+  if (lease.nodeKey === undefined) throw new ChainError('unbound', detail('lease.unbound'));
+  if (lease.nodeKey !== input.nodeKey) throw new ChainError('lease', detail('lease.otherKey'));
+  if (!(Date.parse(lease.expiresAt) > input.now.getTime())) throw new ChainError('lease', detail('lease.expired'));
   return { license, lease };
 }

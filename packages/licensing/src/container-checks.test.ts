@@ -107,19 +107,19 @@ describe('project content', () => {
 });
 
 describe('checkContainerLicense: tampering and foreign keys → LICENSE_CONTENT_ERROR', () => {
-  const contentError = (detail: string | RegExp) => [expect.objectContaining({ code: 31010, name: 'LICENSE_CONTENT_ERROR', params: { detail: expect.stringMatching(detail) } })];
+  const contentError = (detail: string, extra: Record<string, unknown> = {}) => [expect.objectContaining({ code: 31010, name: 'LICENSE_CONTENT_ERROR', params: { detail, ...extra } })];
 
   it('refuses a lic whose content was changed after signing (more nodes, later expiry)', async () => {
     const [h, , s] = parts(lic);
     for (const change of [{ maxNodes: 500 }, { expiresAt: '2099-01-01T00:00:00.000Z' }]) {
       const forged = `${h}.${b64(JSON.stringify(containerLicensePayload(change)))}.${s}`;
-      expect(reasonsOf(await check(forged))).toEqual(contentError('signature does not verify'));
+      expect(reasonsOf(await check(forged))).toEqual(contentError('document.signature.vendor'));
     }
   });
 
   it('refuses a lic signed by another key (another vendor)', async () => {
     const foreign = await signDocument(containerLicensePayload(), stranger.privateJwk, DOC_TYPES.containerLicense);
-    expect(reasonsOf(await check(foreign))).toEqual(contentError('signature does not verify'));
+    expect(reasonsOf(await check(foreign))).toEqual(contentError('document.signature.vendor'));
   });
 
   it.each([
@@ -133,12 +133,12 @@ describe('checkContainerLicense: tampering and foreign keys → LICENSE_CONTENT_
     ],
     ['an embedded key', () => rawSign({ alg: 'EdDSA', typ: DOC_TYPES.containerLicense, jwk: stranger.publicJwk }, containerLicensePayload(), stranger.privateJwk)],
   ])('refuses %s', async (_, make) => {
-    expect(reasonsOf(await check(make()))).toEqual(contentError('algorithm or a header is not allowed'));
+    expect(reasonsOf(await check(make()))).toEqual(contentError('document.algorithm'));
   });
 
   it('names the fields of a vendor-signed lic whose content does not fit the format, not their values', async () => {
     const odd = rawSign({ alg: 'EdDSA', typ: DOC_TYPES.containerLicense }, { ...containerLicensePayload(), maxNodes: 0, activationKey: 'short' }, vendor.privateJwk);
-    expect(reasonsOf(await check(odd))).toEqual(contentError(/format: (maxNodes, activationKey|activationKey, maxNodes)$/));
+    expect(reasonsOf(await check(odd))).toEqual(contentError('document.payload', { fields: expect.stringMatching(/^(maxNodes, activationKey|activationKey, maxNodes)$/) }));
     // A genuine lic of the format that carried its activation secret: re-issue, not "content incorrect".
     const { activationKey: _key, ...rest } = containerLicensePayload();
     const old = rawSign({ alg: 'EdDSA', typ: DOC_TYPES.containerLicense }, { ...rest, activationSecret: Buffer.alloc(32, 7).toString('base64url') }, vendor.privateJwk);
@@ -149,19 +149,19 @@ describe('checkContainerLicense: tampering and foreign keys → LICENSE_CONTENT_
   });
 
   it.each([
-    ['empty', '', 'empty'],
-    ['blank', ' \n ', 'empty'],
-    ['binary', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]), 'not text'],
-    ['plain text', 'hello', 'not a signed license'],
-    ['another JSON', '{"hello":1}', 'not a signed license'],
-    ['too large', 'A'.repeat(64 * 1024 + 1), 'larger than 65536'],
+    ['empty', '', 'file.empty'],
+    ['blank', ' \n ', 'file.empty'],
+    ['binary', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]), 'file.notText'],
+    ['plain text', 'hello', 'document.malformed'],
+    ['another JSON', '{"hello":1}', 'document.malformed'],
+    ['too large', 'A'.repeat(64 * 1024 + 1), 'file.tooLarge'],
   ])('refuses %s', async (_, file, detail) => {
-    expect(reasonsOf(await check(file))).toEqual(contentError(detail));
+    expect(reasonsOf(await check(file))).toEqual(contentError(detail, detail === 'file.tooLarge' ? { limit: 65536 } : {}));
   });
 
   it('refuses a JWS whose payload was swapped for bytes that are not JSON', async () => {
     const [h, , sig] = parts(lic);
-    expect(reasonsOf(await check(`${h}.${b64('\u0000\u0001')}.${sig}`))).toEqual(contentError('signature does not verify'));
+    expect(reasonsOf(await check(`${h}.${b64('\u0000\u0001')}.${sig}`))).toEqual(contentError('document.signature.vendor'));
   });
 
   it('throws for a vendor key that is not an Ed25519 public JWK: configuration, not input', async () => {
@@ -201,6 +201,6 @@ describe('type confusion', () => {
 
   it('a document of unknown type signed by the vendor is refused as content', async () => {
     const unknown = await signDocument(containerLicensePayload(), vendor.privateJwk, 'fr-something-else+jws');
-    expect(reasonsOf(await check(unknown))).toEqual([expect.objectContaining({ name: 'LICENSE_CONTENT_ERROR', params: { detail: 'the document type is unknown' } })]);
+    expect(reasonsOf(await check(unknown))).toEqual([expect.objectContaining({ name: 'LICENSE_CONTENT_ERROR', params: { detail: 'document.type' } })]);
   });
 });

@@ -7,11 +7,11 @@ import {
   type ContainerLicensePayload,
 } from '@registration/protocol/container-license';
 import { DOC_TYPES, ed25519PublicJwkSchema, type Ed25519PublicJwk } from '@registration/protocol/license';
+import { detail } from '@registration/protocol/details';
 import type { Reason, ReasonParams } from '@registration/protocol/reason';
 import { SERVER_BUNDLE_FORMAT } from '@registration/protocol/server-bundle';
-import { ZodError } from 'zod';
 import { versionMatches } from './checks.ts';
-import { decodeDocumentUnverified, DocumentError, verifyDocument } from './jws.ts';
+import { decodeDocumentUnverified, DocumentError, documentDetail, verifyDocument } from './jws.ts';
 
 /** The local project as the report platform knows it: its name and, if it has one, its stable id. */
 export interface LocalProject {
@@ -33,7 +33,7 @@ export type ContainerLicenseCheck = { ok: true; license: ContainerLicensePayload
 function reason(name: ErrorName, params: ReasonParams): Reason {
   return { code: codeOf(name), name, params };
 }
-const contentError = (detail: string) => ({ ok: false as const, reasons: [reason('LICENSE_CONTENT_ERROR', { detail })] });
+const contentError = (params: ReasonParams) => ({ ok: false as const, reasons: [reason('LICENSE_CONTENT_ERROR', params)] });
 
 const normaliseName = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ');
 
@@ -80,18 +80,18 @@ export function containerLicenseReasons(license: ContainerLicensePayload, input:
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The file as trimmed text (a BOM or trailing newline from an editor is harmless), or why not. */
-function fileText(file: string | Uint8Array): { text: string } | { error: string } {
-  if (typeof file !== 'string' && !(file instanceof Uint8Array)) return { error: 'the file is not text' };
+function fileText(file: string | Uint8Array): { text: string } | { error: ReasonParams } {
+  if (typeof file !== 'string' && !(file instanceof Uint8Array)) return { error: detail('file.notText') };
   const size = typeof file === 'string' ? Buffer.byteLength(file, 'utf8') : file.length;
-  if (size > CONTAINER_LIC_MAX_BYTES) return { error: `the file is larger than ${CONTAINER_LIC_MAX_BYTES} bytes` };
+  if (size > CONTAINER_LIC_MAX_BYTES) return { error: detail('file.tooLarge', { limit: CONTAINER_LIC_MAX_BYTES }) };
   let text: string;
   try {
     text = typeof file === 'string' ? file : utf8.decode(file);
   } catch {
-    return { error: 'the file is not text' };
+    return { error: detail('file.notText') };
   }
   text = text.replace(/^\uFEFF/, '').trim();
-  return text === '' ? { error: 'the file is empty' } : { text };
+  return text === '' ? { error: detail('file.empty') } : { text };
 }
 
 const OTHER_TYPES: Record<string, string> = {
@@ -125,21 +125,6 @@ function otherKind(text: string): string | undefined {
   }
 }
 
-const DETAIL: Record<DocumentError['kind'], string> = {
-  malformed: 'the file is not a signed license document',
-  algorithm: 'the signature algorithm or a header is not allowed',
-  signature: 'the signature does not verify with the vendor key',
-  type: 'the document type is unknown',
-  payload: 'the content does not match the Container.lic format',
-};
-
-/** English specifics for LICENSE_CONTENT_ERROR; for a schema failure, which fields (never their values). */
-function documentDetail(error: DocumentError): string {
-  if (error.kind !== 'payload' || !(error.cause instanceof ZodError)) return DETAIL[error.kind];
-  const fields = [...new Set(error.cause.issues.map((issue) => issue.path.join('.') || '(root)'))].slice(0, 5);
-  return `${DETAIL.payload}: ${fields.join(', ')}`;
-}
-
 /** The license id of a verified lic in the old format (an `activationSecret`, no `activationKey`), else null. */
 function outdatedLicenseId(text: string): string | null {
   const { payload } = decodeDocumentUnverified(text);
@@ -170,7 +155,7 @@ export async function checkContainerLicense(input: ContainerLicenseCheckInput): 
     if (actual !== undefined) {
       return { ok: false, reasons: [reason('LIC_TYPE_MISMATCH', { expected: CONTAINER_LIC_FILE_NAME, actual })] };
     }
-    return contentError(cause instanceof DocumentError ? documentDetail(cause) : 'the file cannot be verified');
+    return contentError(documentDetail(cause));
   }
   const reasons = containerLicenseReasons(license, input);
   return reasons.length === 0 ? { ok: true, license } : { ok: false, reasons };

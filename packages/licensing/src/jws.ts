@@ -1,6 +1,8 @@
 import { CompactSign, compactVerify, errors, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { z } from 'zod';
+import { detail, type DetailCode } from '@registration/protocol/details';
 import { ed25519PublicJwkSchema, type Ed25519PublicJwk } from '@registration/protocol/license';
+import type { ReasonParams } from '@registration/protocol/reason';
 
 /** Why a signed document was refused; callers map every kind to a catalogue reason. */
 export type DocumentErrorKind = 'malformed' | 'algorithm' | 'signature' | 'type' | 'payload';
@@ -15,6 +17,27 @@ export class DocumentError extends Error {
   ) {
     super(message, options);
   }
+}
+
+const DOCUMENT_DETAIL: Record<DocumentErrorKind, DetailCode> = {
+  malformed: 'document.malformed',
+  algorithm: 'document.algorithm',
+  signature: 'document.signature.vendor',
+  type: 'document.type',
+  payload: 'document.payload',
+};
+
+/**
+ * The reason params (a detail code) that say why a document was refused, for any error a verify threw;
+ * `signer` names whose key the signature was checked with. For a schema failure, which fields (never
+ * their values).
+ */
+export function documentDetail(error: unknown, signer: 'vendor' | 'server' = 'vendor'): ReasonParams {
+  if (!(error instanceof DocumentError)) return detail('document.unverifiable');
+  if (error.kind === 'signature') return detail(signer === 'server' ? 'document.signature.server' : 'document.signature.vendor');
+  if (error.kind !== 'payload' || !(error.cause instanceof z.ZodError)) return detail(DOCUMENT_DETAIL[error.kind]);
+  const fields = [...new Set(error.cause.issues.map((issue) => issue.path.join('.') || '(root)'))].slice(0, 5);
+  return detail('document.payload', { fields: fields.join(', ') });
 }
 
 const ALG = 'EdDSA';

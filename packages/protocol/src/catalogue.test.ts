@@ -1,7 +1,7 @@
 import { describe as suite, expect, it } from 'vitest';
 import { CATALOGUE, ERROR_NAMES, LOCALES, codeOf, describe, formatSize, interpolate, nameOfCode } from './catalogue.ts';
 
-const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)(?:\|\w+)?\}\}/g)].map((m) => m[1]).sort();
+import { placeholders } from './language-purity.ts';
 
 suite('error catalogue', () => {
   it('has the codes DESIGN.md §4 and the manuals fix', () => {

@@ -3,8 +3,10 @@
  * the BFF answers with, and zh-CN / en text. `{{name}}` placeholders are filled from a reason's params.
  */
 
-export const LOCALES = ['zh-CN', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+import { detailTemplate } from './details.ts';
+import type { Locale } from './locale.ts';
+
+export { LOCALES, type Locale } from './locale.ts';
 
 export interface CatalogueText {
   title: string;
@@ -356,7 +358,7 @@ const catalogue = {
     text: {
       'zh-CN': {
         title: '无法连接授权服务器',
-        explanation: '报表服务器无法连接到授权服务器 {{serverUrl}}：{{detail}}',
+        explanation: '报表服务器无法连接到授权服务器 {{serverUrl}}：{{detail}}。',
         troubleshooting: [
           '确认授权服务器已启动，地址和端口填写正确。',
           '检查防火墙是否放行该端口。',
@@ -365,7 +367,7 @@ const catalogue = {
       },
       en: {
         title: 'Cannot connect to the license server',
-        explanation: 'The report server cannot reach the license server at {{serverUrl}}: {{detail}}',
+        explanation: 'The report server cannot reach the license server at {{serverUrl}}: {{detail}}.',
         troubleshooting: [
           'Make sure the license server is running and the address and port are right.',
           'Check that the firewall lets the port through.',
@@ -594,12 +596,12 @@ const catalogue = {
     text: {
       'zh-CN': {
         title: '授权文件内容有误',
-        explanation: '授权文件内容有误。{{detail}}',
+        explanation: '授权文件内容有误：{{detail}}。',
         troubleshooting: ['确认使用的是帆软签发的原始授权文件，未被修改。', '联系帆软技术支持并提供诊断信息。'],
       },
       en: {
         title: 'The license file content is incorrect',
-        explanation: 'The license file content is incorrect. {{detail}}',
+        explanation: 'The license file content is incorrect: {{detail}}.',
         troubleshooting: [
           'Make sure you use the original license file issued by the vendor, unmodified.',
           'Contact vendor support with the diagnostic summary.',
@@ -1053,8 +1055,8 @@ export function nameOfCode(code: number): ErrorName | undefined {
 }
 
 /** A byte count as people read it in both languages: `64 KB`, `1.5 MB`, `512 bytes`. */
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
+export function formatSize(bytes: number, locale: Locale = 'en'): string {
+  if (bytes < 1024) return locale === 'zh-CN' ? `${bytes} 字节` : `${bytes} bytes`;
   const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KB'] : [bytes / (1024 * 1024), 'MB'];
   return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }
@@ -1063,22 +1065,29 @@ export function formatSize(bytes: number): string {
  * Fills `{{param}}` placeholders; arrays are joined, missing params stay visible as `—`. `{{param|size}}`
  * shows a byte count as a size (the same 64 KB the upload dialog names, not 65536).
  */
-export function interpolate(template: string, params: Record<string, unknown> = {}): string {
+export function interpolate(template: string, params: Record<string, unknown> = {}, locale: Locale = 'en'): string {
   return template.replace(/\{\{(\w+)(?:\|(size))?\}\}/g, (_, key: string, format: string | undefined) => {
     const v = params[key];
     if (v === undefined || v === null || v === '') return '—';
     // A number, or its text once a UI has turned params into display strings.
-    if (format === 'size' && /^\d+$/.test(String(v))) return formatSize(Number(v));
+    if (format === 'size' && /^\d+$/.test(String(v))) return formatSize(Number(v), locale);
     return Array.isArray(v) ? v.join(', ') : String(v);
   });
 }
 
-/** The text of a catalogue entry in a locale, with the params filled in. */
+/** The params with a `detail` code turned into its text in `locale` (other details stay as they came). */
+export function localizeDetail<P extends Record<string, unknown>>(params: P | undefined, locale: Locale): P | undefined {
+  const template = detailTemplate(params?.detail, locale);
+  return template === null || params === undefined ? params : { ...params, detail: interpolate(template, params, locale) };
+}
+
+/** The text of a catalogue entry in a locale, with the params (and the detail) filled in. */
 export function describe(name: ErrorName, locale: Locale, params?: Record<string, unknown>): CatalogueText {
   const t = CATALOGUE[name].text[locale];
+  const p = localizeDetail(params, locale);
   return {
-    title: interpolate(t.title, params),
-    explanation: interpolate(t.explanation, params),
-    troubleshooting: t.troubleshooting.map((s) => interpolate(s, params)),
+    title: interpolate(t.title, p, locale),
+    explanation: interpolate(t.explanation, p, locale),
+    troubleshooting: t.troubleshooting.map((s) => interpolate(s, p, locale)),
   };
 }

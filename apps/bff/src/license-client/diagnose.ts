@@ -1,4 +1,5 @@
 import type { CertificateTrust, ServerCertificate, TrustedCertificate } from '@registration/protocol/bff-api';
+import { detail, type DetailCode } from '@registration/protocol/details';
 import type { Reason } from '@registration/protocol/reason';
 import { reason } from '../errors.ts';
 import type { Verdict } from './trust.ts';
@@ -13,6 +14,17 @@ export interface Diagnosis {
   trust: CertificateTrust | null;
   confirmed: TrustedCertificate | null;
 }
+
+/** Network failures by Node's errno code; any other code is named as it is. */
+const NETWORK_DETAIL: Record<string, DetailCode> = {
+  ECONNRESET: 'network.reset',
+  EPIPE: 'network.closed',
+  ECONNABORTED: 'network.closed',
+  EHOSTUNREACH: 'network.hostUnreachable',
+  EHOSTDOWN: 'network.hostUnreachable',
+  ENETUNREACH: 'network.networkUnreachable',
+  ENETDOWN: 'network.networkUnreachable',
+};
 
 const PLAIN_HTTP_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
 const PLAIN_HTTP_MESSAGE = /wrong version number|ssl3_get_record|packet length too long|http request/i;
@@ -43,7 +55,8 @@ export function diagnose(error: unknown, url: URL, options: TransportOptions): D
   }
   if (code === 'ECONNREFUSED') return without(reason('CONNECTION_REFUSED', { host, port }));
   if (PLAIN_HTTP_CODES.has(code) || PLAIN_HTTP_MESSAGE.test(err.message)) return without(reason('PLAIN_HTTP', { host, port }));
-  if (err instanceof TooLargeError) return without(reason('NOT_A_LICENSE_SERVER', { serverUrl, detail: err.message }));
-  const detail = code ? `${code}: ${err.message}` : err.message;
-  return without(reason('CONNECTION_FAILED', { serverUrl, detail }));
+  if (err instanceof TooLargeError) return without(reason('NOT_A_LICENSE_SERVER', { serverUrl, ...detail('answer.tooLarge', { limit: err.limit }) }));
+  // Node's message is English prose: the errno code is the value people and logs can look up.
+  const why = detail(NETWORK_DETAIL[code] ?? 'network.other', { errno: code || err.name });
+  return without(reason('CONNECTION_FAILED', { serverUrl, ...why }));
 }

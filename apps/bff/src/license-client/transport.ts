@@ -52,6 +52,9 @@ export class TimeoutError extends Error {
 export class TooLargeError extends Error {
   override readonly name = 'TooLargeError';
   readonly code = 'BFF_TOO_LARGE';
+  constructor(readonly limit: number) {
+    super(`answer larger than ${limit} bytes`);
+  }
 }
 
 /** The handshake worked, but the certificate is not one to send anything to (verdict says why). */
@@ -237,7 +240,7 @@ function exchange(
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > options.maxResponseBytes) {
-          req.destroy(new TooLargeError(`answer larger than ${options.maxResponseBytes} bytes`));
+          req.destroy(new TooLargeError(options.maxResponseBytes));
           return;
         }
         chunks.push(chunk);

@@ -1,4 +1,5 @@
 import type { CertificateTrust, ServerCertificate, TrustedCertificate } from '@registration/protocol/bff-api';
+import type { DetailCode } from '@registration/protocol/details';
 import type { Reason } from '@registration/protocol/reason';
 import { reason } from '../errors.ts';
 import type { TrustedCertificateRecord, TrustedCertificateStore } from '../store/types.ts';
@@ -26,16 +27,16 @@ export interface Verdict {
 export type TrustVerifier = (origin: string, host: string, peer: PeerCertificate) => Promise<Verdict>;
 
 // What an administrator can act on, per OpenSSL verify code; anything else is shown as its code.
-const VERIFY_DETAIL: Record<string, string> = {
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
-  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in the chain',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'issuer of the certificate is not trusted',
-  UNABLE_TO_GET_ISSUER_CERT: 'issuer certificate not found',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'issuer certificate not found among the trusted CAs',
-  CERT_UNTRUSTED: 'certificate not trusted',
-  CERT_SIGNATURE_FAILURE: 'certificate signature does not verify',
-  CERT_HAS_EXPIRED: 'certificate expired',
-  CERT_NOT_YET_VALID: 'certificate not yet valid',
+const VERIFY_DETAIL: Record<string, DetailCode> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'tls.selfSigned',
+  SELF_SIGNED_CERT_IN_CHAIN: 'tls.selfSignedInChain',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'tls.leafUnverified',
+  UNABLE_TO_GET_ISSUER_CERT: 'tls.issuerMissing',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'tls.issuerNotTrusted',
+  CERT_UNTRUSTED: 'tls.untrusted',
+  CERT_SIGNATURE_FAILURE: 'tls.badSignature',
+  CERT_HAS_EXPIRED: 'tls.expired',
+  CERT_NOT_YET_VALID: 'tls.notYetValid',
 };
 const OUT_OF_TIME = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 
@@ -77,6 +78,7 @@ export function decideTrust(input: {
     return { certificate, trust, confirmed, refusal: reason('TLS_CERT_EXPIRED', shown) };
   }
   if (confirmed) return { certificate, trust, confirmed, refusal: null };
+  // An OpenSSL code we have no text for is shown as the code it is.
   const detail = VERIFY_DETAIL[verifyError] ?? verifyError;
   return { certificate, trust, confirmed, refusal: reason('TLS_UNTRUSTED', { detail, ...shown }) };
 }

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { containerVerifyRequestSchema } from '@registration/protocol/bff-api';
 import { CONTAINER_LIC_MAX_BYTES } from '@registration/protocol/container-license';
+import { detail } from '@registration/protocol/details';
 import type { BffEnv } from '../env.ts';
 import { apiError, CatalogueError, reason } from '../errors.ts';
 import { ChallengeElsewhere, type LocalContainerService } from '../local-container/service.ts';
@@ -47,7 +48,7 @@ export function localContainerRoutes(service: LocalContainerService) {
         const user = c.get('user');
         const result = await service.upload(bytes, user.sub);
         if (!result.ok) {
-          const first = result.reasons[0] ?? reason('LICENSE_CONTENT_ERROR', { detail: 'the file cannot be verified' });
+          const first = result.reasons[0] ?? reason('LICENSE_CONTENT_ERROR', detail('document.unverifiable'));
           c.get('logger').info({ reasons: result.reasons.map((r) => r.name), by: user.sub }, 'Container.lic refused');
           // 422 for every refusal (the file's content); details carry every reason with its specifics.
           return c.json(apiError(first.name, first.params, { reasons: result.reasons }), 422);

@@ -101,7 +101,7 @@ describe('a self-signed license server certificate confirmed by an administrator
     const result = await submit(bff, server.url);
     expect(result.ok).toBe(false);
     const reason = result.failures[0]?.reasons[0];
-    expect(reason).toMatchObject({ code: 31005, name: 'TLS_UNTRUSTED', params: { detail: 'self-signed certificate', fingerprint } });
+    expect(reason).toMatchObject({ code: 31005, name: 'TLS_UNTRUSTED', params: { detail: 'tls.selfSigned', fingerprint } });
     expect(reason?.params).toMatchObject({ subject: test.certificate?.subject, validTo: test.certificate?.validTo });
   });
 

@@ -1,12 +1,16 @@
-import { describe, type CatalogueText, type Locale } from '@registration/protocol/catalogue';
+import { describe, formatSize, localizeDetail, type CatalogueText, type Locale } from '@registration/protocol/catalogue';
 import type { Reason, ReasonParams } from '@registration/protocol/reason';
 import { formatWhen, isWhen } from './format.ts';
 
-/** Reason params as shown to people: dates in the UI locale, lists joined. */
+/** Params that are byte counts, shown as sizes (64 KB) as the dialogs name them. */
+const SIZES = new Set(['limit']);
+
+/** Reason params as shown to people: a detail code as its text, dates in the UI locale, sizes, lists joined. */
 export function displayParams(params: ReasonParams | undefined, locale: Locale): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(params ?? {})) {
+  for (const [key, value] of Object.entries(localizeDetail(params, locale) ?? {})) {
     if (Array.isArray(value)) out[key] = value.join(', ');
+    else if (typeof value === 'number' && SIZES.has(key)) out[key] = formatSize(value, locale);
     else if (typeof value === 'string') out[key] = isWhen(value) ? formatWhen(value, locale) : value;
     else out[key] = String(value);
   }
