@@ -198,7 +198,7 @@ export function renderActivationPage(view: ActivationView): string {
   return `<!doctype html>
 <html lang="${view.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(t.title)}</title><style nonce="${view.nonce}">${STYLE}</style></head>
-<body><main><nav class="lang" aria-label="${escapeHtml(t.language)}">${LANGUAGE_LINKS.map(([code, name]) => `<a href="?lang=${code}" lang="${code}"${code === view.language ? ' aria-current="true"' : ''}>${name}</a>`).join(' ')}</nav>
+<body><main data-view="activation"><nav class="lang" aria-label="${escapeHtml(t.language)}">${LANGUAGE_LINKS.map(([code, name]) => `<a href="?lang=${code}" lang="${code}"${code === view.language ? ' aria-current="true"' : ''}>${name}</a>`).join(' ')}</nav>
 <h1>${escapeHtml(t.title)}</h1>
 <dl><dt>${escapeHtml(t.company)}</dt><dd>${escapeHtml(view.company)}</dd><dt>${escapeHtml(t.license)}</dt><dd>${escapeHtml(view.licenseId)}</dd>
 <dt>${escapeHtml(t.fingerprint)}</dt><dd><code>${escapeHtml(view.fingerprint)}</code></dd>${activated}</dl>

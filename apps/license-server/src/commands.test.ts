@@ -113,7 +113,7 @@ describe('reset-lock (real process)', () => {
     const zh = await runMain(['reset-lock', '--language', 'zh-CN'], { cwd: inst.root });
     expect(zh.stderr).toBe('');
     expect(zh.stdout).toBe(
-      `已重置 ${join(inst.root, 'config')} 中许可证 ${license.licenseId} 的激活验证码锁定。\n  重置前  锁定至 ${lockedUntil}；连续错误 5 次，已锁定 1 次\n  重置后  已开放：再错 5 次才会锁定 15 分钟\n`,
+      `已重置 ${join(inst.root, 'config')} 中授权 ${license.licenseId} 的激活验证码锁定。\n  重置前  锁定至 ${lockedUntil}；连续错误 5 次，已锁定 1 次\n  重置后  已开放：再错 5 次才会锁定 15 分钟\n`,
     );
     expect((await inst.state()).activation.lock).toEqual(initialLockState);
 
@@ -172,7 +172,7 @@ describe('machine-bound legacy mode (real processes)', () => {
     );
     const onBzh = spawnMain(['start', '--port', '0', '--bundle', bundlePath, '--config', 'config-b', '--language', 'zh-CN', ...inst.common], { cwd: inst.root, env: { LS_MACHINE_INFO_OVERRIDE: b } });
     expect(await onBzh.exited).toBe(1);
-    expect(onBzh.output().stderr).toContain(`授权服务器无法启动：该授权服务器证书包绑定了另一台机器：许可证 ${bound.license.licenseId} 签发给机器摘要 ${machineDigest(machineA)}，而本机（ls-b）的摘要为 ${machineDigest(machineB)}。`);
+    expect(onBzh.output().stderr).toContain(`授权服务器无法启动：该授权服务器证书包绑定了另一台机器：授权 ${bound.license.licenseId} 签发给机器摘要 ${machineDigest(machineA)}，而本机（ls-b）的摘要为 ${machineDigest(machineB)}。`);
 
     onA.child.kill('SIGTERM');
     expect(await onA.exited).toBe(0);

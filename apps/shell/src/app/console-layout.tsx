@@ -67,7 +67,7 @@ export function ConsoleLayout(props: ConsoleLayoutProps) {
         />
         {/* Narrow screens only: dims the page under the open menu and takes the click that closes it. */}
         {drawer.open && <div className="dp-shell__backdrop" aria-hidden="true" />}
-        <main id="main" className="dp-shell__content">
+        <main id="main" className="dp-shell__content" data-view="console">
           {onRegistration ? (
             <>
               <nav className="dp-breadcrumb" aria-label={t('breadcrumb')}>

@@ -46,7 +46,7 @@ export function LoginPage({ t, locale, onLocaleChange, onLogin }: LoginPageProps
         </span>
         <LanguageSwitch locale={locale} onChange={onLocaleChange} label={t('language')} />
       </header>
-      <main className="dp-login__main">
+      <main className="dp-login__main" data-view="sign-in">
         <form className="dp-login__card" onSubmit={submit} noValidate>
           <h1 className="dp-login__title">{t('signInTitle')}</h1>
           <p className="dp-login__subtitle">{t('signInSubtitle')}</p>

@@ -18,12 +18,20 @@ function readLocale(): Locale {
   }
 }
 
-/** The UI language, persisted in localStorage and mirrored on `<html lang>`. */
+/** The UI language, persisted in localStorage, mirrored on `<html lang>` and followed across tabs. */
 export function useLocale(): [Locale, (next: Locale) => void] {
   const [locale, setLocaleState] = useState<Locale>(readLocale);
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
+  // A language chosen in another tab of the console applies here too, without a reload (what is open stays open).
+  useEffect(() => {
+    const follow = (event: StorageEvent) => {
+      if (event.key === STORAGE_KEY && isLocale(event.newValue)) setLocaleState(event.newValue);
+    };
+    window.addEventListener('storage', follow);
+    return () => window.removeEventListener('storage', follow);
+  }, []);
   const setLocale = useCallback((next: Locale) => {
     setLocaleState(next);
     try {

@@ -43,7 +43,7 @@ function layout(lang: Language, tone: Tone, badge: string, title: string, conten
 <style>${raw(STYLE)}</style>
 </head>
 <body class="is-${tone}">
-<main>
+<main data-view="phone-page">
 <div class="badge" aria-hidden="true">${badge}</div>
 <h1>${title}</h1>
 ${content}

@@ -83,7 +83,7 @@ describe('phone page: refusals', () => {
     expect(container.body).toContain('One Container.lic registers one project; ask the vendor to unbind it for a migration');
     const server = await f.get(f.scan('lic-s', 'server', 'LS-FFFFFFFFFFFFFFFF').url);
     expect(server.status).toBe(409);
-    expect(server.body).toContain('此授权服务器许可证已在另一个授权服务器实例上激活（自 <time');
+    expect(server.body).toContain('此授权服务器的授权已在另一个授权服务器实例上激活（自 <time');
     expect(server.body).toContain('2026-03-01 10:00:00 UTC');
     expect((await readRecord(f.dir, 'lic-s'))?.binding?.fingerprint).toBe('LS-0123456789ABCDEF');
   });
@@ -119,7 +119,7 @@ describe('phone page: refusals', () => {
     for (const lang of ['en', 'zh-CN'] as const) {
       const res = await f.get(f.scan('lic-old', 'container', 'project-A').url, { 'accept-language': lang });
       expect(res.status).toBe(410);
-      expect(res.body).toContain(lang === 'en' ? 'This license must be re-issued' : '许可证需要重新签发');
+      expect(res.body).toContain(lang === 'en' ? 'This license must be re-issued' : '授权需要重新签发');
       expect(res.body).toContain('<code>lic-old</code>');
       expect(shownCode(res.body)).toBeUndefined();
     }

@@ -102,11 +102,12 @@ export const STYLES = `
 .frr-cell-address { max-width: 16em; }
 .frr-cell-time { white-space: nowrap; }
 .frr-cell-note { display: block; color: var(--frr-text-muted); font-size: 12px; white-space: nowrap; }
-.frr-cell-reason { width: 32%; max-width: 0; min-width: 12em; }
-.frr-cell-reason-head { display: flex; align-items: baseline; min-width: 0; }
-.frr-cell-reason-title { flex: 0 1 auto; min-width: 0; }
+.frr-cell-reason { width: 36%; min-width: 14em; }
+.frr-cell-reason-head { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 6px; min-width: 0; }
+.frr-cell-reason-title { flex: 0 1 auto; min-width: 0; overflow-wrap: anywhere; }
 .frr-more { flex: none; white-space: pre; }
-.frr-cell-reason .frr-cell-note { overflow: hidden; text-overflow: ellipsis; }
+/* The explanation in two lines at most (View Error Details has it whole); the title is never cut. */
+.frr-cell-reason .frr-cell-note { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden; white-space: normal; overflow-wrap: anywhere; }
 .frr-skew { color: var(--frr-warning); }
 .frr-cell-note--wrap { white-space: normal; max-width: 11em; }
 .frr-table--nodes .frr-link { white-space: nowrap; }
@@ -142,7 +143,7 @@ export const STYLES = `
 .frr-reason-title { font-weight: 600; }
 .frr-reason--primary .frr-reason-title { color: var(--frr-danger); font-size: 15px; }
 .frr-code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; color: var(--frr-text-muted); }
-.frr-reason-line { margin: 4px 0 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.frr-reason-line { margin: 4px 0 0; overflow-wrap: anywhere; }
 .frr-reason-details { margin-top: 8px; padding-top: 8px; border-top: 1px dashed var(--frr-border); }
 .frr-steps { margin: 4px 0 0; padding-left: 20px; }
 .frr-visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
@@ -171,6 +172,9 @@ export const STYLES = `
 .frr-qr-link { display: flex; align-items: center; gap: 8px; margin-top: 12px; min-width: 0; }
 .frr-qr-link .frr-hint { flex: none; margin: 0; }
 .frr-qr-link a { flex: 1 1 auto; min-width: 0; color: var(--frr-primary); }
+.frr-fingerprint { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 8px; }
+.frr-fingerprint-value { font-size: 13px; color: var(--frr-text); line-height: 1.6; min-width: 0; }
+.frr-fingerprint-group { white-space: nowrap; }
 .frr-button--small { height: 24px; padding: 0 8px; font-size: 12px; flex: none; }
 .frr-code-row { display: flex; gap: 8px; }
 .frr-code-input { width: 10em; letter-spacing: 0.3em; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }

@@ -18,6 +18,11 @@ export interface DialogProps {
   initialFocus?: RefObject<HTMLElement | null>;
   role?: 'dialog' | 'alertdialog';
   wide?: boolean;
+  /**
+   * Which view of the module this dialog is (`data-view`): the end-to-end suite checks that every view
+   * declared in the source was scanned for accessibility at least once.
+   */
+  view: string;
 }
 
 /** The focused element, looking into shadow roots (document.activeElement stops at their host). */
@@ -40,7 +45,7 @@ function activeIn(node: Node): Element | null {
  * labelled by its title; Tab and Shift+Tab wrap inside it, Escape closes the innermost one, focus goes
  * back where it came from.
  */
-export function Dialog({ title, onClose, children, footer, closeLabel, returnFocus, initialFocus, role = 'dialog', wide }: DialogProps) {
+export function Dialog({ title, onClose, children, footer, closeLabel, returnFocus, initialFocus, role = 'dialog', wide, view }: DialogProps) {
   const target = usePortalTarget();
   const titleId = useId();
   const bodyId = useId();
@@ -103,6 +108,7 @@ export function Dialog({ title, onClose, children, footer, closeLabel, returnFoc
   return createPortal(
     <dialog
       ref={ref}
+      data-view={view}
       role={role === 'alertdialog' ? 'alertdialog' : undefined}
       aria-labelledby={titleId}
       // An alert dialog asks one question: its body is what a screen reader reads with the title.

@@ -34,6 +34,8 @@ export const en: Messages = {
       'Private Cloud. Renewed with the license server automatically every 2 hours (current lease until {{leaseUntil}}); the license expires on {{licenseExpires}}.',
     registeredLocalContainer: 'Local Container. The license expires on {{licenseExpires}}.',
     failed: 'Failed since {{since}}: {{reason}}',
+    reasonAndMore_one: '{{reason}} (and {{count}} more reason)',
+    reasonAndMore_other: '{{reason}} (and {{count}} more reasons)',
     degraded:
       'License server unreachable since {{since}}; the registration stays valid until {{validUntil}}. The node reconnects by itself.',
     'verification-needed':
@@ -46,6 +48,7 @@ export const en: Messages = {
     'local-container': 'Local Container',
   },
   action: {
+    copy: 'Copy',
     registerNow: 'Register Now',
     reRegister: 'Re-register',
     submit: 'Submit',
@@ -127,6 +130,9 @@ export const en: Messages = {
     validTo: 'Valid until',
     fingerprint: 'Fingerprint (SHA-256)',
     previousFingerprint: 'Previously confirmed fingerprint (SHA-256)',
+    copyFingerprint: 'Copy {{label}}',
+    fingerprintCopied: 'Fingerprint copied.',
+    fingerprintCopyFailed: 'Could not copy automatically; select the fingerprint and copy it.',
     notForHost: 'This certificate names only {{names}}, not {{host}}; once trusted, exactly this certificate is accepted at {{origin}}.',
     notValidNow: 'This certificate is not valid now, so it cannot be trusted; the license server needs a valid certificate.',
     trust: 'Trust this certificate',
@@ -253,6 +259,12 @@ export const en: Messages = {
     unlocked: 'The lock has opened; you can enter a code again.',
     disabled: 'Code entry is disabled.',
   },
+  feature: {
+    report: 'Reports',
+    dashboard: 'Dashboards',
+    mobile: 'Mobile',
+    'data-entry': 'Data entry',
+  },
   param: {
     peer: 'Address the license server saw',
     allowed: 'Allowed',
@@ -286,7 +298,9 @@ export const en: Messages = {
     presented: 'Fingerprint presented',
     actual: 'Uploaded type',
     nodes: 'Cluster nodes',
-    limit: 'Limit (bytes)',
+    limit: 'Size limit',
+    httpStatus: 'HTTP status',
+    errno: 'Error code',
     attemptsLeft: 'Attempts left',
     failures: 'Failures',
   },

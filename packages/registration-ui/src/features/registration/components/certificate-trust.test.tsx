@@ -36,7 +36,7 @@ const untrusted = (overrides: Partial<ConnectionTestResult> = {}) =>
   connectionTestResultSchema.parse({
     ok: false,
     serverUrl: SERVER,
-    reasons: [reason('TLS_UNTRUSTED', { detail: 'self-signed certificate', fingerprint: FP })],
+    reasons: [reason('TLS_UNTRUSTED', { detail: 'tls.selfSigned', fingerprint: FP })],
     fingerprint: FP,
     latencyMs: null,
     certificate: certificate(),
@@ -45,6 +45,12 @@ const untrusted = (overrides: Partial<ConnectionTestResult> = {}) =>
     ...overrides,
   });
 
+/** The fingerprint as shown: one element holding the whole value, in groups. */
+const fingerprintBlock = (panel: HTMLElement, value: string): HTMLElement => {
+  const found = panel.querySelector<HTMLElement>(`[data-fingerprint="${value}"]`);
+  if (!found) throw new Error(`no fingerprint ${value} shown`);
+  return found;
+};
 const confirmation = { origin: SERVER, fingerprint: FP, subject: certificate().subject, confirmedBy: 'admin', confirmedAt: '2026-11-20T08:00:00.000Z' };
 
 let server: TestServer;
@@ -91,14 +97,19 @@ describe('Register Now: a license server certificate nobody vouches for', () => 
     await user.click(within(dialog).getByRole('button', { name: 'Test Connection' }));
 
     const panel = await within(dialog).findByRole('region', { name: 'The license server’s certificate is not trusted' });
-    expect(within(dialog).getByRole('alert')).toHaveTextContent(catalogue('TLS_UNTRUSTED', 'en', { detail: 'self-signed certificate', fingerprint: FP }).title);
+    expect(within(dialog).getByRole('alert')).toHaveTextContent(catalogue('TLS_UNTRUSTED', 'en', { detail: 'tls.selfSigned', fingerprint: FP }).title);
     expect(panel).toHaveTextContent('Subject' + 'CN=localhost, O=License Server (self-signed)');
     expect(panel).toHaveTextContent('Issuer' + 'CN=localhost, O=License Server (self-signed)');
     expect(panel).toHaveTextContent(`Valid from${formatWhen('2026-11-01T07:00:00.000Z', 'en')}`);
     expect(panel).toHaveTextContent(`Valid until${formatWhen('2036-11-01T08:00:00.000Z', 'en')}`);
-    const block = within(panel).getByText(FP);
-    expect(block.tagName).toBe('PRE');
+    // Grouped by four bytes so that it wraps between groups only; Copy puts the exact text on the clipboard.
+    const block = fingerprintBlock(panel, FP);
     expect(block).toHaveClass('frr-code');
+    expect(block.textContent).toBe(FP);
+    expect(block.querySelectorAll('.frr-fingerprint-group')).toHaveLength(8);
+    await user.click(within(panel).getByRole('button', { name: 'Copy Fingerprint (SHA-256)' }));
+    expect(await navigator.clipboard.readText()).toBe(FP);
+    expect(within(panel).getByRole('status')).toHaveTextContent('Fingerprint copied.');
     // The built-in certificate names only localhost: say what trusting it means for this address.
     expect(panel).toHaveTextContent(`names only localhost, 127.0.0.1, not 172.16.63.131; once trusted, exactly this certificate is accepted at ${SERVER}`);
 
@@ -142,8 +153,9 @@ describe('Register Now: a license server certificate nobody vouches for', () => 
     await user.click(within(dialog).getByRole('button', { name: 'Test Connection' }));
     const panel = await within(dialog).findByRole('region', { name: 'The license server’s certificate changed' });
     expect(panel).toHaveTextContent(`This is not the certificate admin confirmed on ${formatWhen(old.confirmedAt, 'en')}. Trust the new one only if you expected the change.`);
-    expect(within(panel).getByText(FP).tagName).toBe('PRE');
-    expect(within(panel).getByText(FP_OLD).tagName).toBe('PRE');
+    expect(fingerprintBlock(panel, FP).textContent).toBe(FP);
+    expect(fingerprintBlock(panel, FP_OLD).textContent).toBe(FP_OLD);
+    expect(within(panel).getByRole('button', { name: 'Copy Previously confirmed fingerprint (SHA-256)' })).toBeEnabled();
     expect(within(dialog).getByRole('alert')).toHaveTextContent('The license server’s certificate changed');
     expect(within(panel).getByRole('button', { name: 'Trust this certificate' })).toBeEnabled();
   });
@@ -185,7 +197,7 @@ describe('Register Now: a license server certificate nobody vouches for', () => 
 
   it('a Submit refused for the certificate stays in the dialog; after trusting, Submit goes through', async () => {
     const refusedReason = reason('TLS_UNTRUSTED', {
-      detail: 'self-signed certificate',
+      detail: 'tls.selfSigned',
       fingerprint: FP,
       subject: certificate().subject,
       issuer: certificate().issuer,
@@ -211,7 +223,7 @@ describe('Register Now: a license server certificate nobody vouches for', () => 
     const panel = await within(dialog).findByRole('region', { name: 'The license server’s certificate is not trusted' });
     expect(screen.queryByRole('alertdialog')).toBeNull(); // not the generic failure pop-up
     expect(within(dialog).getAllByRole('alert')[0]).toHaveTextContent('Registration failed: the license server’s certificate is not trusted.');
-    expect(within(panel).getByText(FP).tagName).toBe('PRE');
+    expect(fingerprintBlock(panel, FP).textContent).toBe(FP);
     expect(panel).toHaveTextContent(`Valid until${formatWhen(certificate().validTo, 'en')}`);
 
     await user.click(within(panel).getByRole('button', { name: 'Trust this certificate' }));

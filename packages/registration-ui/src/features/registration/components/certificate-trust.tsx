@@ -1,10 +1,11 @@
-import { useEffect, useId, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ConnectionTestResult, ServerCertificate } from '@registration/protocol/bff-api';
 import type { Reason } from '@registration/protocol/reason';
 import { toApiRequestError } from '../../../lib/api-error.ts';
 import { formatWhen } from '../../../lib/format.ts';
 import { useT } from '../../../lib/use-t.ts';
 import { useTrustCertificate } from '../api/trust-certificate.ts';
+import { Fingerprint } from './fingerprint.tsx';
 import { ProblemView } from './problem-view.tsx';
 
 /** A license-server certificate an administrator may trust, from Test Connection or a failed Submit. */
@@ -51,9 +52,6 @@ export function certificateFromReasons(serverUrl: string, reasons: Reason[]): Ce
   };
 }
 
-// 32 hex pairs are long: let the block wrap anywhere rather than overflow the dialog.
-const FINGERPRINT: CSSProperties = { margin: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' };
-
 export interface CertificateTrustProps {
   item: CertificateToTrust;
   /** The BFF stored the confirmation. */
@@ -81,7 +79,7 @@ export function CertificateTrust({ item, onTrusted }: CertificateTrustProps) {
   }
 
   return (
-    <section className="frr-trust" aria-labelledby={ids.heading} data-trust={item.trust}>
+    <section className="frr-trust" aria-labelledby={ids.heading} data-trust={item.trust} data-view="certificate-trust">
       <h3 id={ids.heading} className="frr-subheading">
         {t(item.trust === 'changed' ? 'trust.changedTitle' : 'trust.untrustedTitle')}
       </h3>
@@ -103,17 +101,13 @@ export function CertificateTrust({ item, onTrusted }: CertificateTrustProps) {
         <dd>{formatWhen(c.validTo, locale)}</dd>
         <dt>{t('trust.fingerprint')}</dt>
         <dd>
-          <pre className="frr-code" style={FINGERPRINT}>
-            {c.fingerprint}
-          </pre>
+          <Fingerprint value={c.fingerprint} label={t('trust.fingerprint')} />
         </dd>
         {previous ? (
           <>
             <dt>{t('trust.previousFingerprint')}</dt>
             <dd>
-              <pre className="frr-code" style={FINGERPRINT}>
-                {previous.fingerprint}
-              </pre>
+              <Fingerprint value={previous.fingerprint} label={t('trust.previousFingerprint')} />
             </dd>
           </>
         ) : null}

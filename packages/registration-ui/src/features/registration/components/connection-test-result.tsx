@@ -40,7 +40,7 @@ export function ConnectionTestResult({ pending, result, error, onTrusted }: Conn
   if (!result) return null;
   if (result.ok) {
     return (
-      <div className="frr-test-result frr-test-result--ok" role="status">
+      <div className="frr-test-result frr-test-result--ok" role="status" data-view="connection-ok">
         <p className="frr-notice frr-notice--success">{t('register.testOk', { ms: result.latencyMs ?? '—' })}</p>
         {result.fingerprint ? <p className="frr-code">{t('register.fingerprint', { fingerprint: result.fingerprint })}</p> : null}
         {result.trust === 'ca' ? <p className="frr-hint">{t('register.caTrusted')}</p> : null}
@@ -57,7 +57,7 @@ export function ConnectionTestResult({ pending, result, error, onTrusted }: Conn
   // refused (not activated, full, IP range…) must not read like that.
   const unreachable = result.reasons.some((r) => r.code >= CONNECTION_CODES.from && r.code <= CONNECTION_CODES.to);
   return (
-    <div className="frr-test-result">
+    <div className="frr-test-result" data-view="connection-refused">
       <div role="alert">
         <p className="frr-reason-title">{t(unreachable ? 'register.testFailed' : 'register.testRefused')}</p>
         <ReasonList reasons={result.reasons} />

@@ -69,7 +69,7 @@ export function ErrorDetailsDialog({ state, node, onClose, returnFocus, now = ()
     </>
   );
   return (
-    <Dialog title={t('errorDetails.title')} onClose={onClose} closeLabel={t('action.close')} returnFocus={returnFocus} footer={footer} wide>
+    <Dialog view="error-details" title={t('errorDetails.title')} onClose={onClose} closeLabel={t('action.close')} returnFocus={returnFocus} footer={footer} wide>
       <div ref={bodyRef} data-node={node.nodeId}>
         <dl className="frr-fields">
           <dt>{t('errorDetails.node')}</dt>

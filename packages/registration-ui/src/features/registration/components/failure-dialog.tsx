@@ -22,6 +22,7 @@ export function FailureDialog({ failures, onBack, returnFocus }: FailureDialogPr
   );
   return (
     <Dialog
+      view="refusal"
       role="alertdialog"
       title={t('failure.title')}
       onClose={onBack}

@@ -1,25 +1,27 @@
 import type { Grant, RegistrationMethod } from '@registration/protocol/bff-api';
 import { daysUntil, formatWhen } from '../../../lib/format.ts';
+import type { MessageKey } from '../../../lib/i18n.ts';
 import { useT } from '../../../lib/use-t.ts';
+import type { InUseCount } from '../utils/in-use.ts';
 
 /** Expiry warnings start this many days ahead (DESIGN §6). */
 export const EXPIRY_WARNING_DAYS = 30;
 
 /**
  * What the license grants; `now` is the server's clock, so "days left" does not depend on the browser's.
- * `inUseAsOf`: when the license server counted the connections in use (this node's last lease): the
- * count is not live, so it is shown with its time.
+ * `inUse`: the connections in use as of the latest answer of the license server (a lease or a refusal);
+ * the count is not live, so it is shown with its time. Defaults to the grant's own count.
  */
 export function GrantDetails({
   grant,
   now,
   method = null,
-  inUseAsOf = null,
+  inUse = { inUse: grant.inUse, at: null },
 }: {
   grant: Grant;
   now: string;
   method?: RegistrationMethod | null;
-  inUseAsOf?: string | null;
+  inUse?: InUseCount | null;
 }) {
   // A Container.lic limits nodes, not connections, and names no domains or port.
   const container = method === 'local-container';
@@ -43,7 +45,7 @@ export function GrantDetails({
         <dt>{t('grant.version')}</dt>
         <dd>{grant.productVersion}</dd>
         <dt>{t('grant.features')}</dt>
-        <dd>{list(grant.features)}</dd>
+        <dd>{list(grant.features.map((f) => t(`feature.${f}` as MessageKey, { defaultValue: f })))}</dd>
         {container ? null : (
           <>
             <dt>{t('grant.domains')}</dt>
@@ -67,8 +69,8 @@ export function GrantDetails({
             grant.maxConnections
           ) : (
             <>
-              {`${grant.maxConnections} / ${grant.inUse}`}
-              {inUseAsOf ? <span className="frr-muted"> {t('grant.inUseAsOf', { when: formatWhen(inUseAsOf, locale) })}</span> : null}
+              {`${grant.maxConnections} / ${inUse?.inUse ?? grant.inUse}`}
+              {inUse?.at ? <span className="frr-muted"> {t('grant.inUseAsOf', { when: formatWhen(inUse.at, locale) })}</span> : null}
             </>
           )}
         </dd>

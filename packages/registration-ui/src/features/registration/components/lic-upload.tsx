@@ -49,7 +49,7 @@ export function LicUpload({ onAccepted, autoFocus = false }: { onAccepted: (gran
   const error = clientError ?? (upload.error ? toApiRequestError(upload.error) : null);
   const percent = Math.round(progress * 100);
   return (
-    <div className="frr-lic-upload">
+    <div className="frr-lic-upload" data-view="lic-upload">
       <div
         className={dragging ? 'frr-drop-zone frr-drop-zone--active' : 'frr-drop-zone'}
         data-testid="lic-drop-zone"

@@ -270,7 +270,7 @@ describe('Register Now > Local Container', () => {
     expect(await screen.findByText('Registration succeeded')).toBeInTheDocument();
     await waitFor(() => expect(document.querySelector('[data-status]')).toHaveAttribute('data-status', 'registered'));
     const fields = screen.getByText('Max nodes').closest('dl') as HTMLElement;
-    for (const text of ['Acme Data Ltd.', 'Demo project', 'webroot', '11.0', 'report, dashboard', 'Max nodes', 'App name']) {
+    for (const text of ['Acme Data Ltd.', 'Demo project', 'webroot', '11.0', 'Reports, Dashboards', 'Max nodes', 'App name']) {
       expect(fields).toHaveTextContent(text);
     }
     expect(fields).not.toHaveTextContent('Allowed domains');

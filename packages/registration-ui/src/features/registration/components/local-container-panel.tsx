@@ -56,7 +56,7 @@ export function LocalContainerPanel({ stored, serverOffsetMs, onRegistered }: Lo
   // The gate is per license: a stored one about another lic says nothing about this one.
   const gate = stored && stored.grant.licenseId === grant.licenseId ? stored.gate : null;
   return (
-    <div className="frr-form frr-container-step">
+    <div className="frr-form frr-container-step" data-view="local-container-lic">
       <div>
         <div className="frr-card-header frr-summary-header">
           <h3 className="frr-subheading">{t('container.summary')}</h3>

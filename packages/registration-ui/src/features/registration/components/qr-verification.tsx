@@ -128,7 +128,7 @@ export function QrVerification({ gate, serverOffsetMs, onRegistered }: QrVerific
     );
   } else if (locked) {
     message = (
-      <p className="frr-field-error" role="alert" data-testid="verify-locked">
+      <p className="frr-field-error" role="alert" data-testid="verify-locked" data-view="verification-locked">
         {t('container.lockedUntil', { until: formatWhen(lockedUntil, locale) })}
       </p>
     );
@@ -153,7 +153,7 @@ export function QrVerification({ gate, serverOffsetMs, onRegistered }: QrVerific
   }
 
   return (
-    <div className="frr-qr-step">
+    <div className="frr-qr-step" data-view="qr-verification">
       <h3 className="frr-subheading">{t('container.qrTitle')}</h3>
       <p className="frr-muted frr-qr-instruction">{t('container.qrInstruction')}</p>
       <div className="frr-qr">

@@ -38,6 +38,7 @@ export function ReRegisterDialog({ method, onClose, onDone, returnFocus }: ReReg
   );
   return (
     <Dialog
+      view="re-register"
       role="alertdialog"
       title={t('reRegister.title')}
       onClose={onClose}

@@ -17,7 +17,7 @@ function ReasonItem({ reason, prominent }: { reason: Reason; prominent: boolean 
           {reason.code} {reason.name}
         </span>
       </div>
-      <p className="frr-reason-line" title={text.explanation}>
+      <p className="frr-reason-line">
         {text.explanation}
       </p>
       <button type="button" className="frr-link" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen(!open)}>

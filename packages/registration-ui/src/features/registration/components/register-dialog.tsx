@@ -147,6 +147,7 @@ export function RegisterDialog({
 
   return (
     <Dialog
+      view="register-now"
       title={t('register.title')}
       onClose={onClose}
       closeLabel={t('action.close')}

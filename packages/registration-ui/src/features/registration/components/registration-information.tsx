@@ -147,7 +147,7 @@ function NodeRow({ node, self, onViewDetails }: { node: NodeState; self: boolean
         {line ? (
           <>
             <span className="frr-cell-reason-head">
-              <span className="frr-ellipsis frr-cell-reason-title" data-testid="first-reason" title={line.title}>
+              <span className="frr-cell-reason-title" data-testid="first-reason">
                 {line.title}
               </span>
               {line.more > 0 ? (
@@ -158,7 +158,7 @@ function NodeRow({ node, self, onViewDetails }: { node: NodeState; self: boolean
               ) : null}
             </span>
             {line.detail ? (
-              <span className="frr-ellipsis frr-cell-note" title={line.detail}>
+              <span className="frr-cell-note" title={line.detail}>
                 {line.detail}
               </span>
             ) : null}
@@ -187,8 +187,8 @@ function NodeRow({ node, self, onViewDetails }: { node: NodeState; self: boolean
 
 /**
  * Registration Information: one row per node of the cluster (a standalone server has one), this node
- * first, then the nodes in trouble. Compact rows; long text is cut with an ellipsis and kept whole in
- * its tooltip and in View Error Details.
+ * first, then the nodes in trouble. Compact rows: a reason's title is never cut, its explanation shows
+ * two lines at most and is whole in its tooltip and in View Error Details.
  */
 export function RegistrationInformation({ nodes, onViewDetails, selfNodeId }: RegistrationInformationProps) {
   const { t } = useT();

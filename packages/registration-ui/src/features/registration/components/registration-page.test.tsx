@@ -49,7 +49,7 @@ describe('Version Information', () => {
       `Private Cloud. Renewed with the license server automatically every 2 hours (current lease until ${lease}); the license expires on ${license}.`,
     );
     const section = screen.getByRole('region', { name: 'Version Information' });
-    for (const text of ['Acme Data Ltd.', 'Sales reports', 'report, dashboard', 'reports.acme.example', '8081', 'webroot', '365 days left', '10 / 3']) {
+    for (const text of ['Acme Data Ltd.', 'Sales reports', 'Reports, Dashboards', 'reports.acme.example', '8081', 'webroot', '365 days left', '10 / 3']) {
       expect(section).toHaveTextContent(text);
     }
     expect(within(section).queryByRole('alert')).toBeNull();

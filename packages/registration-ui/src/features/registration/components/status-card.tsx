@@ -1,12 +1,21 @@
 import type { RegistrationState } from '@registration/protocol/bff-api';
+import type { Locale } from '@registration/protocol/catalogue';
 import type { Reason } from '@registration/protocol/reason';
 import { reasonText } from '../../../lib/catalogue-text.ts';
 import { formatWhen } from '../../../lib/format.ts';
 import { useT } from '../../../lib/use-t.ts';
 
-/** The reason to quote for a failed registration: this node's first, else the first any node reports. */
-function firstReason(state: RegistrationState): Reason | undefined {
-  return state.node.reasons[0] ?? state.nodes.find((n) => n.reasons.length > 0)?.reasons[0];
+/** The reasons to quote for a failed registration: this node's, else those of the first node that reports any. */
+function failingReasons(state: RegistrationState): Reason[] {
+  return state.node.reasons.length > 0 ? state.node.reasons : (state.nodes.find((n) => n.reasons.length > 0)?.reasons ?? []);
+}
+
+/** "Title", or "Title (+3 more)" when there are more: never one reason of four without saying so. */
+function quoted(reasons: Reason[], locale: Locale, t: ReturnType<typeof useT>['t']): string {
+  const [first, ...rest] = reasons;
+  if (!first) return '—';
+  const title = reasonText(first, locale).title;
+  return rest.length > 0 ? t('statusDetail.reasonAndMore', { reason: title, count: rest.length }) : title;
 }
 
 /** Registration status as one line: what it is, since when, until when, why; `onVerify` opens the QR step. */
@@ -25,9 +34,8 @@ export function StatusCard({ state, onVerify }: { state: RegistrationState; onVe
           : t('statusDetail.registeredLocalContainer', { licenseExpires: when(state.grant?.expiresAt ?? node.validUntil) });
       break;
     case 'failed': {
-      const reason = firstReason(state);
       const since = node.failureAt ?? state.nodes.find((n) => n.failureAt)?.failureAt;
-      detail = t('statusDetail.failed', { since: when(since), reason: reason ? reasonText(reason, locale).title : '—' });
+      detail = t('statusDetail.failed', { since: when(since), reason: quoted(failingReasons(state), locale, t) });
       break;
     }
     case 'degraded':
@@ -45,7 +53,7 @@ export function StatusCard({ state, onVerify }: { state: RegistrationState; onVe
           {t('statusDetail.lastAttempt', {
             serverUrl: state.lastAttempt.serverUrl,
             at: when(state.lastAttempt.at),
-            reason: state.lastAttempt.reasons[0] ? reasonText(state.lastAttempt.reasons[0], locale).title : '—',
+            reason: quoted(state.lastAttempt.reasons, locale, t),
           })}
         </span>
       ) : null}

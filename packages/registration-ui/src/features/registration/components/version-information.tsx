@@ -2,6 +2,7 @@ import { useId, type RefObject } from 'react';
 import type { RegistrationState } from '@registration/protocol/bff-api';
 import { formatWhen } from '../../../lib/format.ts';
 import { useT } from '../../../lib/use-t.ts';
+import { latestInUse } from '../utils/in-use.ts';
 import { GrantDetails } from './grant-details.tsx';
 import { StatusCard } from './status-card.tsx';
 
@@ -57,7 +58,7 @@ export function VersionInformation({ state, actionRef, onRegister, onReRegister,
           </>
         ) : null}
       </dl>
-      {showGrant && state.grant ? <GrantDetails grant={state.grant} now={state.now} method={state.method} inUseAsOf={state.node.lastSuccessAt} /> : null}
+      {showGrant && state.grant ? <GrantDetails grant={state.grant} now={state.now} method={state.method} inUse={latestInUse(state)} /> : null}
     </section>
   );
 }
