@@ -15,6 +15,11 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  projects: [
+    { name: 'e2e', testIgnore: /a11y-coverage\.spec\.ts$/ },
+    // After everything else: every view the source declares was scanned by axe-core in this run.
+    { name: 'a11y-coverage', testMatch: /a11y-coverage\.spec\.ts$/, dependencies: ['e2e'] },
+  ],
   use: {
     browserName: 'chromium',
     viewport: { width: 1366, height: 860 },

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { parsePhonePageUrl } from '@registration/licensing/challenge';
-import { decodeDocumentUnverified } from '@registration/licensing/jws';
 import { vendorCode } from '@registration/licensing/activation-code';
 import { readRecord } from '@registration/vendor/records';
-import { demoPaths, writeContainerLicense } from '../scripts/lib/demo.ts';
-import { env, openRegistration, snap } from './support/shell.ts';
+import { writeContainerLicense } from '../scripts/lib/demo.ts';
+import { openRegistration, snap } from './support/shell.ts';
+import { cancel, demo, licPayload, openLocalContainer, reRegisterIfRegistered } from './support/registration.ts';
 import { scanWithPhone } from './support/phone.ts';
 
 // Local Container (DESIGN.md §3.2) against the whole system global-setup starts: the demo vendor's
@@ -16,42 +15,6 @@ import { scanWithPhone } from './support/phone.ts';
 // node unregistered, as activation.spec.ts and private-cloud.spec.ts expect. The wrong-code lock is
 // kept per license for 15 minutes on the real clock, so the lock test uses a second Container.lic of
 // its own and then puts the demo lic back as the stored one: the demo lic is never locked.
-
-const demo = () => demoPaths(env('E2E_DEMO_DIR'));
-
-/**
- * Re-register (confirmed) if the node is registered, so that Register Now is offered; the Register Now
- * dialog the module opens after a Re-register is closed again, so each test opens it itself.
- */
-async function reRegisterIfRegistered(page: Page) {
-  if (!(await page.getByRole('button', { name: 'Re-register' }).isVisible())) return;
-  await page.getByRole('button', { name: 'Re-register' }).click();
-  await page.getByRole('alertdialog', { name: 'Re-register' }).getByRole('button', { name: 'Re-register' }).click();
-  // The module goes on to Register Now by itself once deregistered.
-  const register = page.getByRole('dialog', { name: 'Register Now' });
-  await expect(register).toBeVisible();
-  await cancel(register);
-  await expect(page.locator('.frr-status[data-status="unregistered"]')).toBeVisible();
-}
-
-/** Register Now > Local Container, at the upload step even when a lic is already stored. */
-async function openLocalContainer(page: Page): Promise<Locator> {
-  await page.getByRole('button', { name: 'Register Now' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'Register Now' });
-  await dialog.getByRole('radio', { name: 'Local Container' }).check();
-  const another = dialog.getByRole('button', { name: 'Upload another lic' });
-  // A stored lic opens the QR step; either that or the picker is on screen once the panel rendered.
-  await expect(dialog.getByTestId('lic-drop-zone').or(another)).toBeVisible();
-  if (await another.isVisible()) await another.click();
-  await expect(dialog.getByTestId('lic-drop-zone')).toBeVisible();
-  return dialog;
-}
-
-/** Closes Register Now with its Cancel button. */
-async function cancel(dialog: Locator) {
-  await dialog.getByRole('button', { name: 'Cancel' }).click();
-  await expect(dialog).toBeHidden();
-}
 
 /** A date or instant as the module formats it in English, formatted by the page's own browser and time zone. */
 function formatInPage(page: Page, iso: string, withTime: boolean): Promise<string> {
@@ -64,11 +27,6 @@ function formatInPage(page: Page, iso: string, withTime: boolean): Promise<strin
   );
 }
 
-/** The payload of a Container.lic file (its license id, expiry and public activation key). */
-async function licPayload(file: string): Promise<{ licenseId: string; activationKey: string; expiresAt: string }> {
-  const { payload } = decodeDocumentUnverified((await readFile(file, 'utf8')).trim());
-  return payload as { licenseId: string; activationKey: string; expiresAt: string };
-}
 
 test('an administrator uploads the vendor-issued Container.lic, scans the QR code with a phone, types the code and is registered', async ({
   browser,
@@ -115,7 +73,7 @@ test('an administrator uploads the vendor-issued Container.lic, scans the QR cod
   await expect(fields('App name')).toHaveText('webroot');
   await expect(fields('Licensed version')).toHaveText('11.0');
   await expect(fields('Max nodes')).toHaveText('3');
-  await expect(fields('Features')).toHaveText('report, dashboard, mobile, data-entry');
+  await expect(fields('Features')).toHaveText('Reports, Dashboards, Mobile, Data entry');
   const { expiresAt } = await licPayload(demo().containerLic);
   await expect(fields('Expires')).toContainText(await formatInPage(page, expiresAt, true));
   await expect(page.getByRole('button', { name: 'Re-register' })).toBeVisible();

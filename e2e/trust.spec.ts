@@ -1,27 +1,17 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { devices, expect, test, type Page } from '@playwright/test';
+import { devices, expect, test } from '@playwright/test';
 import { startProcess, ROOT, TSX } from '../scripts/lib/processes.ts';
 import { demoPaths } from '../scripts/lib/demo.ts';
 import { getJson } from './support/license-server.ts';
 import { freePort } from './support/ports.ts';
 import { readQrCode } from './support/qr.ts';
+import { reRegisterIfRegistered } from './support/registration.ts';
 import { env, openRegistration, snap, switchLanguage } from './support/shell.ts';
 
 // Issue 10 in the browser: the registration key asked for only when the server wants one; a failed Submit
 // that leaves the working registration in place; a copied license server that the vendor's phone page refuses.
-
-/** Re-register (confirmed) if the node is registered; the Register Now dialog it opens is closed again. */
-async function reRegisterIfRegistered(page: Page) {
-  if (!(await page.getByRole('button', { name: 'Re-register' }).isVisible())) return;
-  await page.getByRole('button', { name: 'Re-register' }).click();
-  await page.getByRole('alertdialog', { name: 'Re-register' }).getByRole('button', { name: 'Re-register' }).click();
-  const opened = page.getByRole('dialog', { name: 'Register Now' });
-  await expect(opened).toBeVisible();
-  await opened.getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.getByRole('button', { name: 'Register Now' }).first()).toBeVisible();
-}
 
 const leasesInUse = async (serverUrl: string) => ((await getJson(`${serverUrl}/health`, env('E2E_CA'))) as { leasesInUse: number }).leasesInUse;
 

@@ -5,7 +5,8 @@ import { expect, type Page } from '@playwright/test';
 
 /** The WCAG 2.1 A and AA rules of axe-core. */
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const OUT = 'test-results/e2e/axe';
+/** Where every scan's findings and views are written (read back by a11y-coverage.spec.ts). */
+export const AXE_OUT = 'test-results/e2e/axe';
 
 export interface A11yFinding {
   rule: string;
@@ -24,8 +25,11 @@ export async function checkA11y(page: Page, name: string): Promise<A11yFinding[]
   const findings: A11yFinding[] = results.violations.flatMap((v) =>
     v.nodes.map((n) => ({ rule: v.id, impact: n.impact ?? v.impact, help: v.help, targets: n.target.map(String) })),
   );
-  await mkdir(OUT, { recursive: true });
-  await writeFile(path.join(OUT, `${name}.json`), JSON.stringify({ url: page.url(), findings }, null, 2));
+  // Which views of the product were on screen (data-view, shadow roots included): a11y-coverage.spec.ts
+  // checks that every view the source declares was scanned at least once.
+  const views = [...new Set(await page.locator('[data-view]').evaluateAll((els) => els.map((el) => el.getAttribute('data-view') ?? '')))];
+  await mkdir(AXE_OUT, { recursive: true });
+  await writeFile(path.join(AXE_OUT, `${name}.json`), JSON.stringify({ url: page.url(), views, findings }, null, 2));
   const blocking = findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
   if (process.env.A11Y_REPORT !== '1') {
     expect(blocking, `axe (WCAG 2.1 AA) on ${name}:\n${blocking.map((f) => `${f.rule} ${f.targets.join(' ')}: ${f.help}`).join('\n')}`).toEqual([]);
