@@ -1,7 +1,8 @@
 /**
  * `pnpm bench`: license-server heartbeats per second over HTTPS on loopback (each answer a freshly
  * signed lease, written durably to privateConfig) against a bare Hono HTTPS endpoint measured in the
- * same run with the same client, certificate and concurrency; then the gzip size of the module's builds
+ * same run with the same client, certificate and concurrency; the same server holding 100 … 10,000
+ * leases (BENCH_LEASE_SIZES); then the gzip size of the module's builds
  * (built here from the current source) and its page load in Chromium against an empty React root.
  * Figures are ratios against a baseline because absolute numbers on these machines are noisy.
  */
@@ -21,6 +22,7 @@ import { NODE_PROOF_HEADER } from '@registration/protocol/license-server-api';
 import { createVendorKeys } from '@registration/vendor/keys';
 import { issueServerBundle } from '@registration/vendor/server-bundle';
 import { writeServerBundle } from '@registration/vendor/bundle-file';
+import { runLeaseScaleBench } from './bench/lease-scale.ts';
 import { runPageLoadBench } from './bench/page-load.ts';
 import { demoTerms } from './lib/demo.ts';
 import { startProcess, ROOT, TSX, type Started } from './lib/processes.ts';
@@ -110,6 +112,10 @@ try {
   console.log(`  heartbeat (signed lease)   ${h.toFixed(0).padStart(7)} req/s   (rounds: ${hbRates.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(`  ratio heartbeat / bare     ${(h / b).toFixed(2)}×   (goal ≥ 0.50×)`);
   agent.destroy();
+
+  // The same server as its leases grow: each size on a fresh server of its own.
+  const sizes = (process.env.BENCH_LEASE_SIZES ?? '100,1000,5000,10000').split(',').map(Number);
+  await runLeaseScaleBench({ dir, sizes, concurrency: CONCURRENCY, seconds: SECONDS });
 } finally {
   await Promise.all(running.map((p) => p.stop()));
   await rm(dir, { recursive: true, force: true });
