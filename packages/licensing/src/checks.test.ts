@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reasonSchema } from '@registration/protocol/reason';
-import { appNameAllowed, checkRegistration, domainAllowed, versionMatches, type RegistrationCheckInput } from './checks.ts';
+import { appNameAllowed, checkRegistration, domainAllowed, parsedRanges, PARSED_SPECS_MAX, versionMatches, type RegistrationCheckInput } from './checks.ts';
 import { NOW, serverLicensePayload } from './test-fixtures.ts';
 
 const serverKey = { kty: 'OKP', crv: 'Ed25519', x: 'a8qVc5E1TcdN9zF4Cqz3jdC8mEti9U3NbWIh7CWno84' } as const;
@@ -102,7 +102,17 @@ describe('checkRegistration', () => {
     expect(only?.params?.error).toContain('300.0.0.1');
   });
 
-  it('decides the same with many licenses in turn (each spec parsed once, the remembered specs bounded)', () => {
+  it('parses a spec once while it is remembered, and remembers a bounded number of specs', () => {
+    const first = parsedRanges('10.1.0.0/16');
+    expect(parsedRanges('10.1.0.0/16')).toBe(first); // the same result: not parsed again
+    for (let i = 0; i < PARSED_SPECS_MAX; i++) parsedRanges(`10.2.${i}.0/24`);
+    // More specs than are remembered: the memory started over, so the first is parsed afresh.
+    const again = parsedRanges('10.1.0.0/16');
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+  });
+
+  it('decides the same with many licenses in turn, more than are remembered', () => {
     // 200 specs, more than are remembered, each checked twice for a peer inside and one outside.
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 200; i++) {

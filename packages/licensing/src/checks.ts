@@ -60,9 +60,11 @@ function reason(name: ErrorName, params: ReasonParams): Reason {
 // A license's range spec is checked on every heartbeat and never changes: parse each spec once. Bounded,
 // so that specs from many licenses cannot grow it without limit; the results are only read.
 const parsedSpecs = new Map<string, ReturnType<typeof parseIpRanges>>();
-const PARSED_SPECS_MAX = 64;
+/** How many parsed specs are remembered at most (then the memory starts over). */
+export const PARSED_SPECS_MAX = 64;
 
-function parsedRanges(spec: string): ReturnType<typeof parseIpRanges> {
+/** A range spec parsed once and remembered (the same result object while it is remembered). */
+export function parsedRanges(spec: string): ReturnType<typeof parseIpRanges> {
   let parsed = parsedSpecs.get(spec);
   if (parsed === undefined) {
     parsed = parseIpRanges(spec);
