@@ -6,8 +6,7 @@ import { vendorCode } from '@registration/licensing/activation-code';
 import { parsePhonePageUrl } from '@registration/licensing/challenge';
 import { readRecord } from '@registration/vendor/records';
 import { writeContainerLicense } from '../scripts/lib/demo.ts';
-import { ROOT, startProcess, TSX } from '../scripts/lib/processes.ts';
-import { freePort } from './support/ports.ts';
+import { startExtraLicenseServer } from './support/license-server.ts';
 import { cancel, demo, licPayload, openLocalContainer, reRegisterIfRegistered } from './support/registration.ts';
 import { env, openRegistration, snap, switchLanguage } from './support/shell.ts';
 
@@ -167,23 +166,12 @@ test('the sign-in page, and what Test Connection finds: a certificate nobody vou
 
   // A license server with a certificate of its own making (an empty --tls folder): no CA the BFF trusts.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'frr-self-signed-'));
-  const port = await freePort();
-  const server = await startProcess({
-    name: 'ls-self-signed',
-    command: TSX,
-    args: [
-      path.join(ROOT, 'apps/license-server/src/main.ts'),
-      '--port', String(port), '--host', '127.0.0.1', '--bundle', demo().bundle, '--config', path.join(dir, 'config'),
-      '--tls', path.join(dir, 'tls'), '--log', path.join(dir, 'log'), '--language', 'en', '--phone-page-url', env('E2E_VENDOR_URL'),
-    ],
-    ready: /license-server listening on/,
-    echo: !!process.env.E2E_VERBOSE,
-  });
+  const server = await startExtraLicenseServer('ls-self-signed', dir, { tls: path.join(dir, 'tls') });
   try {
     await openRegistration(page, 'admin');
     await reRegisterIfRegistered(page);
     const { dialog, address } = await openPrivateCloudByKeyboard(page);
-    await page.keyboard.type(`https://127.0.0.1:${port}`);
+    await page.keyboard.type(server.url);
     const test = dialog.getByRole('button', { name: 'Test Connection' });
     await tabTo(page, test);
     await page.keyboard.press('Enter');

@@ -2,9 +2,8 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { devices, expect, test } from '@playwright/test';
-import { startProcess, ROOT, TSX } from '../scripts/lib/processes.ts';
 import { demoPaths } from '../scripts/lib/demo.ts';
-import { getJson } from './support/license-server.ts';
+import { getJson, startExtraLicenseServer } from './support/license-server.ts';
 import { freePort } from './support/ports.ts';
 import { readQrCode } from './support/qr.ts';
 import { reRegisterIfRegistered } from './support/registration.ts';
@@ -97,20 +96,9 @@ test('a copy of the activated license server (privateConfig + bundle) starts una
   const paths = demoPaths(env('E2E_DEMO_DIR'));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'frr-clone-'));
   await cp(paths.licenseServerConfig, path.join(dir, 'config'), { recursive: true, filter: (src) => !src.endsWith('.lock') });
-  const port = await freePort();
-  const clone = await startProcess({
-    name: 'ls-clone',
-    command: TSX,
-    args: [
-      path.join(ROOT, 'apps/license-server/src/main.ts'),
-      '--port', String(port), '--host', '127.0.0.1', '--bundle', paths.bundle, '--config', path.join(dir, 'config'),
-      '--tls', paths.licenseServerTls, '--log', path.join(dir, 'log'), '--language', 'en', '--phone-page-url', env('E2E_VENDOR_URL'),
-    ],
-    ready: /license-server listening on/,
-    echo: !!process.env.E2E_VERBOSE,
-  });
+  const clone = await startExtraLicenseServer('ls-clone', dir);
   try {
-    const url = `https://127.0.0.1:${port}`;
+    const { url } = clone;
     expect(((await getJson(`${url}/health`, env('E2E_CA'))) as { activated: boolean }).activated).toBe(false);
     const desk = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-US' });
     const activation = await desk.newPage();

@@ -22,6 +22,7 @@ import { NODE_PROOF_HEADER } from '@registration/protocol/license-server-api';
 import { createVendorKeys } from '@registration/vendor/keys';
 import { issueServerBundle } from '@registration/vendor/server-bundle';
 import { writeServerBundle } from '@registration/vendor/bundle-file';
+import { post } from './bench/https-post.ts';
 import { runLeaseScaleBench } from './bench/lease-scale.ts';
 import { runPageLoadBench } from './bench/page-load.ts';
 import { demoTerms } from './lib/demo.ts';
@@ -154,17 +155,6 @@ async function urlOf(p: Started): Promise<string> {
   return p.readyLine.match(/https:\/\/\S+/)![0];
 }
 
-function post(agent: https.Agent, url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(typeof body === 'string' ? body : JSON.stringify(body));
-  });
-}
 
 /** Runs `CONCURRENCY` closed-loop clients for `seconds` and returns successful requests per second. */
 async function measure(call: (i: number) => Promise<{ status: number }>, seconds: number): Promise<number> {

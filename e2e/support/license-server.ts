@@ -1,5 +1,32 @@
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
+import path from 'node:path';
+import { ROOT, startProcess, TSX, type Started } from '../../scripts/lib/processes.ts';
+import { demoPaths } from '../../scripts/lib/demo.ts';
+import { freePort } from './ports.ts';
+
+/**
+ * Another license server process on a free loopback port with the demo bundle: its own `config` and `log`
+ * under `dir`, and `tls` (the demo's certificate unless given; an empty folder makes it generate a
+ * self-signed one). English console, QR codes pointing at the vendor's phone page.
+ */
+export async function startExtraLicenseServer(name: string, dir: string, options: { tls?: string } = {}): Promise<Started & { url: string }> {
+  const paths = demoPaths(process.env.E2E_DEMO_DIR ?? '');
+  const port = await freePort();
+  const started = await startProcess({
+    name,
+    command: TSX,
+    args: [
+      path.join(ROOT, 'apps/license-server/src/main.ts'),
+      '--port', String(port), '--host', '127.0.0.1', '--bundle', paths.bundle, '--config', path.join(dir, 'config'),
+      '--tls', options.tls ?? paths.licenseServerTls, '--log', path.join(dir, 'log'), '--language', 'en',
+      '--phone-page-url', process.env.E2E_VENDOR_URL ?? '',
+    ],
+    ready: /license-server listening on/,
+    echo: !!process.env.E2E_VERBOSE,
+  });
+  return Object.assign(started, { url: `https://127.0.0.1:${port}` });
+}
 
 /** POSTs JSON (an object, or text sent as is) to a license server over HTTPS, trusting the given CA file. */
 export async function postJson(url: string, caFile: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {

@@ -19,6 +19,7 @@ import { createVendorKeys } from '@registration/vendor/keys';
 import { writeServerBundle } from '@registration/vendor/bundle-file';
 import { issueServerBundle } from '@registration/vendor/server-bundle';
 import { demoTerms } from '../lib/demo.ts';
+import { post } from './https-post.ts';
 import { ROOT, startProcess } from '../lib/processes.ts';
 
 export interface LeaseScaleOptions {
@@ -40,17 +41,6 @@ interface Row {
 
 const node = (i: number) => ({ nodeId: `scale-node-${i}`, productVersion: '11.0.18', appName: 'webroot', domain: 'localhost' });
 
-function post(agent: https.Agent, url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(typeof body === 'string' ? body : JSON.stringify(body));
-  });
-}
 
 /** Resident memory of a process in MB, from /proc (Linux). */
 async function rssMb(pid: number): Promise<number> {

@@ -1,10 +1,8 @@
 import { CATALOGUE, codeOf, describe, type ErrorName } from '@registration/protocol/catalogue';
-import type { ApiError, Reason, ReasonParams } from '@registration/protocol/reason';
+import type { ApiError, ReasonParams } from '@registration/protocol/reason';
 
-/** A catalogue reason with its params, as it travels on the wire. */
-export function reason(name: ErrorName, params?: ReasonParams): Reason {
-  return params === undefined ? { code: codeOf(name), name } : { code: codeOf(name), name, params };
-}
+// Reasons are made in one place (protocol); the BFF's modules take it from here with apiError.
+export { reason } from '@registration/protocol/reason';
 
 /** The body of a non-2xx answer: catalogue code/name, the English explanation as message. */
 export function apiError(name: ErrorName, params?: ReasonParams, details?: ApiError['details']): ApiError {

@@ -6,14 +6,13 @@ import QRCode from 'qrcode';
 import { ChallengeKeys } from '@registration/licensing/activation-code';
 import { lockStatus } from '@registration/licensing/lockout';
 import { CATALOGUE } from '@registration/protocol/catalogue';
-import type { Reason } from '@registration/protocol/reason';
+import { type Reason, reason } from '@registration/protocol/reason';
 import { activationQrUrl, currentChallenge, needsScan, serverFingerprint, submitActivationCode, type ActivationOutcome } from './activation.ts';
 import { renderActivationPage, type ActivationView } from './activation-page.ts';
 import type { LeaseRouteDeps } from './lease-routes.ts';
 import { peerAddress } from './peer.ts';
 import { addressKey, RateLimiter } from '@registration/licensing/rate-limit';
 import { NO_RATE_LIMITS, type RateLimits } from './rate-limit.ts';
-import { reasonOf } from './responses.ts';
 
 /** The activation routes' dependencies: the lease routes' plus where the phone page lives. */
 export interface ActivationDeps extends LeaseRouteDeps {
@@ -67,7 +66,7 @@ export function activationRoutes(deps: ActivationDeps) {
     if (retryAfter === 0) return null;
     c.header('Retry-After', String(retryAfter));
     logger.warn({ peer, retryAfter }, 'activation requests over the limit');
-    return reasonOf('RATE_LIMITED', { peer, limit: perMinute, retryAfter });
+    return reason('RATE_LIMITED', { peer, limit: perMinute, retryAfter });
   }
 
   /** The same for code attempts from all addresses together (CODE_ATTEMPTS_PER_MINUTE). */
@@ -76,7 +75,7 @@ export function activationRoutes(deps: ActivationDeps) {
     if (retryAfter === 0) return null;
     c.header('Retry-After', String(retryAfter));
     logger.warn({ retryAfter }, 'activation code attempts over the per-process limit');
-    return reasonOf('RATE_LIMITED', { peer: peerAddress(c), limit: CODE_ATTEMPTS_PER_MINUTE, retryAfter });
+    return reason('RATE_LIMITED', { peer: peerAddress(c), limit: CODE_ATTEMPTS_PER_MINUTE, retryAfter });
   }
 
   async function status(fresh = false): Promise<ActivationStatus> {

@@ -5,9 +5,8 @@ import type { ProjectIdentity } from '@registration/protocol/project-identity';
 import { leaseExpiry } from '@registration/licensing/time';
 import type { ServerLicensePayload } from '@registration/protocol/license';
 import { detail, type DetailCode } from '@registration/protocol/details';
-import type { Reason } from '@registration/protocol/reason';
+import { type Reason, reason } from '@registration/protocol/reason';
 import { verifyLeaseMac, verifyNodeSignature, type ProofScheme } from '@registration/licensing/node-proof';
-import { reasonOf } from './responses.ts';
 import type { LeaseRecord, Mutation, PrivateConfig } from './store.ts';
 
 // Lease records and lease maps are never changed in place (a change makes new ones), so facts about them
@@ -125,9 +124,9 @@ export function isFreshProof(lease: Pick<LeaseRecord, 'proofAt' | 'proofNonce'>,
 /** The proof of a heartbeat against the lease it names; null when it holds. */
 function heartbeatProofFailure(held: LeaseRecord, request: SlotRequest & { kind: 'heartbeat' }): Reason | null {
   const key = leaseKeyOf(held);
-  if (key === null) return reasonOf('NODE_PROOF_INVALID', detail('proof.legacyLease'));
-  if (!verifyLeaseMac(key, 'heartbeat', request.body, request.proof)) return reasonOf('NODE_PROOF_INVALID', detail('proof.heartbeat'));
-  if (!isFreshProof(held, request.time, request.nonce)) return reasonOf('NODE_PROOF_INVALID', detail('proof.replay'));
+  if (key === null) return reason('NODE_PROOF_INVALID', detail('proof.legacyLease'));
+  if (!verifyLeaseMac(key, 'heartbeat', request.body, request.proof)) return reason('NODE_PROOF_INVALID', detail('proof.heartbeat'));
+  if (!isFreshProof(held, request.time, request.nonce)) return reason('NODE_PROOF_INVALID', detail('proof.replay'));
   return null;
 }
 
@@ -153,7 +152,7 @@ export function requestSlot(
     const now = clock();
     // Nobody registers before the QR activation; the other checks would only distract from that.
     // A destroyed server answers 30002, activated or not.
-    if (state.activatedAt === null && state.destroyedAt === null) return refused(reasonOf('SERVER_NOT_ACTIVATED', { activationUrl: context.activationUrl }));
+    if (state.activatedAt === null && state.destroyedAt === null) return refused(reason('SERVER_NOT_ACTIVATED', { activationUrl: context.activationUrl }));
     const node = { productVersion: request.productVersion, appName: request.appName, domain: request.domain };
     if (state.destroyedAt !== null) {
       // Destroyed: everyone hears 30002 (with whatever else fails), whatever they hold; nothing changes.
@@ -161,15 +160,15 @@ export function requestSlot(
       if (first) return { result: { ok: false, reasons: [first, ...more] } };
     }
     const waiting = own(state.activation.rescanRequired, request.nodeId);
-    if (waiting) return refused(reasonOf('PROJECT_RESCAN_REQUIRED', { rule: waiting.rule, activationUrl: context.activationUrl }));
+    if (waiting) return refused(reason('PROJECT_RESCAN_REQUIRED', { rule: waiting.rule, activationUrl: context.activationUrl }));
     const live = liveLeases(state, now);
     const previous = own(live, request.nodeId);
     if (request.kind === 'heartbeat') {
-      if (previous?.leaseId !== request.leaseId) return refused(reasonOf('LEASE_NOT_HELD', { nodeId: request.nodeId }));
+      if (previous?.leaseId !== request.leaseId) return refused(reason('LEASE_NOT_HELD', { nodeId: request.nodeId }));
       const failure = heartbeatProofFailure(previous, request);
       if (failure) return refused(failure);
     } else if (previous?.nodeKey !== undefined && previous.nodeKey !== request.nodeKey) {
-      return refused(reasonOf('NODE_IDENTITY_CONFLICT', { nodeId: request.nodeId, heldBy: previous.peer, since: previous.registeredAt }));
+      return refused(reason('NODE_IDENTITY_CONFLICT', { nodeId: request.nodeId, heldBy: previous.peer, since: previous.registeredAt }));
     }
     if (previous && previous.bootId !== context.bootId) {
       // Held across a license-server restart: the 11.5.11 rule decides whether it resumes without a scan.
@@ -184,7 +183,7 @@ export function requestSlot(
         const rescanRequired = { ...state.activation.rescanRequired, [request.nodeId]: { rule: decision.reason, since: now.toISOString() } };
         return {
           next: { ...state, leases: rest, activation: { ...state.activation, rescanRequired } },
-          result: { ok: false, reasons: [reasonOf('PROJECT_RESCAN_REQUIRED', { rule: decision.reason, activationUrl: context.activationUrl })] },
+          result: { ok: false, reasons: [reason('PROJECT_RESCAN_REQUIRED', { rule: decision.reason, activationUrl: context.activationUrl })] },
         };
       }
     }
@@ -267,9 +266,9 @@ export function releaseSlot(request: ReleaseRequest, clock: () => Date): Mutatio
   return (state) => {
     const live = liveLeases(state, clock());
     const held = own(live, request.nodeId);
-    const notHeld = { result: { ok: false as const, reason: reasonOf('DO_NOT_NEED_DEACTIVATE', { nodeId: request.nodeId }) } };
+    const notHeld = { result: { ok: false as const, reason: reason('DO_NOT_NEED_DEACTIVATE', { nodeId: request.nodeId }) } };
     if (held === undefined || (request.leaseId !== undefined && held.leaseId !== request.leaseId)) return notHeld;
-    const invalid = (code: DetailCode) => ({ result: { ok: false as const, reason: reasonOf('NODE_PROOF_INVALID', detail(code)) } });
+    const invalid = (code: DetailCode) => ({ result: { ok: false as const, reason: reason('NODE_PROOF_INVALID', detail(code)) } });
     const { scheme, proof } = request.proof;
     if (request.leaseId !== undefined) {
       const key = leaseKeyOf(held);

@@ -14,13 +14,13 @@ import {
   type LeaseResponse,
 } from '@registration/protocol/license-server-api';
 import { detail } from '@registration/protocol/details';
-import type { Reason } from '@registration/protocol/reason';
+import { type Reason, reason } from '@registration/protocol/reason';
 import { createExchangeKey, deriveLeaseKey, parseProofHeader, verifyNodeSignature, type ProofScheme } from '@registration/licensing/node-proof';
 import type { LoadedBundle } from './bundle.ts';
 import { releaseSlot, requestSlot, type SlotContext, type SlotOutcome, type SlotRequest } from './lease-book.ts';
 import { createLeaseSigner } from './lease-signer.ts';
 import { peerAddress } from './peer.ts';
-import { reasonOf, refusal } from './responses.ts';
+import { refusal } from './responses.ts';
 import type { StateStore } from './store.ts';
 
 /** Where a node finds the activation page: the origin it used to reach this server. */
@@ -104,20 +104,20 @@ async function readRequest<T extends z.ZodObject>(c: Context<Env>, schema: T): P
   try {
     json = JSON.parse(body);
   } catch {
-    return { ok: false, response: refusal([reasonOf('JSON_PARSER_ERROR')]) };
+    return { ok: false, response: refusal([reason('JSON_PARSER_ERROR')]) };
   }
   // From the node request's own headers when there is one: c.req.header() would build a WHATWG Request.
   const incoming = c.env?.incoming;
   const header = incoming ? incoming.headers[NODE_PROOF_HEADER] : c.req.header(NODE_PROOF_HEADER);
   const proof = parseProofHeader(typeof header === 'string' ? header : undefined);
-  if (proof === null) return { ok: false, response: refusal([reasonOf('CLIENT_PROTOCOL_OUTDATED', { missing: NODE_PROOF_HEADER })]) };
+  if (proof === null) return { ok: false, response: refusal([reason('CLIENT_PROTOCOL_OUTDATED', { missing: NODE_PROOF_HEADER })]) };
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, data: result.data, body, proof };
   const named = result.error.issues.map((issue) => issue.path[0]).filter((key) => key !== undefined).map(String);
   // A body that is not an object at all gets every expected field named.
   const required = Object.entries(schema.shape as Record<string, z.ZodType>).filter(([, field]) => !field.safeParse(undefined).success);
   const fields = named.length > 0 ? [...new Set(named)] : required.map(([key]) => key);
-  return { ok: false, response: refusal([reasonOf('PARAM_INPUT_ERROR', { fields: fields.join(', ') })]) };
+  return { ok: false, response: refusal([reason('PARAM_INPUT_ERROR', { fields: fields.join(', ') })]) };
 }
 
 /** Whether `presented` is the registration key (constant time over the hashes, so its length leaks nothing). */
@@ -176,11 +176,11 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       const peer = peerAddress(c);
       // The cheap checks first: an unknown client without the key costs no signature check.
       if (registrationKey !== null) {
-        if (presented === undefined) return refuse(c, 'register', peer, reasonOf('REGISTRATION_KEY_REQUIRED'));
-        if (!sameRegistrationKey(registrationKey, presented)) return refuse(c, 'register', peer, reasonOf('REGISTRATION_KEY_INVALID'));
+        if (presented === undefined) return refuse(c, 'register', peer, reason('REGISTRATION_KEY_REQUIRED'));
+        if (!sameRegistrationKey(registrationKey, presented)) return refuse(c, 'register', peer, reason('REGISTRATION_KEY_INVALID'));
       }
       if (parsed.proof.scheme !== 'ed25519' || !verifyNodeSignature(nodeKey, 'register', parsed.body, parsed.proof.proof)) {
-        return refuse(c, 'register', peer, reasonOf('NODE_PROOF_INVALID', detail('proof.register')));
+        return refuse(c, 'register', peer, reason('NODE_PROOF_INVALID', detail('proof.register')));
       }
       // The lease key: X25519 with the node's fresh key; our half is used once here and never stored.
       const exchange = createExchangeKey();
@@ -188,7 +188,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       try {
         leaseKey = deriveLeaseKey(exchange.privateKey, exchangeKey, { nodeId: node.nodeId, nodeKey, nonce });
       } catch {
-        return refuse(c, 'register', peer, reasonOf('PARAM_INPUT_ERROR', { fields: 'exchangeKey' }));
+        return refuse(c, 'register', peer, reason('PARAM_INPUT_ERROR', { fields: 'exchangeKey' }));
       }
       // Resolves only once the new lease is durable in privateConfig.
       const request: SlotRequest = { ...node, nonce, kind: 'register', nodeKey, leaseKey: leaseKey.toString('base64url') };
@@ -200,7 +200,7 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       if (!parsed.ok) return c.json(parsed.response.body, parsed.response.status);
       const peer = peerAddress(c);
       if (parsed.proof.scheme !== 'hmac-sha256') {
-        return refuse(c, 'heartbeat', peer, reasonOf('NODE_PROOF_INVALID', detail('proof.heartbeatScheme')));
+        return refuse(c, 'heartbeat', peer, reason('NODE_PROOF_INVALID', detail('proof.heartbeatScheme')));
       }
       const { nonce } = parsed.data;
       const request: SlotRequest = { ...parsed.data, kind: 'heartbeat', body: parsed.body, proof: parsed.proof.proof };

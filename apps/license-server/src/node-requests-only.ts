@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
-import { reasonOf, refusal } from './responses.ts';
+import { reason } from '@registration/protocol/reason';
+import { refusal } from './responses.ts';
 
 type Env = { Bindings: HttpBindings };
 
@@ -23,13 +24,13 @@ export function nodeRequestsOnly(): MiddlewareHandler<Env> {
     };
     const type = (header('content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
     if (type !== 'application/json') {
-      const { body } = refusal([reasonOf('UNSUPPORTED_MEDIA_TYPE', { contentType: type === '' ? '(none)' : type.slice(0, 100) })]);
+      const { body } = refusal([reason('UNSUPPORTED_MEDIA_TYPE', { contentType: type === '' ? '(none)' : type.slice(0, 100) })]);
       return c.json(body, 415);
     }
     const site = header('sec-fetch-site');
     const origin = header('origin');
     if (site !== undefined || origin !== undefined) {
-      const { body } = refusal([reasonOf('BROWSER_REQUEST_REFUSED', { origin: (origin ?? site ?? '').slice(0, 200) })]);
+      const { body } = refusal([reason('BROWSER_REQUEST_REFUSED', { origin: (origin ?? site ?? '').slice(0, 200) })]);
       return c.json(body, 403);
     }
     return next();

@@ -2,7 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import { peerAddress } from './peer.ts';
 import { addressKey, RateLimiter } from '@registration/licensing/rate-limit';
-import { reasonOf, refusal } from './responses.ts';
+import { reason } from '@registration/protocol/reason';
+import { refusal } from './responses.ts';
 
 /**
  * Per-source-address request limits: a client inside the license's IP range can no longer fill the slots
@@ -33,7 +34,7 @@ export function rateLimit(options: { perMinute: number; clock: () => Date }): Mi
     const retryAfter = limiter.take(addressKey(peer));
     if (retryAfter === 0) return next();
     c.header('Retry-After', String(retryAfter));
-    const { body } = refusal([reasonOf('RATE_LIMITED', { peer, limit: options.perMinute, retryAfter })]);
+    const { body } = refusal([reason('RATE_LIMITED', { peer, limit: options.perMinute, retryAfter })]);
     return c.json(body, 429);
   };
 }

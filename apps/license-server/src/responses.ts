@@ -1,11 +1,6 @@
 import { CATALOGUE, describe, type ErrorName, type Locale } from '@registration/protocol/catalogue';
-import type { ApiError, Reason, ReasonParams } from '@registration/protocol/reason';
+import type { ApiError, Reason } from '@registration/protocol/reason';
 import type { RefusalResponse } from '@registration/protocol/license-server-api';
-
-/** A catalogue reason as it travels on the wire. */
-export function reasonOf(name: ErrorName, params?: ReasonParams): Reason {
-  return params === undefined ? { code: CATALOGUE[name].code, name } : { code: CATALOGUE[name].code, name, params };
-}
 
 type RefusalStatus = 400 | 403 | 409;
 

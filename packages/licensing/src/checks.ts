@@ -1,6 +1,5 @@
-import { codeOf, type ErrorName } from '@registration/protocol/catalogue';
 import type { ServerLicensePayload } from '@registration/protocol/license';
-import type { Reason, ReasonParams } from '@registration/protocol/reason';
+import { reason, type Reason, type ReasonParams } from '@registration/protocol/reason';
 import { ipInRanges, parseIpRanges } from './ip-ranges.ts';
 
 /** What a license server knows about one register/heartbeat request when it decides. */
@@ -53,9 +52,6 @@ export function appNameAllowed(appName: string, allowed: readonly string[]): boo
   return allowed.length === 0 || allowed.includes(appName);
 }
 
-function reason(name: ErrorName, params: ReasonParams): Reason {
-  return { code: codeOf(name), name, params };
-}
 
 // A license's range spec is checked on every heartbeat and never changes: parse each spec once. Bounded,
 // so that specs from many licenses cannot grow it without limit; the results are only read.

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { codeOf, type ErrorName } from '@registration/protocol/catalogue';
 import {
   CONTAINER_LIC_FILE_NAME,
   CONTAINER_LIC_MAX_BYTES,
@@ -8,7 +7,7 @@ import {
 } from '@registration/protocol/container-license';
 import { DOC_TYPES, ed25519PublicJwkSchema, type Ed25519PublicJwk } from '@registration/protocol/license';
 import { detail } from '@registration/protocol/details';
-import type { Reason, ReasonParams } from '@registration/protocol/reason';
+import { reason, type Reason, type ReasonParams } from '@registration/protocol/reason';
 import { SERVER_BUNDLE_FORMAT } from '@registration/protocol/server-bundle';
 import { versionMatches } from './checks.ts';
 import { decodeDocumentUnverified, DocumentError, documentDetail, verifyDocument } from './jws.ts';
@@ -30,9 +29,6 @@ export interface ContainerLicenseCheckInput {
 /** Accepted (the verified payload) or refused with every reason, each with its specifics. */
 export type ContainerLicenseCheck = { ok: true; license: ContainerLicensePayload } | { ok: false; reasons: Reason[] };
 
-function reason(name: ErrorName, params: ReasonParams): Reason {
-  return { code: codeOf(name), name, params };
-}
 const contentError = (params: ReasonParams) => ({ ok: false as const, reasons: [reason('LICENSE_CONTENT_ERROR', params)] });
 
 const normaliseName = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ');

@@ -1,5 +1,4 @@
-import { codeOf, type ErrorName } from '@registration/protocol/catalogue';
-import type { Reason, ReasonParams } from '@registration/protocol/reason';
+import { reason, type Reason } from '@registration/protocol/reason';
 import { challengeState, type Challenge } from './challenge.ts';
 import { lockStatus, recordFailure, recordSuccess, type LockState, type LockStatus } from './lockout.ts';
 import { codesEqual, computeVerificationCode, normaliseCodeInput } from './verification-code.ts';
@@ -36,9 +35,6 @@ export type VerificationAttemptResult =
   | { ok: true; lock: LockState }
   | { ok: false; lock: LockState; reason: Reason; counted: boolean };
 
-function reason(name: ErrorName, params?: ReasonParams): Reason {
-  return params === undefined ? { code: codeOf(name), name } : { code: codeOf(name), name, params };
-}
 
 /** The catalogue reason for a closed gate (VERIFY_LOCKED / VERIFY_DISABLED), or null when open. */
 export function lockReason(status: LockStatus): Reason | null {

@@ -1,8 +1,7 @@
 import { nodeRegistrationHealth } from '@registration/licensing/lease-timing';
 import type { Grant, NodeState } from '@registration/protocol/bff-api';
-import { codeOf } from '@registration/protocol/catalogue';
 import type { LeasePayload, ServerLicensePayload } from '@registration/protocol/license';
-import type { Reason } from '@registration/protocol/reason';
+import { reason, type Reason } from '@registration/protocol/reason';
 import type { NodeRecord } from '../store/types.ts';
 
 /** Who this node is in the table. */
@@ -184,11 +183,7 @@ export function lapsedNode(prev: NodeRecord, self: Self, serverUrl: string, late
   const lapse: Reason =
     isLapsed(prev) && prev.reasons[0]
       ? prev.reasons[0]
-      : {
-          code: codeOf('HEARTBEAT_LAPSED'),
-          name: 'HEARTBEAT_LAPSED',
-          params: { since: since.toISOString(), serverUrl, lastSuccessAt: lastSuccessAt.toISOString() },
-        };
+      : reason('HEARTBEAT_LAPSED', { since: since.toISOString(), serverUrl, lastSuccessAt: lastSuccessAt.toISOString() });
   return {
     ...failedNode(prev, self, serverUrl, [lapse, ...latest.filter((r) => r.name !== 'HEARTBEAT_LAPSED')], true, now),
     failureAt: isLapsed(prev) ? (prev.failureAt ?? lapsedAt) : lapsedAt,

@@ -1,8 +1,8 @@
 import { hc } from 'hono/client';
 import { safeParse, type core } from 'zod/mini';
 import type { AppType } from '@registration/bff/app';
-import { codeOf, type ErrorName } from '@registration/protocol/catalogue';
-import { apiErrorSchema, type Reason } from '@registration/protocol/reason';
+import type { ErrorName } from '@registration/protocol/catalogue';
+import { apiErrorSchema, reason, type Reason } from '@registration/protocol/reason';
 import { ApiRequestError } from './api-error.ts';
 
 /** What the client needs from the host; getters so that `update()` takes effect without a new client. */
@@ -47,7 +47,7 @@ const byStatus: Partial<Record<number, ErrorName>> = {
 };
 
 function reasonOf(name: ErrorName, requestId: string | null): Reason {
-  return requestId ? { code: codeOf(name), name, params: { requestId } } : { code: codeOf(name), name };
+  return reason(name, requestId ? { requestId } : undefined);
 }
 
 /** Builds the client for one mount. */

@@ -13,7 +13,7 @@ import {
   type RegistrationState,
 } from '@registration/protocol/bff-api';
 import { codeOf, type ErrorName } from '@registration/protocol/catalogue';
-import { apiErrorSchema, reasonSchema, type ApiError, type Reason, type ReasonParams } from '@registration/protocol/reason';
+import { apiErrorSchema, reason as makeReason, reasonSchema, type ApiError, type Reason, type ReasonParams } from '@registration/protocol/reason';
 
 // Real protocol objects: every fixture goes through the protocol schema, so a fixture that drifts
 // from the wire format fails here instead of passing silently.
@@ -21,7 +21,7 @@ import { apiErrorSchema, reasonSchema, type ApiError, type Reason, type ReasonPa
 export const NOW = '2026-11-20T08:00:00.000Z';
 
 export function reason(name: ErrorName, params?: ReasonParams): Reason {
-  return reasonSchema.parse(params ? { code: codeOf(name), name, params } : { code: codeOf(name), name });
+  return reasonSchema.parse(makeReason(name, params));
 }
 
 export function node(overrides: Partial<NodeState> = {}): NodeState {

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import type { Grant } from '@registration/protocol/bff-api';
-import { codeOf } from '@registration/protocol/catalogue';
+import { reason } from '@registration/protocol/reason';
 import { CONTAINER_LIC_MAX_BYTES } from '@registration/protocol/container-license';
 import { ApiRequestError, toApiRequestError } from '../../../lib/api-error.ts';
 import { useT } from '../../../lib/use-t.ts';
@@ -9,7 +9,7 @@ import { ProblemView } from './problem-view.tsx';
 
 /** The same refusal the server would give, without sending 64 KB+ over the wire. */
 const tooLarge = () =>
-  new ApiRequestError('api', 413, [{ code: codeOf('PAYLOAD_TOO_LARGE'), name: 'PAYLOAD_TOO_LARGE', params: { limit: CONTAINER_LIC_MAX_BYTES } }]);
+  new ApiRequestError('api', 413, [reason('PAYLOAD_TOO_LARGE', { limit: CONTAINER_LIC_MAX_BYTES })]);
 
 /** Upload lic: picker button inside a drop zone, progress while sending, every refusal reason listed. */
 export function LicUpload({ onAccepted, autoFocus = false }: { onAccepted: (grant: Grant) => void; autoFocus?: boolean }) {

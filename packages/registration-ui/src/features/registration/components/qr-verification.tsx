@@ -1,7 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { VerificationGate } from '@registration/protocol/bff-api';
-import { codeOf } from '@registration/protocol/catalogue';
-import type { Reason } from '@registration/protocol/reason';
+import { reason as catalogueReason, type Reason } from '@registration/protocol/reason';
 import { toApiRequestError } from '../../../lib/api-error.ts';
 import { copyText } from '../../../lib/copy-text.ts';
 import { reasonText } from '../../../lib/catalogue-text.ts';
@@ -76,7 +75,7 @@ export function QrVerification({ gate, serverOffsetMs, onRegistered }: QrVerific
     reason?.name === 'VERIFY_DISABLED'
       ? reason
       : gate?.kind === 'disabled'
-        ? { code: codeOf('VERIFY_DISABLED'), name: 'VERIFY_DISABLED', params: { failures: gate.failures } }
+        ? catalogueReason('VERIFY_DISABLED', { failures: gate.failures })
         : null;
   const remaining = current ? Date.parse(current.expiresAt) - now : 0;
   const expired = current !== undefined && (remaining <= 0 || reason?.name === 'QR_EXPIRED');
