@@ -102,7 +102,8 @@ export const STYLES = `
 .frr-cell-address { max-width: 16em; }
 .frr-cell-time { white-space: nowrap; }
 .frr-cell-note { display: block; color: var(--frr-text-muted); font-size: 12px; white-space: nowrap; }
-.frr-cell-reason { width: 36%; min-width: 14em; }
+/* max-width: 0 lets the column take its share instead of its text's width, so the table fits its card; the text wraps. */
+.frr-cell-reason { width: 32%; max-width: 0; min-width: 12em; }
 .frr-cell-reason-head { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 6px; min-width: 0; }
 .frr-cell-reason-title { flex: 0 1 auto; min-width: 0; overflow-wrap: anywhere; }
 .frr-more { flex: none; white-space: pre; }
@@ -110,7 +111,8 @@ export const STYLES = `
 .frr-cell-reason .frr-cell-note { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden; white-space: normal; overflow-wrap: anywhere; }
 .frr-skew { color: var(--frr-warning); }
 .frr-cell-note--wrap { white-space: normal; max-width: 11em; }
-.frr-table--nodes .frr-link { white-space: nowrap; }
+/* The action may take two lines rather than push the table past its card (1366 px with the host's menu). */
+.frr-table--nodes .frr-link { white-space: normal; text-align: start; min-width: 6em; }
 .frr-dialog { container: frr-dialog / inline-size; box-sizing: border-box; width: 520px; max-width: calc(100% - 32px); max-height: calc(100% - 10vh - 16px); margin: 10vh auto auto; padding: 0; border: 0; background: var(--frr-surface); color: var(--frr-text); border-radius: var(--frr-radius); box-shadow: 0 8px 32px rgba(15, 23, 42, 0.2); outline: none; overflow: hidden; }
 .frr-dialog[open] { display: flex; flex-direction: column; }
 .frr-dialog::backdrop { background: rgba(15, 23, 42, 0.45); }

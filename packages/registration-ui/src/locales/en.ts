@@ -266,6 +266,7 @@ export const en: Messages = {
     'data-entry': 'Data entry',
   },
   param: {
+    activationUrl: 'Activation page',
     peer: 'Address the license server saw',
     allowed: 'Allowed',
     certified: 'Licensed',

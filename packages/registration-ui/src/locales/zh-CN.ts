@@ -260,6 +260,7 @@ export const zhCN = {
     'data-entry': '填报',
   },
   param: {
+    activationUrl: '激活页面',
     peer: '授权服务器看到的地址',
     allowed: '允许的值',
     certified: '授权的值',
