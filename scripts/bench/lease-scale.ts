@@ -37,6 +37,8 @@ interface Row {
   p50Ms: number;
   privateConfigBytes: number;
   rssMb: number;
+  /** The same process right after start and activation, before any lease. */
+  idleRssMb: number;
 }
 
 const node = (i: number) => ({ nodeId: `scale-node-${i}`, productVersion: '11.0.18', appName: 'webroot', domain: 'localhost' });
@@ -79,7 +81,7 @@ async function measureSize(options: LeaseScaleOptions, size: number): Promise<Ro
       '--rate-limit-register', '0', '--rate-limit-heartbeat', '0', '--rate-limit-activation', '0',
       '--max-connections-per-address', '1000'],
     ready: /license-server listening on/,
-    echo: false,
+    echo: !!process.env.LS_MEMLOG,
   });
   const agent = new https.Agent({ ca: await readFile(path.join(tlsDir, 'cert.pem')), keepAlive: true, maxSockets: options.concurrency });
   try {
@@ -88,6 +90,8 @@ async function measureSize(options: LeaseScaleOptions, size: number): Promise<Ro
     const scanned = parsePhonePageUrl((JSON.parse(offered.body) as { challenge: { url: string } }).challenge.url);
     const activated = await post(agent, `${url}/license/activate`, { challengeId: scanned.challengeId, code: vendorCode(activationKey, scanned) });
     if (activated.status !== 200) throw new Error(`activation failed: ${activated.status} ${activated.body}`);
+
+    const idleRssMb = await rssMb(ls.child.pid!);
 
     // Registers: client c registers nodes c, c + concurrency, … (each with a key of its own, as a BFF does).
     const held: HeldLease[] = new Array<HeldLease>(size);
@@ -136,6 +140,7 @@ async function measureSize(options: LeaseScaleOptions, size: number): Promise<Ro
       p50Ms: latencies[Math.floor(latencies.length / 2)] ?? NaN,
       privateConfigBytes,
       rssMb: rss,
+      idleRssMb,
     };
   } finally {
     agent.destroy();
@@ -155,11 +160,11 @@ export async function runLeaseScaleBench(options: LeaseScaleOptions): Promise<Ro
     await rm(BUILT, { recursive: true, force: true });
   }
   console.log(`\nLicense server as its leases grow (one process, ${options.concurrency} keep-alive clients over HTTPS, privateConfig durable)`);
-  console.log('  | leases held | registers/s | heartbeats/s | heartbeat p50 | privateConfig | server RSS |');
+  console.log('  | leases held | registers/s | heartbeats/s | heartbeat p50 | privateConfig | server RSS (idle) |');
   console.log('  |---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `  | ${r.leases.toLocaleString('en')} | ${r.registersPerSecond.toFixed(0)} | ${r.heartbeatsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(1)} ms | ${kb(r.privateConfigBytes)} | ${r.rssMb.toFixed(0)} MB |`,
+      `  | ${r.leases.toLocaleString('en')} | ${r.registersPerSecond.toFixed(0)} | ${r.heartbeatsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(1)} ms | ${kb(r.privateConfigBytes)} | ${r.rssMb.toFixed(0)} MB (${r.idleRssMb.toFixed(0)} MB) |`,
     );
   }
   const first = rows[0]!;

@@ -6,6 +6,7 @@ import { resetActivationLock } from './activation.ts';
 import { checkBundle } from './bundle.ts';
 import { StartupError } from './messages.ts';
 import { call, createFixture, manualClock, startServer, TestNode, type Fixture } from './test-harness.ts';
+import { readPrivateConfig } from './store.ts';
 
 // Activation secrets out of the customer's hands (issue 10): nothing in the files a customer is sent or
 // keeps computes an activation code; a copied installation is not activated where it wakes up.
@@ -41,7 +42,7 @@ describe('what the customer holds computes no code', () => {
     const bundle = await fx.bundle();
     const s = await startServer(fx, { bundle, clock: clock.now, activated: false });
     try {
-      const privateConfig: unknown = JSON.parse(await readFile(s.store.path, 'utf8'));
+      const privateConfig: unknown = await readPrivateConfig(s.store.path);
       const keys = [...candidates(bundle), ...candidates(privateConfig)].filter((k) => k.length % 4 !== 1);
       expect(keys.length).toBeGreaterThan(5);
       let accepted = 0;

@@ -89,7 +89,7 @@ export function createLicenseServerApp(deps: LicenseServerDeps) {
     const body: Health = {
       status: state.destroyedAt === null ? 'ok' : 'destroyed',
       activated: state.activatedAt !== null,
-      leasesInUse: Object.keys(liveLeases(state, clock())).length,
+      leasesInUse: liveLeases(state, clock()).size,
       maxConnections: bundle.license.maxConnections,
       lastWriteAt: store.lastWriteAt,
     };

@@ -63,12 +63,12 @@ describe('64 KB body limit', () => {
       const over = await post('/api/v1/register', padded(`over-${framing}`, BODY_LIMIT_BYTES + 1), framing);
       expect(over.status).toBe(413);
       expect(over.body).toMatchObject({ code: 41300, name: 'PAYLOAD_TOO_LARGE' });
-      expect(s.store.state.leases[`over-${framing}`]).toBeUndefined();
+      expect(s.store.state.leases.get(`over-${framing}`)).toBeUndefined();
 
       const atLimit = await post('/api/v1/register', padded(`ok-${framing}`, BODY_LIMIT_BYTES), framing);
       expect(atLimit.status).toBe(200);
       expect(atLimit.body).toMatchObject({ ok: true });
-      expect(s.store.state.leases[`ok-${framing}`]).toBeDefined();
+      expect(s.store.state.leases.get(`ok-${framing}`)).toBeDefined();
     }
   });
 

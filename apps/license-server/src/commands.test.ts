@@ -12,7 +12,7 @@ import { currentChallenge, submitActivationCode } from './activation.ts';
 import { checkBundle } from './bundle.ts';
 import { machineDigest } from './machine-info.ts';
 import { activateOverHttps, killAll, runMain, spawnMain } from './process-harness.ts';
-import { privateConfigSchema, PRIVATE_CONFIG_FILE, StateStore } from './store.ts';
+import { readPrivateConfig, type PrivateConfigFile, PRIVATE_CONFIG_FILE, StateStore } from './store.ts';
 import { createFixture, TestNode, type Fixture } from './test-harness.ts';
 
 // The operator commands as an administrator runs them: real processes in an installation directory,
@@ -34,7 +34,7 @@ async function installation(bundleJson?: unknown) {
   await writeFile(join(root, 'bundle.json'), JSON.stringify(bundle));
   // The fixture's certificate, so the fixture's HTTPS agent trusts the spawned servers.
   const common = ['--tls', join(fx.dir, 'tls')];
-  const state = async () => privateConfigSchema.parse(JSON.parse(await readFile(join(root, 'config', PRIVATE_CONFIG_FILE), 'utf8')));
+  const state = async () => (await readPrivateConfig(join(root, 'config', PRIVATE_CONFIG_FILE)) as PrivateConfigFile);
   return { root, bundle, common, state };
 }
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { lockStatus, LOCK_AFTER_FAILURES } from '@registration/licensing/lockout';
@@ -7,7 +7,7 @@ import type { LicenseServerConfig } from './config.ts';
 import { logFile } from './logger.ts';
 import { currentMachine, machineInfoDocument, MACHINE_INFO_OVERRIDE_ENV, writeMachineInfo } from './machine-info.ts';
 import { message, StartupError } from './messages.ts';
-import { PRIVATE_CONFIG_FILE, StateStore } from './store.ts';
+import { PRIVATE_CONFIG_FILE, readPrivateConfig, StateStore } from './store.ts';
 
 /**
  * The one-shot operator commands on a STOPPED server's directories (`reset-lock`, `machine-info`; `destroy`
@@ -43,18 +43,21 @@ export async function openForCommand(
   options: { licenseId?: string; now: () => Date; logger: Logger },
 ): Promise<StateStore> {
   let licenseId = options.licenseId;
-  try {
-    const text = await readFile(join(config.configDir, PRIVATE_CONFIG_FILE), 'utf8');
-    if (licenseId === undefined) {
-      // Only to name the license to the store; the store itself parses and checks the whole file.
-      const parsed: unknown = JSON.parse(text);
-      const id = parsed !== null && typeof parsed === 'object' && 'licenseId' in parsed ? parsed.licenseId : undefined;
-      licenseId = typeof id === 'string' && id !== '' ? id : '?';
+  if (licenseId === undefined) {
+    // Only to name the license to the store; the store reads the file again and reports any damage itself.
+    const state = await readPrivateConfig(join(config.configDir, PRIVATE_CONFIG_FILE)).catch((error: unknown) => {
+      if (error instanceof StartupError) return undefined;
+      throw error;
+    });
+    if (state === null) throw new StartupError('noPrivateConfig', { dir: config.configDir, command: config.command });
+    licenseId = state?.licenseId ?? '?';
+  } else {
+    try {
+      await access(join(config.configDir, PRIVATE_CONFIG_FILE));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StartupError('noPrivateConfig', { dir: config.configDir, command: config.command });
+      throw error;
     }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StartupError('noPrivateConfig', { dir: config.configDir, command: config.command });
-    if (!(error instanceof SyntaxError)) throw error;
-    licenseId ??= '?'; // the store reports the damage with its own message
   }
   try {
     return await StateStore.open({ dir: config.configDir, licenseId, now: options.now, logger: options.logger });

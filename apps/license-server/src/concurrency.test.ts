@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { privateConfigSchema, PRIVATE_CONFIG_FILE } from './store.ts';
+import { readPrivateConfig, type PrivateConfigFile, PRIVATE_CONFIG_FILE } from './store.ts';
 import { createFixture, startServer, TestNode, type Fixture } from './test-harness.ts';
 
 let fx: Fixture;
@@ -23,9 +22,9 @@ it('1,000 concurrent registrations against max connections 500 grant exactly 500
     expect(refused).toHaveLength(500);
     for (const r of refused) expect(r.body.reasons).toEqual([{ code: 30007, name: 'REGISTER_OUT_OF_LIMIT', params: { max: 500, inUse: 500 } }]);
     // Every answer came after its write: the file already holds exactly the granted nodes.
-    const onDisk = privateConfigSchema.parse(JSON.parse(await readFile(join(configDir, PRIVATE_CONFIG_FILE), 'utf8')));
+    const onDisk = (await readPrivateConfig(join(configDir, PRIVATE_CONFIG_FILE)) as PrivateConfigFile);
     expect(Object.keys(onDisk.leases)).toHaveLength(500);
-    expect(Object.keys(s.store.state.leases)).toHaveLength(500);
+    expect(s.store.state.leases.ids()).toHaveLength(500);
   } finally {
     await s.stop();
   }

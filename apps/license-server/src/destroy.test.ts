@@ -11,7 +11,7 @@ import { loadConfig } from './config.ts';
 import { destroyLicenseServer } from './destroy.ts';
 import { StartupError } from './messages.ts';
 import { issueDestroyReceipt, receiptLeases, writeReceiptFile } from './receipt.ts';
-import { privateConfigSchema, PRIVATE_CONFIG_FILE, StateStore } from './store.ts';
+import { readPrivateConfig, type PrivateConfigFile, PRIVATE_CONFIG_FILE, StateStore } from './store.ts';
 import { call, createFixture, manualClock, startServer, T0, TestNode, type Fixture } from './test-harness.ts';
 
 let fx: Fixture;
@@ -31,7 +31,7 @@ async function installation(bundle?: ServerBundle) {
   const config = loadConfig(['destroy', '--language', 'en'], {}, root);
   const lines: string[] = [];
   const run = (now: Date) => destroyLicenseServer(config, { out: (t) => lines.push(t), now: () => now, env: {} });
-  const state = async () => privateConfigSchema.parse(JSON.parse(await readFile(join(config.configDir, PRIVATE_CONFIG_FILE), 'utf8')));
+  const state = async () => (await readPrivateConfig(join(config.configDir, PRIVATE_CONFIG_FILE)) as PrivateConfigFile);
   const receiptPath = join(config.uninstallDir, DESTROY_RECEIPT_FILE);
   return { root, bundle: b, config, lines, run, state, receiptPath };
 }
@@ -76,7 +76,7 @@ describe('license-server destroy', () => {
       expect(fresh.body.reasons[0]).toMatchObject({ code: 30002, name: 'ACCOUNT_STATUS_ERROR' });
       const health = await call(fx, after.url, '/health');
       expect(health.body).toMatchObject({ status: 'destroyed', leasesInUse: 0 });
-      expect(after.store.state.leases).toEqual({});
+      expect(after.store.state.leases.size).toBe(0);
       // The activation page says so, and offers no QR code to activate with.
       const page = String((await call(fx, after.url, '/license/qrcode')).body);
       expect(page).toContain('data-state="destroyed"');

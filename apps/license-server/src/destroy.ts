@@ -5,6 +5,7 @@ import { loadBundle, type LoadedBundle } from './bundle.ts';
 import { commandLogger, openForCommand, type CommandIo } from './commands.ts';
 import type { LicenseServerConfig } from './config.ts';
 import { liveLeases } from './lease-book.ts';
+import { LeaseTable } from './lease-table.ts';
 import { message } from './messages.ts';
 import { issueDestroyReceipt, moveAside, readExistingReceipt, receiptLeases, writeReceiptFile } from './receipt.ts';
 import type { Mutation } from './store.ts';
@@ -23,7 +24,7 @@ export function markDestroyed(destroyedAt: string): Mutation<string> {
   return (state) => {
     if (state.destroyedAt !== null) return { result: state.destroyedAt };
     return {
-      next: { ...state, destroyedAt, leases: {}, activation: { ...state.activation, challenge: null, rescanRequired: {} } },
+      next: { ...state, destroyedAt, leases: LeaseTable.EMPTY, activation: { ...state.activation, challenge: null, rescanRequired: {} } },
       result: destroyedAt,
     };
   };

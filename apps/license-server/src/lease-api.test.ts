@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLeaseChain } from '@registration/licensing/chain';
 import { LEASE_TTL_MS } from '@registration/licensing/time';
 import { healthSchema, registerResponseSchema, serverInfoSchema } from '@registration/protocol/license-server-api';
-import { privateConfigSchema, PRIVATE_CONFIG_FILE } from './store.ts';
+import { readPrivateConfig, type PrivateConfigFile, PRIVATE_CONFIG_FILE } from './store.ts';
 import { call, createFixture, manualClock, proven, registerBody, startServer, T0, TestNode, type Fixture, type TestLease } from './test-harness.ts';
 
 let fx: Fixture;
@@ -48,7 +47,7 @@ describe('register over HTTPS', () => {
     expect(chain.lease).toMatchObject({ nodeId: 'node-a', peer: '127.0.0.1', inUse: 1, maxConnections: 10, nodeKey: body.nodeKey });
     expect(chain.lease.exchangeKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Date.parse(chain.lease.expiresAt) - Date.parse(chain.lease.issuedAt)).toBe(LEASE_TTL_MS);
-    expect(s.store.state.leases['node-a']?.leaseId).toBe(chain.lease.leaseId);
+    expect(s.store.state.leases.get('node-a')?.leaseId).toBe(chain.lease.leaseId);
     // A lease for another node or another nonce is worthless to a replaying client.
     await expect(
       verifyLeaseChain({ serverLicense: parsed.serverLicense, lease: parsed.lease, vendorKey: fx.vendor.publicJwk, nodeId: 'node-a', nonce: registerBody('x').nonce, nodeKey: body.nodeKey, now: T0 }),
@@ -74,7 +73,7 @@ describe('register over HTTPS', () => {
     const notObject = await call(fx, s.url, '/api/v1/heartbeat', { ...proven('heartbeat', [1, 2], Buffer.alloc(32)) });
     expect(notObject.status).toBe(400);
     expect(notObject.body.reasons[0].params.fields).toBe('nodeId, nonce, time, productVersion, appName, domain, leaseId');
-    expect(s.store.state.leases).toEqual({});
+    expect(s.store.state.leases.size).toBe(0);
   });
 
   it('30000 when the server license has expired', async () => {
@@ -98,7 +97,7 @@ describe('register over HTTPS', () => {
     ]);
     const app = await n.register(fx, s.url, { facts: { appName: 'other' } });
     expect(app.body.reasons).toEqual([{ code: 30005, name: 'LICENSE_APPNAME_ERROR', params: { appName: 'other', allowed: ['webroot'] } }]);
-    expect(s.store.state.leases).toEqual({});
+    expect(s.store.state.leases.size).toBe(0);
   });
 
   it('30003 checks the TCP peer (127.0.0.1), not anything the body claims', async () => {
@@ -124,9 +123,9 @@ describe('register over HTTPS', () => {
     expect(third.body.reasons).toEqual([{ code: 30007, name: 'REGISTER_OUT_OF_LIMIT', params: { max: 2, inUse: 2 } }]);
     const firstLease = a.lease?.leaseId;
     expect((await a.register(fx, s.url)).status).toBe(200);
-    expect(Object.keys(s.store.state.leases).sort()).toEqual(['a', 'b']);
+    expect(s.store.state.leases.ids().sort()).toEqual(['a', 'b']);
     // The same key replaced its own lease: a new lease (and lease key), the same first registration.
-    expect(s.store.state.leases.a).toMatchObject({ leaseId: a.lease?.leaseId, registeredAt: T0.toISOString() });
+    expect(s.store.state.leases.get('a')).toMatchObject({ leaseId: a.lease?.leaseId, registeredAt: T0.toISOString() });
     expect(a.lease?.leaseId).not.toBe(firstLease);
   });
 });
@@ -143,7 +142,7 @@ describe('heartbeat and deregister', () => {
     clock.advance(2 * 3600e3);
     const hb = await a.heartbeat(fx, s.url);
     expect(hb.status).toBe(200);
-    expect(s.store.state.leases.a).toMatchObject({
+    expect(s.store.state.leases.get('a')).toMatchObject({
       leaseId: lease.leaseId,
       registeredAt: T0.toISOString(),
       expiresAt: new Date(clock.now().getTime() + LEASE_TTL_MS).toISOString(),
@@ -155,7 +154,7 @@ describe('heartbeat and deregister', () => {
 
     const bye = await a.deregister(fx, s.url);
     expect(bye).toMatchObject({ status: 200, body: { ok: true } });
-    expect(s.store.state.leases).toEqual({});
+    expect(s.store.state.leases.size).toBe(0);
     const again = await a.deregister(fx, s.url, { lease });
     expect(again.status).toBe(409);
     expect(again.body.reasons[0].code).toBe(20000);
@@ -170,13 +169,13 @@ describe('heartbeat and deregister', () => {
     for (const node of nodes) {
       const reg = await node.register(fx, s.url);
       expect(reg.status, `${node.nodeId}: ${JSON.stringify(reg.body)}`).toBe(200);
-      const leaseId = Object.getOwnPropertyDescriptor(s.store.state.leases, node.nodeId)?.value?.leaseId as string;
+      const leaseId = s.store.state.leases.get(node.nodeId)?.leaseId as string;
       expect(leaseId, node.nodeId).toBe(node.lease?.leaseId);
       const hb = await node.heartbeat(fx, s.url);
       expect(hb.status, `${node.nodeId}: ${JSON.stringify(hb.body)}`).toBe(200);
     }
-    expect(Object.keys(s.store.state.leases).sort()).toEqual([...names].sort());
-    expect(Object.getPrototypeOf(s.store.state.leases)).toBe(Object.prototype); // no prototype was set
+    expect(s.store.state.leases.ids().sort()).toEqual([...names].sort());
+    expect(Object.getPrototypeOf(s.store.state.leases.toRecord())).toBe(Object.prototype); // no prototype was set
     // Full, and a built-in name not registered is refused for the limit only, not for a "rescan".
     const full = await new TestNode('propertyIsEnumerable').register(fx, s.url);
     expect(codes(full.body)).toEqual([30007]);
@@ -185,7 +184,7 @@ describe('heartbeat and deregister', () => {
     expect(proto.status).toBe(400);
     expect(proto.body).toEqual({ ok: false, reasons: [{ code: 10001, name: 'PARAM_INPUT_ERROR', params: { fields: 'nodeId' } }] });
     for (const node of nodes) expect((await node.deregister(fx, s.url)).status, node.nodeId).toBe(200);
-    expect(Object.keys(s.store.state.leases)).toEqual([]);
+    expect(s.store.state.leases.ids()).toEqual([]);
   });
 
   it('a heartbeat for a lease the server does not hold is LEASE_NOT_HELD (the node registers again), taking no slot', async () => {
@@ -193,7 +192,7 @@ describe('heartbeat and deregister', () => {
     const lost = await new TestNode('a').heartbeat(fx, s.url, { lease: { leaseId: 'forgotten', leaseKey: Buffer.alloc(32, 7) } });
     expect(lost.status).toBe(409);
     expect(lost.body.reasons).toEqual([{ code: 30011, name: 'LEASE_NOT_HELD', params: { nodeId: 'a' } }]);
-    expect(s.store.state.leases).toEqual({});
+    expect(s.store.state.leases.size).toBe(0);
   });
 
   it('a lease expires 24 h after its last renewal: held at 23h59m, freed at 24h01m', async () => {
@@ -212,7 +211,7 @@ describe('heartbeat and deregister', () => {
     expect((await call(fx, s.url, '/health')).body.leasesInUse).toBe(0);
     const late = await b.register(fx, s.url);
     expect(late.status).toBe(200);
-    expect(Object.keys(s.store.state.leases)).toEqual(['b']);
+    expect(s.store.state.leases.ids()).toEqual(['b']);
   });
 });
 
@@ -221,14 +220,14 @@ describe('node identity: only the holder of a node\'s key acts for it', () => {
     const s = await server({ maxConnections: 3 });
     const real = new TestNode('node-1');
     expect((await real.register(fx, s.url)).status).toBe(200);
-    const before = structuredClone(s.store.state.leases);
+    const before = s.store.state.leases.toRecord();
     const impostor = new TestNode('node-1', {}, new TestNode('someone-else').key);
     const res = await impostor.register(fx, s.url);
     expect(res.status).toBe(409);
     expect(res.body.reasons).toEqual([
       { code: 30008, name: 'NODE_IDENTITY_CONFLICT', params: { nodeId: 'node-1', heldBy: '127.0.0.1', since: T0.toISOString() } },
     ]);
-    expect(s.store.state.leases).toEqual(before);
+    expect(s.store.state.leases.toRecord()).toEqual(before);
     expect((await real.heartbeat(fx, s.url)).status).toBe(200);
   });
 
@@ -238,7 +237,7 @@ describe('node identity: only the holder of a node\'s key acts for it', () => {
     await real.register(fx, s.url);
     const lease = real.lease;
     if (!lease) throw new Error('no lease');
-    const before = structuredClone(s.store.state.leases);
+    const before = s.store.state.leases.toRecord();
     // Knowing the lease id is not enough: the key that proves it never left the node and the server.
     const guessed = { leaseId: lease.leaseId, leaseKey: Buffer.alloc(32, 1) };
     const other = new TestNode('node-1', {}, new TestNode('mallory').key);
@@ -257,7 +256,7 @@ describe('node identity: only the holder of a node\'s key acts for it', () => {
     const hbBody = { nodeId: 'node-1', nonce: 'h'.repeat(22), time: new Date().toISOString(), productVersion: '11.0.18', appName: 'webroot', domain: 'localhost', leaseId: lease.leaseId };
     const moved = await call(fx, s.url, '/api/v1/deregister', { raw: JSON.stringify(hbBody), headers: proven('heartbeat', hbBody, lease.leaseKey).headers });
     expect(moved.status).toBe(403);
-    expect(s.store.state.leases).toEqual(before);
+    expect(s.store.state.leases.toRecord()).toEqual(before);
     expect((await real.heartbeat(fx, s.url)).status).toBe(200);
   });
 
@@ -288,12 +287,12 @@ describe('node identity: only the holder of a node\'s key acts for it', () => {
     const again = await node.register(fx, s.url);
     expect(again.status).toBe(200);
     expect((node.lease as TestLease | null)?.leaseId).not.toBe(lost?.leaseId);
-    expect(Object.keys(s.store.state.leases)).toEqual(['node-1']);
+    expect(s.store.state.leases.ids()).toEqual(['node-1']);
     // The old lease's key proves nothing any more.
     expect((await node.heartbeat(fx, s.url, { lease: lost ?? undefined })).body.reasons[0].code).toBe(30011);
     node.lease = null;
     expect((await node.deregister(fx, s.url, { byKey: true })).status).toBe(200);
-    expect(s.store.state.leases).toEqual({});
+    expect(s.store.state.leases.size).toBe(0);
   });
 
   it('a register signed with another key than it names, or from a client without node keys, is refused', async () => {
@@ -309,7 +308,7 @@ describe('node identity: only the holder of a node\'s key acts for it', () => {
       const res = await call(fx, s.url, path, { json: { nodeId: 'n', leaseId: 'l', nonce: 'o'.repeat(22) } });
       expect(res.body.reasons[0].code, path).toBe(10002);
     }
-    expect(s.store.state.leases).toEqual({});
+    expect(s.store.state.leases.size).toBe(0);
   });
 });
 
@@ -346,15 +345,15 @@ describe('heartbeat durability', () => {
     try {
       const a = new TestNode('a');
       await a.register(fx, s.url);
-      const leaseId = s.store.state.leases.a?.leaseId as string;
+      const leaseId = s.store.state.leases.get('a')?.leaseId as string;
       // The register was durable before it was answered.
-      expect(privateConfigSchema.parse(JSON.parse(await readFile(join(configDir, PRIVATE_CONFIG_FILE), 'utf8'))).leases.a?.leaseId).toBe(leaseId);
+      expect((await readPrivateConfig(join(configDir, PRIVATE_CONFIG_FILE)) as PrivateConfigFile).leases.a?.leaseId).toBe(leaseId);
       clock.advance(2 * 3600e3);
       const hb = await a.heartbeat(fx, s.url);
       expect(hb.status).toBe(200);
       await s.stop();
       stopped = true;
-      const onDisk = privateConfigSchema.parse(JSON.parse(await readFile(join(configDir, PRIVATE_CONFIG_FILE), 'utf8')));
+      const onDisk = (await readPrivateConfig(join(configDir, PRIVATE_CONFIG_FILE)) as PrivateConfigFile);
       expect(onDisk.leases.a).toMatchObject({ leaseId, expiresAt: new Date(clock.now().getTime() + LEASE_TTL_MS).toISOString() });
     } finally {
       if (!stopped) await s.stop();

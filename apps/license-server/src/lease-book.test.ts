@@ -4,6 +4,7 @@ import { initialLockState } from '@registration/licensing/lockout';
 import { checkBundle } from './bundle.ts';
 import { macNodeRequest, parseProofHeader } from '@registration/licensing/node-proof';
 import { liveLeases, requestSlot, type SlotContext, type SlotRequest } from './lease-book.ts';
+import { LeaseTable } from './lease-table.ts';
 import type { LeaseRecord, PrivateConfig } from './store.ts';
 import { createFixture, T0 } from './test-harness.ts';
 
@@ -39,7 +40,7 @@ function stateWith(leases: Record<string, LeaseRecord>): PrivateConfig {
     createdAt: T0.toISOString(),
     activatedAt: T0.toISOString(),
     destroyedAt: null,
-    leases,
+    leases: LeaseTable.fromRecord(leases),
     instanceId: 'instance-1',
     activation: { lock: { ...initialLockState }, challenge: null, rescanRequired: {} },
   };
@@ -54,15 +55,15 @@ describe('liveLeases', () => {
     // Asked again at a later time the cached expiries still decide by `now`: a expires at +1000 exactly.
     const at1000 = liveLeases(state, new Date(T0.getTime() + 1000));
     expect(at1000).not.toBe(state.leases);
-    expect(at1000).toEqual({ b: state.leases.b });
-    expect(state.leases).toHaveProperty('a');
-    expect(liveLeases(state, new Date(T0.getTime() + 2000))).toEqual({});
+    expect(at1000.toRecord()).toEqual({ b: state.leases.get('b') });
+    expect(state.leases.has('a')).toBe(true);
+    expect(liveLeases(state, new Date(T0.getTime() + 2000)).size).toBe(0);
   });
 
   it('counts a lease whose expiry cannot be read as expired (an offset form is read correctly)', () => {
     const state = stateWith({ bad: lease('x', 'not a date'), offset: lease('y', '2026-06-01T08:00:01+08:00') });
-    expect(liveLeases(state, T0)).toEqual({ offset: state.leases.offset });
-    expect(liveLeases(state, new Date(T0.getTime() + 1000))).toEqual({});
+    expect(liveLeases(state, T0).toRecord()).toEqual({ offset: state.leases.get('offset') });
+    expect(liveLeases(state, new Date(T0.getTime() + 1000)).size).toBe(0);
   });
 });
 
@@ -74,7 +75,7 @@ describe('liveLeases after renewals (what is known of a lease map’s expiries)'
     const ctx: SlotContext = { bootId: BOOT, activationUrl: 'https://127.0.0.1:1/license/qrcode' };
     const at = (ms: number) => new Date(T0.getTime() + ms);
     const renew = (state: PrivateConfig, nodeId: string, ms: number) => {
-      const held = state.leases[nodeId] as LeaseRecord;
+      const held = state.leases.get(nodeId) as LeaseRecord;
       const outcome = requestSlot(license, heartbeat(nodeId, held.leaseId, at(ms)), '127.0.0.1', () => at(ms), ctx)(state);
       if (!outcome.next) throw new Error('expected a renewal');
       return outcome.next;
@@ -85,18 +86,18 @@ describe('liveLeases after renewals (what is known of a lease map’s expiries)'
     // b renewed: a still expires at +5000.
     const s1 = renew(start, 'b', 1000);
     expect(liveLeases(s1, at(4999))).toBe(s1.leases);
-    expect(Object.keys(liveLeases(s1, at(5000)))).toEqual(['b']);
+    expect(liveLeases(s1, at(5000)).ids()).toEqual(['b']);
 
     // a (the earliest) renewed instead: b now expires first, at +10000.
     const s2 = renew(start, 'a', 1000);
     expect(liveLeases(s2, at(6000))).toBe(s2.leases);
     expect(liveLeases(s2, at(9999))).toBe(s2.leases);
-    expect(Object.keys(liveLeases(s2, at(10000)))).toEqual(['a']);
+    expect(liveLeases(s2, at(10000)).ids()).toEqual(['a']);
     // Both renewed: nothing expires until a day after the later renewal's predecessor.
     const s3 = renew(renew(start, 'a', 1000), 'b', 2000);
     expect(liveLeases(s3, at(LEASE_TTL_MS + 999))).toBe(s3.leases);
-    expect(Object.keys(liveLeases(s3, at(LEASE_TTL_MS + 1000)))).toEqual(['b']);
-    expect(liveLeases(s3, at(LEASE_TTL_MS + 2000))).toEqual({});
+    expect(liveLeases(s3, at(LEASE_TTL_MS + 1000)).ids()).toEqual(['b']);
+    expect(liveLeases(s3, at(LEASE_TTL_MS + 2000)).size).toBe(0);
   });
 });
 
@@ -138,14 +139,14 @@ describe('requestSlot', () => {
     const renewal = requestSlot(license, node('a', 'la'), '127.0.0.1', clock, ctx)(fresh);
     expect(renewal.writeBehind).toBe(true);
     expect(renewal.result).toMatchObject({ ok: true, inUse: 2, renewed: true, lease: { leaseId: 'la', expiresAt: later(LEASE_TTL_MS) } });
-    expect(renewal.next?.leases.b).toBe(fresh.leases.b);
-    expect(fresh.leases.a?.expiresAt).toBe(later(5000));
+    expect(renewal.next?.leases.get('b')).toBe(fresh.leases.get('b'));
+    expect(fresh.leases.get('a')?.expiresAt).toBe(later(5000));
 
     const withExpired = stateWith({ a: lease('la', later(5000)), gone: lease('lg', later(0)) });
     const cleaning = requestSlot(license, node('a', 'la'), '127.0.0.1', clock, ctx)(withExpired);
     expect(cleaning.writeBehind).toBe(false);
     expect(cleaning.result).toMatchObject({ ok: true, inUse: 1, renewed: true });
-    expect(Object.keys(cleaning.next?.leases ?? {})).toEqual(['a']);
+    expect(cleaning.next?.leases.ids()).toEqual(['a']);
 
     const newcomer = requestSlot(license, node('c'), '127.0.0.1', clock, ctx)(fresh);
     expect(newcomer.writeBehind).toBe(false);

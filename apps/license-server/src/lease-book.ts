@@ -7,13 +7,14 @@ import type { ServerLicensePayload } from '@registration/protocol/license';
 import { detail, type DetailCode } from '@registration/protocol/details';
 import { type Reason, reason } from '@registration/protocol/reason';
 import { verifyLeaseMac, verifyNodeSignature, type ProofScheme } from '@registration/licensing/node-proof';
+import type { LeaseTable } from './lease-table.ts';
 import type { LeaseRecord, Mutation, PrivateConfig } from './store.ts';
 
-// Lease records and lease maps are never changed in place (a change makes new ones), so facts about them
-// can be kept beside them: each lease's parsed expiry, and for a lease map a time before which none of
-// its leases expires. Parsing every lease's expiry on every heartbeat was most of the cost of `liveLeases`.
+// Lease records and lease tables are never changed in place (a change makes new ones), so facts about them
+// can be kept beside them: each lease's parsed expiry, and for a table a time before which none of its
+// leases expires. Parsing every lease's expiry on every heartbeat was most of the cost of `liveLeases`.
 const expiryMs = new WeakMap<LeaseRecord, number>();
-const noneExpiresBefore = new WeakMap<Record<string, LeaseRecord>, number>();
+const noneExpiresBefore = new WeakMap<LeaseTable, number>();
 
 function expiryOf(lease: LeaseRecord): number {
   let ms = expiryMs.get(lease);
@@ -27,27 +28,28 @@ function expiryOf(lease: LeaseRecord): number {
 /**
  * Leases still valid at `now`; an expired lease frees its slot without anyone having to clean it up.
  * When none has expired this is `state.leases` itself (so `live === state.leases` means nothing was
- * dropped); either way the result must not be modified.
+ * dropped). Looks at every lease only for a table whose earliest expiry is not yet known.
  */
-export function liveLeases(state: PrivateConfig, now: Date): Record<string, LeaseRecord> {
+export function liveLeases(state: PrivateConfig, now: Date): LeaseTable {
   const t = now.getTime();
   const { leases } = state;
   const bound = noneExpiresBefore.get(leases);
   if (bound !== undefined && bound > t) return leases;
   let earliest = Infinity;
-  for (const lease of Object.values(leases)) {
+  // Negated so that an unreadable expiry (NaN) counts as expired.
+  const live = leases.filter((lease) => {
     const expiry = expiryOf(lease);
-    // Negated so that an unreadable expiry (NaN) counts as expired, as before.
-    if (!(expiry > t)) return Object.fromEntries(Object.entries(leases).filter(([, held]) => expiryOf(held) > t));
+    if (!(expiry > t)) return false;
     if (expiry < earliest) earliest = expiry;
-  }
-  noneExpiresBefore.set(leases, earliest);
-  return leases;
+    return true;
+  });
+  noneExpiresBefore.set(live, earliest);
+  return live;
 }
 
 /** `live` (a result of `liveLeases`) with `nodeId`'s slot set to `lease`, keeping what is known of its expiries. */
-function withLease(live: Record<string, LeaseRecord>, nodeId: string, lease: LeaseRecord, expiry: number): Record<string, LeaseRecord> {
-  const leases = { ...live, [nodeId]: lease };
+function withLease(live: LeaseTable, nodeId: string, lease: LeaseRecord, expiry: number): LeaseTable {
+  const leases = live.set(nodeId, lease);
   expiryMs.set(lease, expiry);
   // Every other lease comes from `live`, so none of them expires before `live`'s bound either.
   const bound = noneExpiresBefore.get(live);
@@ -55,9 +57,12 @@ function withLease(live: Record<string, LeaseRecord>, nodeId: string, lease: Lea
   return leases;
 }
 
-/** `record[key]` only when it is the record's own entry: node ids such as "constructor" or "__proto__" are ordinary ids. */
-function own<T>(record: Record<string, T>, key: string): T | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
+/** `live` without `nodeId`'s slot; the rest expire no earlier than before. */
+function withoutLease(live: LeaseTable, nodeId: string): LeaseTable {
+  const leases = live.delete(nodeId);
+  const bound = noneExpiresBefore.get(live);
+  if (bound !== undefined) noneExpiresBefore.set(leases, bound);
+  return leases;
 }
 
 /** The node's facts, as every register and heartbeat states them. */
@@ -159,10 +164,10 @@ export function requestSlot(
       const [first, ...more] = checkRegistration({ license, node, peer, inUse: 0, holdsSlot: true, accountState: 'destroyed', now });
       if (first) return { result: { ok: false, reasons: [first, ...more] } };
     }
-    const waiting = own(state.activation.rescanRequired, request.nodeId);
+    const waiting = Object.hasOwn(state.activation.rescanRequired, request.nodeId) ? state.activation.rescanRequired[request.nodeId] : undefined;
     if (waiting) return refused(reason('PROJECT_RESCAN_REQUIRED', { rule: waiting.rule, activationUrl: context.activationUrl }));
     const live = liveLeases(state, now);
-    const previous = own(live, request.nodeId);
+    const previous = live.get(request.nodeId);
     if (request.kind === 'heartbeat') {
       if (previous?.leaseId !== request.leaseId) return refused(reason('LEASE_NOT_HELD', { nodeId: request.nodeId }));
       const failure = heartbeatProofFailure(previous, request);
@@ -179,7 +184,7 @@ export function requestSlot(
         serverImageIssuedAt: new Date(license.issuedAt),
       });
       if (!decision.resume) {
-        const { [request.nodeId]: _dropped, ...rest } = live;
+        const rest = withoutLease(live, request.nodeId);
         const rescanRequired = { ...state.activation.rescanRequired, [request.nodeId]: { rule: decision.reason, since: now.toISOString() } };
         return {
           next: { ...state, leases: rest, activation: { ...state.activation, rescanRequired } },
@@ -189,7 +194,7 @@ export function requestSlot(
     }
     const held = previous;
     const renewing = request.kind === 'heartbeat';
-    const inUse = Object.keys(live).length;
+    const inUse = live.size;
     const reasons = checkRegistration({
       license,
       node,
@@ -233,7 +238,7 @@ export function requestSlot(
       writeBehind,
       next: { ...state, leases },
       // The node's own slot is replaced if it held one, added otherwise.
-      result: { ok: true, nodeId: request.nodeId, lease, inUse: Object.hasOwn(live, request.nodeId) ? inUse : inUse + 1, renewed: renewing },
+      result: { ok: true, nodeId: request.nodeId, lease, inUse: live.has(request.nodeId) ? inUse : inUse + 1, renewed: renewing },
     };
   };
 }
@@ -265,7 +270,7 @@ export type ReleaseOutcome = { ok: true; leaseId: string } | { ok: false; reason
 export function releaseSlot(request: ReleaseRequest, clock: () => Date): Mutation<ReleaseOutcome> {
   return (state) => {
     const live = liveLeases(state, clock());
-    const held = own(live, request.nodeId);
+    const held = live.get(request.nodeId);
     const notHeld = { result: { ok: false as const, reason: reason('DO_NOT_NEED_DEACTIVATE', { nodeId: request.nodeId }) } };
     if (held === undefined || (request.leaseId !== undefined && held.leaseId !== request.leaseId)) return notHeld;
     const invalid = (code: DetailCode) => ({ result: { ok: false as const, reason: reason('NODE_PROOF_INVALID', detail(code)) } });
@@ -279,7 +284,6 @@ export function releaseSlot(request: ReleaseRequest, clock: () => Date): Mutatio
       return invalid('proof.deregisterSignature');
     }
     if (!isFreshProof(held, request.time, request.nonce)) return invalid('proof.replay');
-    const { [request.nodeId]: _released, ...rest } = live;
-    return { next: { ...state, leases: rest }, result: { ok: true, leaseId: held.leaseId } };
+    return { next: { ...state, leases: withoutLease(live, request.nodeId) }, result: { ok: true, leaseId: held.leaseId } };
   };
 }

@@ -14,7 +14,8 @@ import { DOC_TYPES } from '@registration/protocol/license';
 import { serverFingerprint } from './activation.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import type { LoadedBundle } from './bundle.ts';
-import type { LeaseRecord, PrivateConfig } from './store.ts';
+import type { LeaseTable } from './lease-table.ts';
+import type { PrivateConfig } from './store.ts';
 
 /** The destroy receipt as this server writes it (DESIGN.md §3.1 step 7); the vendor checks it with `verify-receipt`. */
 
@@ -24,8 +25,8 @@ export function leasesDigest(leases: readonly ReceiptLease[]): string {
 }
 
 /** The leases of a privateConfig as the receipt lists them, sorted by node id. */
-export function receiptLeases(leases: Record<string, LeaseRecord>): ReceiptLease[] {
-  return Object.entries(leases)
+export function receiptLeases(leases: LeaseTable): ReceiptLease[] {
+  return [...leases.entries()]
     .map(([nodeId, l]) => ({ nodeId, leaseId: l.leaseId, peer: l.peer, registeredAt: l.registeredAt, renewedAt: l.renewedAt, expiresAt: l.expiresAt }))
     .sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePhonePageUrl } from '@registration/licensing/challenge';
 import type { ProjectIdentity } from '@registration/protocol/project-identity';
 import type { ServerBundle } from '@registration/protocol/server-bundle';
+import type { StateStore } from './store.ts';
 import { call, createFixture, manualClock, startServer, T0, TestNode, type Fixture } from './test-harness.ts';
 
 // Issue 3 / manual "Registering After Restarting the Authorization Server" (11.5.11), through real restarts.
@@ -48,7 +49,7 @@ async function heartbeat(url: string, nodeId: string, leaseId: string, project: 
   return node.heartbeat(fx, url, { lease, facts: { productVersion, ...(project ? { project } : {}) } });
 }
 
-const leaseOf = (server: { store: { state: { leases: Record<string, { leaseId: string }> } } }, nodeId: string) => server.store.state.leases[nodeId]?.leaseId ?? '';
+const leaseOf = (server: { store: StateStore }, nodeId: string) => server.store.state.leases.get(nodeId)?.leaseId ?? '';
 
 describe('resuming after a license-server restart', () => {
   it('a cluster resumes when at most one of config DB, state server and file server changed; two changed → scan again', async () => {
@@ -69,7 +70,7 @@ describe('resuming after a license-server restart', () => {
       expect(twoChanged.body.reasons).toEqual([
         { code: 31014, name: 'PROJECT_RESCAN_REQUIRED', params: { rule: 'configDb, stateServer changed (two or more)', activationUrl: `${srv.s.url}/license/qrcode` } },
       ]);
-      expect(srv.s.store.state.leases.b).toBeUndefined();
+      expect(srv.s.store.state.leases.get('b')).toBeUndefined();
       // It stays refused, also as a fresh registration, until someone scans the QR code again.
       expect((await register(srv.s.url, 'b', CLUSTER)).body.reasons[0].name).toBe('PROJECT_RESCAN_REQUIRED');
       const page = String((await call(fx, srv.s.url, '/license/qrcode')).body);

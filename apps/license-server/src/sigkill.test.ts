@@ -1,11 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodeDocumentUnverified } from '@registration/licensing/jws';
 import { healthSchema } from '@registration/protocol/license-server-api';
 import { activateOverHttps, killAll, spawnMain } from './process-harness.ts';
-import { privateConfigSchema, PRIVATE_CONFIG_FILE } from './store.ts';
+import { readPrivateConfig, type PrivateConfigFile, PRIVATE_CONFIG_FILE } from './store.ts';
 import { call, createFixture, proven, registerBody, type Fixture } from './test-harness.ts';
 
 /**
@@ -85,7 +85,7 @@ it(`loses no acknowledged registration across ${ROUNDS} SIGKILLs during ${NODES}
   await writeFile(join(root, 'bundle.json'), JSON.stringify(bundle));
   const configDir = join(root, 'config');
   const args = ['start', '--port', '0', '--host', '127.0.0.1', '--bundle', join(root, 'bundle.json'), '--config', configDir, '--tls', join(fx.dir, 'tls'), '--log', join(root, 'log'), '--language', 'en', '--rate-limit-register', '0'];
-  const readState = async () => privateConfigSchema.parse(JSON.parse(await readFile(join(configDir, PRIVATE_CONFIG_FILE), 'utf8')));
+  const readState = async () => (await readPrivateConfig(join(configDir, PRIVATE_CONFIG_FILE)) as PrivateConfigFile);
 
   const acknowledged = new Map<string, string>();
   let lost: string[] = [];

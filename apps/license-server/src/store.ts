@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { detail } from '@registration/protocol/details';
 import { projectIdentitySchema } from '@registration/protocol/project-identity';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic-file.ts';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
+import { LeaseTable } from './lease-table.ts';
 import { StartupError } from './messages.ts';
 
 export const PRIVATE_CONFIG_FILE = 'privateConfig';
@@ -54,7 +55,7 @@ export const leaseRecordSchema = z.object({
 });
 export type LeaseRecord = z.infer<typeof leaseRecordSchema>;
 
-/** The license server's whole durable state (`<config>/privateConfig`). */
+/** The license server's whole durable state (`<config>/privateConfig`), as the file holds it. */
 export const privateConfigSchema = z.object({
   version: z.literal(1),
   licenseId: z.string().min(1).max(128),
@@ -84,7 +85,18 @@ export const privateConfigSchema = z.object({
     })
     .default(() => ({ lock: { ...initialLockState }, challenge: null, rescanRequired: {} })),
 });
-export type PrivateConfig = z.infer<typeof privateConfigSchema>;
+export type PrivateConfigFile = z.infer<typeof privateConfigSchema>;
+
+/** The state in memory: the file's, with the leases in a persistent table (see `LeaseTable`). */
+export type PrivateConfig = Omit<PrivateConfigFile, 'leases'> & { readonly leases: LeaseTable };
+
+export function fromFile(file: PrivateConfigFile): PrivateConfig {
+  return { ...file, leases: LeaseTable.fromRecord(file.leases) };
+}
+
+export function toFile(state: PrivateConfig): PrivateConfigFile {
+  return { ...state, leases: state.leases.toRecord() };
+}
 
 /**
  * A state transition: pure and synchronous, so a batch of them can be applied in order before one write
@@ -103,15 +115,56 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/**
+ * How privateConfig reaches the disk: `replace` swaps in a whole new file (crash-safe: the old or the new
+ * one, never a mix); `append` adds to the end of the current one and returns once that is durable.
+ */
+export interface StateFile {
+  replace(data: string): Promise<void>;
+  append(data: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** privateConfig on the local disk: atomic replace, and appends through one handle synced per append. */
+export function durableStateFile(path: string): StateFile {
+  let handle: FileHandle | null = null;
+  const close = async () => {
+    const open = handle;
+    handle = null;
+    await open?.close();
+  };
+  return {
+    async replace(data) {
+      // The handle would keep appending to the file the rename is about to replace.
+      await close();
+      await writeFileAtomic(path, data);
+    },
+    async append(data) {
+      handle ??= await open(path, 'a');
+      await handle.write(data);
+      await handle.datasync();
+    },
+    close,
+  };
+}
+
 export interface StateStoreOptions {
   dir: string;
   licenseId: string;
   now: () => Date;
   /** Told about a failed write-behind write (retried by the next flush); nobody else hears of it. */
   logger?: Pick<Logger, 'error'>;
-  /** The durable write; injectable for tests. */
-  write?: (path: string, data: string) => Promise<void>;
+  /** The durable file; injectable for tests. */
+  file?: (path: string) => StateFile;
+  /** How far the journal may grow, at least, before it is compacted (default 256 KB). */
+  minJournalBytes?: number;
 }
+
+/**
+ * The journal may grow to the size of the snapshot (so that compaction costs O(1) per change, amortized)
+ * and at least to this: a small installation is not rewritten every few renewals.
+ */
+const MIN_JOURNAL_BYTES = 256 * 1024;
 
 /**
  * The privateConfig file behind a single writer queue. Every change goes through `update`: mutations run
@@ -121,10 +174,21 @@ export interface StateStoreOptions {
  * Mutations that arrive while a write is in flight are applied together and committed with the next single
  * write (group commit). A mutation arriving while a slot change is being written waits behind it, so a
  * renewal is never decided on top of a slot change that may still fail.
+ *
+ * On disk, privateConfig is one line of JSON (the snapshot) followed by journal lines, one per group commit,
+ * each naming only what that commit changed: a renewal appends its own lease, whatever the number of leases
+ * held. When the journal outgrows the snapshot the whole file is rewritten as one line (atomic replace); it
+ * is also rewritten at every open, so what an operator copies of a stopped server is a single JSON document.
  */
 export class StateStore {
   /** Decided state: every durable change plus write-behind changes not yet written; never a tentative one. */
   #state: PrivateConfig;
+  /** The state the file holds. */
+  #written: PrivateConfig;
+  #snapshotBytes = 0;
+  #journalBytes = 0;
+  /** Set when an append failed (it may have left part of a line): the next write replaces the file. */
+  #mustReplace = true;
   #lastWriteAt: string | null = null;
   #pending: Pending[] = [];
   /** The running flush, if any; `#flushRunning` drops synchronously with its last check for work. */
@@ -142,36 +206,43 @@ export class StateStore {
     private readonly lock: DirLock,
     state: PrivateConfig,
     private readonly now: () => Date,
-    private readonly write: (path: string, data: string) => Promise<void>,
+    private readonly file: StateFile,
     private readonly logger: Pick<Logger, 'error'> | undefined,
+    private readonly minJournalBytes: number,
   ) {
     this.#state = state;
+    this.#written = state;
   }
 
-  /** Locks `dir`, then loads privateConfig (or creates it for `licenseId`); a damaged file stops here. */
+  /**
+   * Locks `dir`, then loads privateConfig (or creates it for `licenseId`) and rewrites it as one snapshot;
+   * a damaged file stops here.
+   */
   static async open(options: StateStoreOptions): Promise<StateStore> {
     await mkdir(options.dir, { recursive: true, mode: 0o700 });
     const lock = await acquireDirLock(options.dir);
     try {
       const path = join(options.dir, PRIVATE_CONFIG_FILE);
       await removeStaleTempFiles(path);
-      const loaded = await load(path);
+      const loaded = await readPrivateConfig(path);
       if (loaded && loaded.licenseId !== options.licenseId) {
         throw new StartupError('stateOtherLicense', { path, stateLicense: loaded.licenseId, bundleLicense: options.licenseId });
       }
-      const state: PrivateConfig = loaded ?? {
-        version: 1,
-        licenseId: options.licenseId,
-        createdAt: options.now().toISOString(),
-        activatedAt: null,
-        destroyedAt: null,
-        leases: {},
-        instanceId: randomUUID(),
-        activation: { lock: { ...initialLockState }, challenge: null, rescanRequired: {} },
-      };
-      const write = options.write ?? ((p: string, data: string) => writeFileAtomic(p, data));
-      const store = new StateStore(path, lock, state, options.now, write, options.logger);
-      if (!loaded) await store.update(() => ({ next: state, result: undefined }));
+      const state: PrivateConfig = loaded
+        ? fromFile(loaded)
+        : {
+            version: 1,
+            licenseId: options.licenseId,
+            createdAt: options.now().toISOString(),
+            activatedAt: null,
+            destroyedAt: null,
+            leases: LeaseTable.EMPTY,
+            instanceId: randomUUID(),
+            activation: { lock: { ...initialLockState }, challenge: null, rescanRequired: {} },
+          };
+      const store = new StateStore(path, lock, state, options.now, (options.file ?? durableStateFile)(path), options.logger, options.minJournalBytes ?? MIN_JOURNAL_BYTES);
+      // The journal a previous run appended (and any line a crash cut short) is folded into one snapshot.
+      await store.#persist(state);
       return store;
     } catch (error) {
       await lock.release();
@@ -192,7 +263,7 @@ export class StateStore {
     return this.#version !== this.#writtenVersion;
   }
 
-  /** When this process last successfully wrote privateConfig (by the injected clock); null before the first write. */
+  /** When this process last successfully wrote privateConfig (by the injected clock; the first write is at open). */
   get lastWriteAt(): string | null {
     return this.#lastWriteAt;
   }
@@ -229,6 +300,31 @@ export class StateStore {
   #decide(next: PrivateConfig): void {
     this.#state = next;
     this.#version += 1;
+  }
+
+  /** Makes `next` the file's content: its changes appended to the journal, or a new snapshot. */
+  async #persist(next: PrivateConfig): Promise<void> {
+    const entry = this.#mustReplace ? null : journalEntry(this.#written, next);
+    if (entry === '') {
+      // Nothing to tell the file (a no-op batch): it already holds this state.
+    } else if (entry === null || this.#journalBytes + entry.length > Math.max(this.#snapshotBytes, this.minJournalBytes)) {
+      const text = `${JSON.stringify(toFile(next))}\n`;
+      await this.file.replace(text);
+      this.#snapshotBytes = text.length;
+      this.#journalBytes = 0;
+      this.#mustReplace = false;
+    } else {
+      try {
+        await this.file.append(entry);
+      } catch (error) {
+        this.#mustReplace = true;
+        throw error;
+      }
+      this.#journalBytes += entry.length;
+    }
+    next.leases.forgetHistory();
+    this.#written = next;
+    if (entry !== '') this.#lastWriteAt = this.now().toISOString();
   }
 
   #kick(): void {
@@ -282,7 +378,7 @@ export class StateStore {
         if (durable) {
           this.#writingDurable = true;
           try {
-            await this.write(this.path, serialize(draft));
+            await this.#persist(draft);
           } catch (error) {
             // Nothing of this batch's slot changes is durable, so nobody in it may be told otherwise.
             // Write-behind changes decided earlier stay decided and are retried by the next write.
@@ -293,7 +389,6 @@ export class StateStore {
           }
           this.#decide(draft);
           this.#writtenVersion = this.#version;
-          this.#lastWriteAt = this.now().toISOString();
           for (const { op, outcome } of batch) {
             if (outcome.ok) op.resolve(outcome.result);
             else op.reject(outcome.error);
@@ -302,14 +397,13 @@ export class StateStore {
           const version = this.#version;
           try {
             // Renewals decided while this write is in flight are picked up by the next round.
-            await this.write(this.path, serialize(this.#state));
+            await this.#persist(this.#state);
           } catch (error) {
             this.logger?.error({ err: error, path: this.path }, 'write-behind of privateConfig failed; retried by the next write');
             if (this.#pending.length === 0) return;
             continue;
           }
           this.#writtenVersion = version;
-          this.#lastWriteAt = this.now().toISOString();
         }
       }
     } finally {
@@ -318,37 +412,63 @@ export class StateStore {
   }
 
   /**
-   * Waits for queued writes, writes any pending write-behind changes, refuses new ones and releases the
-   * directory lock. Rejects (after releasing the lock) if the final write-behind write failed.
+   * Waits for queued writes, writes any pending write-behind changes as one snapshot, refuses new ones and
+   * releases the directory lock. Rejects (after releasing the lock) if that final write failed.
    */
   async close(): Promise<void> {
     this.#closed = true;
     let failure: unknown = null;
     try {
       while (this.#flushRunning) await this.#flushing;
-      if (this.hasUnwrittenChanges) {
+      if (this.hasUnwrittenChanges || this.#journalBytes > 0) {
         const version = this.#version;
         try {
-          await this.write(this.path, serialize(this.#state));
+          this.#mustReplace = true;
+          await this.#persist(this.#state);
           this.#writtenVersion = version;
-          this.#lastWriteAt = this.now().toISOString();
         } catch (error) {
           this.logger?.error({ err: error, path: this.path }, 'final write of privateConfig failed; the last renewals are lost');
           failure = error;
         }
       }
     } finally {
+      await this.file.close().catch(() => undefined);
       await this.lock.release();
     }
     if (failure !== null) throw failure;
   }
 }
 
-function serialize(state: PrivateConfig): string {
-  return `${JSON.stringify(state, null, 2)}\n`;
+/**
+ * One journal line: the top-level fields `next` changed from `written` (whole), and the leases it changed
+ * (a lease, or null when freed). Null when the change cannot be told as a journal line (leases not made
+ * from the written ones): the file is then replaced. Empty when nothing changed.
+ */
+function journalEntry(written: PrivateConfig, next: PrivateConfig): string | null {
+  const leaseIds = next.leases.changedSince(written.leases);
+  if (leaseIds === null) return null;
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(next)) {
+    if (key !== 'leases' && value !== written[key as keyof PrivateConfig]) set[key] = value;
+  }
+  if (leaseIds.size === 0 && Object.keys(set).length === 0) return '';
+  const leases: Record<string, LeaseRecord | null> = {};
+  for (const id of leaseIds) Object.defineProperty(leases, id, { value: next.leases.get(id) ?? null, enumerable: true, writable: true, configurable: true });
+  return `${JSON.stringify({ set, leases })}\n`;
 }
 
-async function load(path: string): Promise<PrivateConfig | null> {
+const journalLineSchema = z.object({
+  set: z.record(z.string(), z.unknown()),
+  leases: z.record(z.string(), leaseRecordSchema.nullable()),
+});
+
+/**
+ * Reads privateConfig as a stopped or running server left it: the snapshot line with the journal lines
+ * after it applied in order (a last line a crash cut short was never acknowledged and is ignored), or a
+ * whole-file JSON document as earlier versions wrote it. Null when there is no file; StartupError
+ * `stateCorrupt` when it cannot be read as either.
+ */
+export async function readPrivateConfig(path: string): Promise<PrivateConfigFile | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -356,16 +476,49 @@ async function load(path: string): Promise<PrivateConfig | null> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new StartupError('stateCorrupt', { path, ...detail('file.notJson') });
+  const corrupt = (code: 'file.notJson' | 'state.unexpected', fields?: string) =>
+    new StartupError('stateCorrupt', { path, ...(code === 'file.notJson' ? detail(code) : detail(code, { fields: fields ?? '(root)' })) });
+  const lines = text.split('\n');
+  let json: unknown = parseJson(lines[0] ?? '');
+  if (json === undefined || typeof json !== 'object' || json === null) {
+    // An earlier version's pretty-printed document, with no journal.
+    json = parseJson(text);
+    if (json === undefined) throw corrupt('file.notJson');
+  } else {
+    const base = json as Record<string, unknown>;
+    const leases = { ...(base.leases as Record<string, unknown>) };
+    const state: Record<string, unknown> = { ...base, leases };
+    // Only the last line may be cut short (appends happen one line at a time, each synced before the next).
+    const journal = lines.slice(1);
+    for (const [index, line] of journal.entries()) {
+      if (line === '') continue;
+      const entry = journalLineSchema.safeParse(parseJson(line));
+      if (!entry.success) {
+        if (index === journal.length - 1) break;
+        throw corrupt('state.unexpected', `journal line ${index + 2}`);
+      }
+      for (const [key, value] of Object.entries(entry.data.set)) {
+        if (key !== 'leases' && Object.hasOwn(privateConfigSchema.shape, key)) state[key] = value;
+      }
+      for (const [id, lease] of Object.entries(entry.data.leases)) {
+        if (lease === null) delete leases[id];
+        else Object.defineProperty(leases, id, { value: lease, enumerable: true, writable: true, configurable: true });
+      }
+    }
+    json = state;
   }
   const parsed = privateConfigSchema.safeParse(json);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))].slice(0, 5).join(', ');
-    throw new StartupError('stateCorrupt', { path, ...detail('state.unexpected', { fields }) });
+    throw corrupt('state.unexpected', fields);
   }
   return parsed.data;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -58,14 +58,14 @@ async function settled(bff: BffProcess): Promise<{ agreed: boolean; status: stri
   let last = { agreed: false, status: '?', leased: false };
   for (let i = 0; i < 120; i += 1) {
     const s = await state(bff);
-    const leased = Object.hasOwn(ls.store.state.leases, NODE_ID);
+    const leased = ls.store.state.leases.has(NODE_ID);
     const agreed = (s.status === 'registered' && s.serverUrl === relay.url && leased) || (s.status === 'unregistered' && !leased);
     last = { agreed, status: s.status, leased };
     // Twice in a row, half a second apart: not a moment in the middle of a beat.
     if (agreed) {
       await sleep(500);
       const again = await state(bff);
-      const stillLeased = Object.hasOwn(ls.store.state.leases, NODE_ID);
+      const stillLeased = ls.store.state.leases.has(NODE_ID);
       if (again.status === s.status && stillLeased === leased) return last;
     }
     await sleep(250);
@@ -96,7 +96,7 @@ it(`SIGKILL at ${ROUNDS} random moments of Submit / Re-register: after a restart
     request.catch(() => undefined); // cut off by the kill
     await sleep(killAfterMs);
     await bff.kill();
-    const leasedAtKill = Object.hasOwn(ls.store.state.leases, NODE_ID);
+    const leasedAtKill = ls.store.state.leases.has(NODE_ID);
     bff = await start();
     const outcome = await settled(bff);
     rounds.push(`${action}@${killAfterMs}ms: ${leasedAtKill ? 'leased' : 'free'} at the kill → ${outcome.status}`);
@@ -109,7 +109,7 @@ it(`SIGKILL at ${ROUNDS} random moments of Submit / Re-register: after a restart
   const store = await createPgliteStore(dataDir);
   try {
     const row = await store.getNode(NODE_ID);
-    const held = ls.store.state.leases[NODE_ID];
+    const held = ls.store.state.leases.get(NODE_ID);
     if (held) {
       expect(row?.leaseId).toBe(held.leaseId);
       expect((await store.nodeKey(NODE_ID, () => ({ x: '', d: '' }), new Date())).x).toBe(held.nodeKey);

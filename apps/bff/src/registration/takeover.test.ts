@@ -61,7 +61,7 @@ describe('take-over attempts from other addresses in the license range', () => {
       });
       expect(res.status).toBe(200);
     }
-    const held = () => Object.fromEntries(NODES.map((id) => [id, ls.store.state.leases[id]?.leaseId]));
+    const held = () => Object.fromEntries(NODES.map((id) => [id, ls.store.state.leases.get(id)?.leaseId]));
     const before = held();
     expect(Object.values(before).every((id) => typeof id === 'string')).toBe(true);
 
@@ -86,7 +86,7 @@ describe('take-over attempts from other addresses in the license range', () => {
       'register-text-plain',
     ] as const;
     const attempt = (kind: (typeof kinds)[number], nodeId: string): Sent => {
-      const leaseId = pick([ls.store.state.leases[nodeId]?.leaseId ?? 'gone', crypto.randomUUID()]);
+      const leaseId = pick([ls.store.state.leases.get(nodeId)?.leaseId ?? 'gone', crypto.randomUUID()]);
       const guessed = { leaseId, leaseKey: Buffer.from(Array.from({ length: 32 }, () => Math.floor(random() * 256))) };
       const now = new Date();
       const proven = (r: { body: string; proof: string }, path: string): Sent => ({ path, body: r.body, headers: { [NODE_PROOF_HEADER]: r.proof } });
@@ -95,7 +95,7 @@ describe('take-over attempts from other addresses in the license range', () => {
           return proven(registerRequest({ node: facts(nodeId), key: mallory, time: now }), '/api/v1/register');
         case 'register-forged-signature': {
           // Names the node's real key (from a lease it saw), signs with its own.
-          const body = JSON.stringify({ ...facts(nodeId), nonce: 'f'.repeat(22), time: now.toISOString(), nodeKey: ls.store.state.leases[nodeId]?.nodeKey ?? mallory.x, exchangeKey: createExchangeKey().publicX });
+          const body = JSON.stringify({ ...facts(nodeId), nonce: 'f'.repeat(22), time: now.toISOString(), nodeKey: ls.store.state.leases.get(nodeId)?.nodeKey ?? mallory.x, exchangeKey: createExchangeKey().publicX });
           return { path: '/api/v1/register', body, headers: { [NODE_PROOF_HEADER]: signNodeRequest(mallory.privateKey, 'register', body) } };
         }
         case 'register-old-format':
@@ -156,10 +156,10 @@ describe('take-over attempts from other addresses in the license range', () => {
     expect(succeeded).toBe(0);
     // Still the same leases (renewed, never replaced), bound to the nodes' own keys; nothing else was granted.
     expect(held()).toEqual(before);
-    expect(Object.keys(ls.store.state.leases).sort()).toEqual(NODES);
+    expect(ls.store.state.leases.ids().sort()).toEqual(NODES);
     for (const bff of nodes) {
       const key = await bff.store.nodeKey(bff.config.nodeId, () => ({ x: '', d: '' }), clock());
-      expect(ls.store.state.leases[bff.config.nodeId]?.nodeKey).toBe(key.x);
+      expect(ls.store.state.leases.get(bff.config.nodeId)?.nodeKey).toBe(key.x);
       const row = await bff.store.getNode(bff.config.nodeId);
       expect(row?.status).toBe('registered');
       expect(row?.leaseId).toBe(before[bff.config.nodeId]);
