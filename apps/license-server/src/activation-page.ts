@@ -38,6 +38,8 @@ const TEXT = {
     success: 'Activated. Report servers can register now.',
     resumed: 'Scanned again: the waiting nodes register again by themselves.',
     destroyed: 'This license server was destroyed on {{at}} (receipt in uninstall/receipt.fr). It refuses every registration and heartbeat with 30002.',
+    setupIntro: 'The operator console (leases, events, migration) needs a password.',
+    setupLink: 'Set the operator password (link valid 15 minutes)',
   },
   'zh-CN': {
     title: '授权服务器激活',
@@ -69,6 +71,8 @@ const TEXT = {
     success: '激活成功，报表服务器现在可以注册。',
     resumed: '已重新扫码，等待中的节点会自动重新注册。',
     destroyed: '授权服务器已于 {{at}} 销毁（回执见 uninstall/receipt.fr），所有注册和心跳请求都将被拒绝（30002）。',
+    setupIntro: '运维控制台（租约、事件、迁移）需要设置密码。',
+    setupLink: '设置运维密码（链接 15 分钟内有效）',
   },
 } as const;
 
@@ -85,7 +89,7 @@ export interface ActivationView {
   lock: LockStatus;
   rescan: { nodeId: string; rule: string; since: string }[];
   /** The outcome of the form just submitted. */
-  notice: { kind: 'success'; text: 'success' | 'resumed' } | { kind: 'error'; reason: Reason } | null;
+  notice: { kind: 'success'; text: 'success' | 'resumed'; setupToken?: string | null } | { kind: 'error'; reason: Reason } | null;
   /** What the operator's browser used to reach this page (`https://host:port`): the console's Server Address. */
   serverAddress: string;
   nonce: string;
@@ -111,7 +115,9 @@ function noticeHtml(view: ActivationView): string {
     // What to do next, in the console: the address to type, with Copy.
     return `<div class="notice ok" role="status" id="notice"><p>${escapeHtml(t[notice.text])}</p>
 <p>${escapeHtml(t.consoleAddress)}</p><p class="address"><code id="address">${escapeHtml(view.serverAddress)}</code>
-<button type="button" class="secondary" id="copy" data-copied="${escapeHtml(t.copied)}">${escapeHtml(t.copy)}</button> <span id="copy-result" aria-live="polite"></span></p></div>`;
+<button type="button" class="secondary" id="copy" data-copied="${escapeHtml(t.copied)}">${escapeHtml(t.copy)}</button> <span id="copy-result" aria-live="polite"></span></p>${
+      notice.setupToken ? `<p>${escapeHtml(t.setupIntro)} <a href="/console/setup?token=${encodeURIComponent(notice.setupToken)}&amp;lang=${language}" id="setup-link">${escapeHtml(t.setupLink)}</a></p>` : ''
+    }</div>`;
   }
   const text = describe(notice.reason.name, language, notice.reason.params);
   const steps = text.troubleshooting.map((s) => `<li>${escapeHtml(s)}</li>`).join('');

@@ -9,6 +9,8 @@ import { CATALOGUE } from '@registration/protocol/catalogue';
 import { type Reason, reason } from '@registration/protocol/reason';
 import { activationQrUrl, currentChallenge, needsScan, serverFingerprint, submitActivationCode, type ActivationOutcome } from './activation.ts';
 import { renderActivationPage, type ActivationView } from './activation-page.ts';
+import type { OperatorPassword } from './console/operator-password.ts';
+import type { SetupTokens } from './console/setup-tokens.ts';
 import type { LeaseRouteDeps } from './lease-routes.ts';
 import { peerAddress } from './peer.ts';
 import { addressKey, RateLimiter } from '@registration/licensing/rate-limit';
@@ -24,6 +26,9 @@ export interface ActivationDeps extends LeaseRouteDeps {
   site: string;
   /** The challenge keys this process holds (default: a fresh set per app). */
   challengeKeys?: ChallengeKeys;
+  /** The console's operator password and set-up links (the page offers one right after a successful scan). */
+  password?: OperatorPassword;
+  setupTokens?: SetupTokens;
 }
 
 /**
@@ -52,7 +57,7 @@ const wantsJson = (c: Context<Env>) => (c.req.header('content-type') ?? '').incl
  * a JSON status. Forms post back to the page itself, so it works without JavaScript; JSON bodies get JSON.
  */
 export function activationRoutes(deps: ActivationDeps) {
-  const { bundle, store, clock, logger, language, phonePageUrl } = deps;
+  const { bundle, store, clock, logger, language, phonePageUrl, events } = deps;
   const keys = deps.challengeKeys ?? new ChallengeKeys();
   const licenseKey = bundle.license.activationKey;
   const attempts = new RateLimiter(CODE_ATTEMPTS_PER_MINUTE, () => clock().getTime());
@@ -152,11 +157,20 @@ export function activationRoutes(deps: ActivationDeps) {
       // A code answers its challenge once: its key is of no use any more.
       if (outcome.ok && store.state.activation.challenge?.exchangeKey) keys.forget(store.state.activation.challenge.exchangeKey);
       const peer = peerAddress(c);
-      if (outcome.ok) logger.info({ peer, activatedAt: outcome.activatedAt, resumed: outcome.resumed }, 'activation code accepted');
-      else logger.warn({ peer, code: outcome.reason.code }, 'activation code refused');
+      if (outcome.ok) {
+        logger.info({ peer, activatedAt: outcome.activatedAt, resumed: outcome.resumed }, 'activation code accepted');
+        events?.record({ kind: 'activation-accepted', peer, data: { resumed: outcome.resumed.length } });
+      } else {
+        logger.warn({ peer, code: outcome.reason.code }, 'activation code refused');
+        events?.record({ kind: 'activation-refused', peer, codes: [outcome.reason.code] });
+      }
       const s = await status();
       if (json) return outcome.ok ? c.json({ ok: true as const, ...s }, 200) : c.json({ ok: false as const, reasons: [outcome.reason], ...s }, statusOf(outcome.reason));
-      if (outcome.ok) return page(c, s, { kind: 'success', text: outcome.resumed.length > 0 ? 'resumed' : 'success' }, 200);
+      if (outcome.ok) {
+        // Whoever just proved the vendor's code may set the console's password, once, if none is set.
+        const setup = deps.password && deps.setupTokens && !(await deps.password.isSet()) ? deps.setupTokens.issue() : null;
+        return page(c, s, { kind: 'success', text: outcome.resumed.length > 0 ? 'resumed' : 'success', setupToken: setup }, 200);
+      }
       return page(c, s, { kind: 'error', reason: outcome.reason }, statusOf(outcome.reason));
     });
 }

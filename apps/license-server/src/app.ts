@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
@@ -7,6 +8,10 @@ import type { HttpBindings } from '@hono/node-server';
 import { LICENSE_SERVER_SERVICE, type Health, type ServerInfo } from '@registration/protocol/license-server-api';
 import pkg from '../package.json' with { type: 'json' };
 import { activationRoutes, type ActivationDeps } from './activation-routes.ts';
+import { DEFAULT_RETENTION_DAYS, EventLog } from './console/events.ts';
+import { OperatorPassword } from './console/operator-password.ts';
+import { consoleRoutes } from './console/routes.ts';
+import { SetupTokens } from './console/setup-tokens.ts';
 import { liveLeases } from './lease-book.ts';
 import { leaseRoutes, preSecured } from './lease-routes.ts';
 import { nodeRequestsOnly } from './node-requests-only.ts';
@@ -15,13 +20,25 @@ import { NO_RATE_LIMITS, rateLimit } from './rate-limit.ts';
 import { apiError } from './responses.ts';
 
 /** Dependencies of the license server app; tests pass real ones built on a temp dir and an injected clock. */
-export type LicenseServerDeps = ActivationDeps;
+export type LicenseServerDeps = ActivationDeps & {
+  /** How long the console keeps events (days; default 90). */
+  eventRetentionDays?: number;
+  /** Console sign-in attempts per source address per minute (default 10; 0 = none). */
+  signInPerMinute?: number;
+};
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** The license server's HTTP app: lease routes, info and health, with the JSON error shape for the rest. */
-export function createLicenseServerApp(deps: LicenseServerDeps) {
-  const { bundle, store, clock, logger, language } = deps;
+export function createLicenseServerApp(input: LicenseServerDeps) {
+  const { bundle, store, clock, logger, language } = input;
+  // The console's parts: given by main.ts (events on disk), made here otherwise (memory only).
+  const deps = {
+    ...input,
+    events: input.events ?? EventLog.memory(clock),
+    password: input.password ?? new OperatorPassword(dirname(store.path), clock),
+    setupTokens: input.setupTokens ?? new SetupTokens(clock),
+  };
   const app = new Hono<{ Bindings: HttpBindings }>();
 
   app.use(async (c, next) => {
@@ -71,6 +88,13 @@ export function createLicenseServerApp(deps: LicenseServerDeps) {
   // The activation forms must come from the page itself: a cross-site form could refresh the QR code.
   app.use('/license/*', csrf());
   app.route('/license', activationRoutes(deps));
+  // The console's forms also carry the session's token; this refuses any cross-site POST first.
+  app.use('/console/*', csrf());
+  app.use('/console', csrf());
+  app.route(
+    '/console',
+    consoleRoutes({ ...deps, retentionDays: deps.eventRetentionDays ?? DEFAULT_RETENTION_DAYS, ...(deps.signInPerMinute === undefined ? {} : { signInPerMinute: deps.signInPerMinute }) }),
+  );
 
   app.get('/api/v1/info', (c) => {
     const body: ServerInfo = {

@@ -1,8 +1,9 @@
-import { access } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { lockStatus, LOCK_AFTER_FAILURES } from '@registration/licensing/lockout';
 import { resetActivationLock } from './activation.ts';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, OperatorPassword, passwordProblem } from './console/operator-password.ts';
 import type { LicenseServerConfig } from './config.ts';
 import { logFile } from './logger.ts';
 import { currentMachine, machineInfoDocument, MACHINE_INFO_OVERRIDE_ENV, writeMachineInfo } from './machine-info.ts';
@@ -19,6 +20,8 @@ export interface CommandIo {
   out: (text: string) => void;
   now: () => Date;
   env: NodeJS.ProcessEnv;
+  /** Reads a secret line (not echoed on a terminal); `operator-password` only. */
+  readSecret?: (prompt: string) => Promise<string>;
 }
 
 /**
@@ -117,4 +120,25 @@ export async function machineInfo(config: LicenseServerConfig, io: CommandIo): P
       digest: document.digest,
     }),
   );
+}
+
+/**
+ * `license-server operator-password`: sets (or resets) the console's operator password and opens a locked
+ * sign-in again. Reads it twice from the terminal without echo, or once from stdin when piped. Works while
+ * the server runs: the server reads the password file at every sign-in (sessions already open stay open
+ * until they end; a restart ends them all).
+ */
+export async function setOperatorPassword(config: LicenseServerConfig, io: CommandIo): Promise<void> {
+  const lang = config.language;
+  if (io.readSecret === undefined) throw new StartupError('operatorPasswordNoInput', {});
+  const first = await io.readSecret(message(lang, 'operatorPasswordPrompt', { min: MIN_PASSWORD_LENGTH }));
+  const problem = passwordProblem(first);
+  if (problem !== null) throw new StartupError('operatorPasswordRefused', { problem: problem === 'tooShort' ? 'passwordShort' : 'passwordLong', min: MIN_PASSWORD_LENGTH, max: MAX_PASSWORD_LENGTH });
+  const again = await io.readSecret(message(lang, 'operatorPasswordAgain'));
+  if (again !== first) throw new StartupError('operatorPasswordRefused', { problem: 'passwordMismatch' });
+  await mkdir(config.configDir, { recursive: true, mode: 0o700 });
+  const password = new OperatorPassword(config.configDir, io.now);
+  await password.set(first);
+  commandLogger(config.logDir).info({ path: password.path }, 'operator password set');
+  io.out(message(lang, 'operatorPasswordSet', { path: password.path }));
 }

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       registrationKeyFile: null,
       rateLimits: { register: 60, heartbeat: 600, activation: 30 },
       maxConnectionsPerAddress: 64,
+      eventDays: 90,
     });
   });
 

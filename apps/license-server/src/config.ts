@@ -7,7 +7,7 @@ import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.ts';
 
 /** Everything the license server needs to start; paths are absolute. */
 /** What the process is asked to do; everything but `start` is a one-shot operator command on the config dir. */
-export const COMMANDS = ['start', 'destroy', 'machine-info', 'reset-lock', 'registration-key'] as const;
+export const COMMANDS = ['start', 'destroy', 'machine-info', 'reset-lock', 'registration-key', 'operator-password'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface LicenseServerConfig {
@@ -31,6 +31,8 @@ export interface LicenseServerConfig {
   rateLimits: RateLimits;
   /** Open connections one source address may hold at once; more are closed at once. */
   maxConnectionsPerAddress: number;
+  /** How many days the console keeps events. */
+  eventDays: number;
 }
 
 // flag name, env mirror, default (paths relative to the working directory, like the container's /app/*).
@@ -50,6 +52,7 @@ const SETTINGS = {
   'rate-limit-heartbeat': { flag: '--rate-limit-heartbeat', env: 'LS_RATE_LIMIT_HEARTBEAT', fallback: String(DEFAULT_RATE_LIMITS.heartbeat) },
   'rate-limit-activation': { flag: '--rate-limit-activation', env: 'LS_RATE_LIMIT_ACTIVATION', fallback: String(DEFAULT_RATE_LIMITS.activation) },
   'max-connections-per-address': { flag: '--max-connections-per-address', env: 'LS_MAX_CONNECTIONS_PER_ADDRESS', fallback: '64' },
+  'event-days': { flag: '--event-days', env: 'LS_EVENT_DAYS', fallback: '90' },
 } as const;
 type Setting = keyof typeof SETTINGS;
 
@@ -74,6 +77,7 @@ const configSchema = z.object({
   'rate-limit-heartbeat': perMinute,
   'rate-limit-activation': perMinute,
   'max-connections-per-address': z.string().regex(/^\d{1,6}$/, 'atLeastOne').transform(Number).pipe(z.number().min(1, 'atLeastOne')),
+  'event-days': z.string().regex(/^\d{1,5}$/, 'days').transform(Number).pipe(z.number().min(1, 'days')),
 });
 
 function fail(setting: string, value: string, problem: ProblemCode): never {
@@ -129,5 +133,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process
     registrationKeyFile: v['registration-key-file'] === '' ? null : resolve(cwd, v['registration-key-file']),
     rateLimits: { register: v['rate-limit-register'], heartbeat: v['rate-limit-heartbeat'], activation: v['rate-limit-activation'] },
     maxConnectionsPerAddress: v['max-connections-per-address'],
+    eventDays: v['event-days'],
   };
 }

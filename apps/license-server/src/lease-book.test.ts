@@ -43,6 +43,7 @@ function stateWith(leases: Record<string, LeaseRecord>): PrivateConfig {
     leases: LeaseTable.fromRecord(leases),
     instanceId: 'instance-1',
     activation: { lock: { ...initialLockState }, challenge: null, rescanRequired: {} },
+    operator: { freed: {}, blockedNodes: {}, blockedKeys: {} },
   };
 }
 

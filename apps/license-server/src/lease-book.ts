@@ -97,7 +97,17 @@ export interface SlotContext {
 }
 
 export type SlotOutcome =
-  | { ok: true; nodeId: string; lease: LeaseRecord; inUse: number; renewed: boolean }
+  | {
+      ok: true;
+      nodeId: string;
+      lease: LeaseRecord;
+      inUse: number;
+      renewed: boolean;
+      /** Since the lease's previous renewal (null for a new slot): a long gap is an event worth recording. */
+      gapMs: number | null;
+      /** Leases found expired (and dropped) by this request. */
+      expired: string[];
+    }
   | { ok: false; reasons: [Reason, ...Reason[]] };
 
 const refused = (reason: Reason): { result: SlotOutcome } => ({ result: { ok: false, reasons: [reason] } });
@@ -168,8 +178,15 @@ export function requestSlot(
     if (waiting) return refused(reason('PROJECT_RESCAN_REQUIRED', { rule: waiting.rule, activationUrl: context.activationUrl }));
     const live = liveLeases(state, now);
     const previous = live.get(request.nodeId);
+    const blockedAt = blockedSince(state, request.nodeId, request.kind === 'register' ? request.nodeKey : previous?.nodeKey);
+    if (blockedAt !== null) return refused(reason('NODE_BLOCKED', { nodeId: request.nodeId, blockedAt }));
     if (request.kind === 'heartbeat') {
-      if (previous?.leaseId !== request.leaseId) return refused(reason('LEASE_NOT_HELD', { nodeId: request.nodeId }));
+      if (previous?.leaseId !== request.leaseId) {
+        // Ended by the operator: said as such, so that the node does not simply take the slot back.
+        const freed = Object.hasOwn(state.operator.freed, request.nodeId) ? state.operator.freed[request.nodeId] : undefined;
+        if (freed?.leaseId === request.leaseId) return refused(reason('LEASE_FREED', { nodeId: request.nodeId, freedAt: freed.at }));
+        return refused(reason('LEASE_NOT_HELD', { nodeId: request.nodeId }));
+      }
       const failure = heartbeatProofFailure(previous, request);
       if (failure) return refused(failure);
     } else if (previous?.nodeKey !== undefined && previous.nodeKey !== request.nodeKey) {
@@ -222,6 +239,9 @@ export function requestSlot(
       expiresAt: expiresAt.toISOString(),
       ...(request.project === undefined ? {} : { project: request.project }),
       productVersion: request.productVersion,
+      // The previous record's strings when they did not change: 10,000 renewals keep one copy each.
+      appName: held?.appName === request.appName ? held.appName : request.appName,
+      domain: held?.domain === request.domain ? held.domain : request.domain,
       bootId: context.bootId,
       ...(binding.nodeKey === undefined ? {} : { nodeKey: binding.nodeKey }),
       ...(binding.leaseKey === undefined ? {} : { leaseKey: binding.leaseKey }),
@@ -234,13 +254,40 @@ export function requestSlot(
     // the previous one (>= 22 h left at a 2 h heartbeat). Anything that changes slots waits for the write.
     const nothingExpired = live === state.leases;
     const writeBehind = renewing && held?.bootId === context.bootId && nothingExpired && sameProject(held.project, request.project);
+    // A node registering again after the operator freed its slot is a new decision: the notice goes.
+    const operator = Object.hasOwn(state.operator.freed, request.nodeId) ? { ...state.operator, freed: omit(state.operator.freed, request.nodeId) } : state.operator;
     return {
-      writeBehind,
-      next: { ...state, leases },
+      writeBehind: writeBehind && operator === state.operator,
+      next: { ...state, leases, operator },
       // The node's own slot is replaced if it held one, added otherwise.
-      result: { ok: true, nodeId: request.nodeId, lease, inUse: live.has(request.nodeId) ? inUse : inUse + 1, renewed: renewing },
+      result: {
+        ok: true,
+        nodeId: request.nodeId,
+        lease,
+        inUse: live.has(request.nodeId) ? inUse : inUse + 1,
+        renewed: renewing,
+        gapMs: held ? now.getTime() - Date.parse(held.renewedAt) : null,
+        // Looked for only when something expired (rare): every id is compared then.
+        expired: nothingExpired ? [] : state.leases.ids().filter((id) => !live.has(id)),
+      },
     };
   };
+}
+
+/** When the operator blocked `nodeId` or `nodeKey` (the earlier of the two), or null. */
+export function blockedSince(state: PrivateConfig, nodeId: string, nodeKey: string | undefined): string | null {
+  const { blockedNodes, blockedKeys } = state.operator;
+  const byId = Object.hasOwn(blockedNodes, nodeId) ? blockedNodes[nodeId]?.at : undefined;
+  const byKey = nodeKey !== undefined && Object.hasOwn(blockedKeys, nodeKey) ? blockedKeys[nodeKey]?.at : undefined;
+  if (byId === undefined) return byKey ?? null;
+  return byKey === undefined || byId <= byKey ? byId : byKey;
+}
+
+/** `record` without `key` (a copy; "__proto__" and the like are ordinary keys). */
+export function omit<T>(record: Record<string, T>, key: string): Record<string, T> {
+  const copy: Record<string, T> = {};
+  for (const [k, v] of Object.entries(record)) if (k !== key) Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return copy;
 }
 
 // A changed identity must reach the disk before the answer: the restart rule compares against it.

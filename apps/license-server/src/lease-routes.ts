@@ -15,9 +15,11 @@ import {
 } from '@registration/protocol/license-server-api';
 import { detail } from '@registration/protocol/details';
 import { type Reason, reason } from '@registration/protocol/reason';
+import { HEARTBEAT_INTERVAL_MS } from '@registration/licensing/time';
 import { createExchangeKey, deriveLeaseKey, parseProofHeader, verifyNodeSignature, type ProofScheme } from '@registration/licensing/node-proof';
 import type { LoadedBundle } from './bundle.ts';
 import { releaseSlot, requestSlot, type SlotContext, type SlotOutcome, type SlotRequest } from './lease-book.ts';
+import { EventLog } from './console/events.ts';
 import { createLeaseSigner } from './lease-signer.ts';
 import { peerAddress } from './peer.ts';
 import { refusal } from './responses.ts';
@@ -87,7 +89,14 @@ export interface LeaseRouteDeps {
   bootId?: string;
   /** When set, a register must present this key (`--registration-key-file`); null/absent = none needed. */
   registrationKey?: Buffer | null;
+  /** Where registrations, refusals and the like are recorded for the console (default: memory only). */
+  events?: EventLog;
 }
+
+/** A renewal this long after the previous one (two intervals) is recorded as renewed after a gap. */
+const GAP_MS = 2 * HEARTBEAT_INTERVAL_MS;
+/** Slots in use are sampled for the console's chart at most this often. */
+const USAGE_SAMPLE_MS = 3600e3;
 
 type Env = { Bindings: HttpBindings };
 
@@ -134,8 +143,29 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
   const signLease = createLeaseSigner(bundle.bundle.serverPrivateKey);
   const bootId = deps.bootId ?? randomUUID();
   const registrationKey = deps.registrationKey ?? null;
+  const events = deps.events ?? EventLog.memory(clock);
+  let lastUsageSample = Number.NEGATIVE_INFINITY;
 
-  async function answer(c: Context<Env>, outcome: SlotOutcome, nonce: string, peer: string, kind: string, exchangeKey?: string) {
+  /** What the console keeps of an answer: every new slot, refusal, gap and expiry, and the use per hour. */
+  function record(outcome: SlotOutcome, nodeId: string, peer: string, kind: string): void {
+    if (!outcome.ok) {
+      // The restart rule's decision is an event of its own: the node waits for a new scan.
+      const rescan = outcome.reasons.some((r) => r.name === 'PROJECT_RESCAN_REQUIRED');
+      events.record({ kind: rescan ? 'rescan-required' : 'refused', nodeId, peer, codes: outcome.reasons.map((r) => r.code), data: { request: kind } });
+      return;
+    }
+    for (const expired of outcome.expired) events.record({ kind: 'expired', nodeId: expired });
+    if (!outcome.renewed) events.record({ kind: 'registered', nodeId, peer, data: { inUse: outcome.inUse, leaseId: outcome.lease.leaseId } });
+    else if (outcome.gapMs !== null && outcome.gapMs > GAP_MS) events.record({ kind: 'renewed-after-gap', nodeId, peer, data: { minutes: Math.round(outcome.gapMs / 60_000) } });
+    const t = clock().getTime();
+    if (t - lastUsageSample >= USAGE_SAMPLE_MS) {
+      lastUsageSample = t;
+      events.record({ kind: 'usage', data: { inUse: outcome.inUse } });
+    }
+  }
+
+  async function answer(c: Context<Env>, outcome: SlotOutcome, nodeId: string, nonce: string, peer: string, kind: string, exchangeKey?: string) {
+    record(outcome, nodeId, peer, kind);
     if (!outcome.ok) {
       logger.info({ kind, peer, codes: outcome.reasons.map((r) => r.code) }, `${kind} refused`);
       const { body, status } = refusal(outcome.reasons);
@@ -162,7 +192,8 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
     return securedJson(body, 200);
   }
 
-  const refuse = (c: Context<Env>, kind: string, peer: string, reason: Reason) => {
+  const refuse = (c: Context<Env>, kind: string, peer: string, reason: Reason, nodeId: string) => {
+    events.record({ kind: 'refused', nodeId, peer, codes: [reason.code], data: { request: kind } });
     logger.info({ kind, peer, codes: [reason.code] }, `${kind} refused`);
     const { body, status } = refusal([reason]);
     return c.json(body, status);
@@ -176,11 +207,11 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       const peer = peerAddress(c);
       // The cheap checks first: an unknown client without the key costs no signature check.
       if (registrationKey !== null) {
-        if (presented === undefined) return refuse(c, 'register', peer, reason('REGISTRATION_KEY_REQUIRED'));
-        if (!sameRegistrationKey(registrationKey, presented)) return refuse(c, 'register', peer, reason('REGISTRATION_KEY_INVALID'));
+        if (presented === undefined) return refuse(c, 'register', peer, reason('REGISTRATION_KEY_REQUIRED'), node.nodeId);
+        if (!sameRegistrationKey(registrationKey, presented)) return refuse(c, 'register', peer, reason('REGISTRATION_KEY_INVALID'), node.nodeId);
       }
       if (parsed.proof.scheme !== 'ed25519' || !verifyNodeSignature(nodeKey, 'register', parsed.body, parsed.proof.proof)) {
-        return refuse(c, 'register', peer, reason('NODE_PROOF_INVALID', detail('proof.register')));
+        return refuse(c, 'register', peer, reason('NODE_PROOF_INVALID', detail('proof.register')), node.nodeId);
       }
       // The lease key: X25519 with the node's fresh key; our half is used once here and never stored.
       const exchange = createExchangeKey();
@@ -188,26 +219,26 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       try {
         leaseKey = deriveLeaseKey(exchange.privateKey, exchangeKey, { nodeId: node.nodeId, nodeKey, nonce });
       } catch {
-        return refuse(c, 'register', peer, reason('PARAM_INPUT_ERROR', { fields: 'exchangeKey' }));
+        return refuse(c, 'register', peer, reason('PARAM_INPUT_ERROR', { fields: 'exchangeKey' }), node.nodeId);
       }
       // Resolves only once the new lease is durable in privateConfig.
       const request: SlotRequest = { ...node, nonce, kind: 'register', nodeKey, leaseKey: leaseKey.toString('base64url') };
       const outcome = await store.update(requestSlot(license, request, peer, clock, new RequestSlotContext(c, bootId)));
-      return answer(c, outcome, nonce, peer, 'register', exchange.publicX);
+      return answer(c, outcome, node.nodeId, nonce, peer, 'register', exchange.publicX);
     })
     .post('/heartbeat', async (c) => {
       const parsed = await readRequest(c, heartbeatRequestSchema);
       if (!parsed.ok) return c.json(parsed.response.body, parsed.response.status);
       const peer = peerAddress(c);
       if (parsed.proof.scheme !== 'hmac-sha256') {
-        return refuse(c, 'heartbeat', peer, reason('NODE_PROOF_INVALID', detail('proof.heartbeatScheme')));
+        return refuse(c, 'heartbeat', peer, reason('NODE_PROOF_INVALID', detail('proof.heartbeatScheme')), parsed.data.nodeId);
       }
       const { nonce } = parsed.data;
       const request: SlotRequest = { ...parsed.data, kind: 'heartbeat', body: parsed.body, proof: parsed.proof.proof };
       // A pure renewal is answered once decided (write-behind, see requestSlot); re-acquiring a lost slot
       // or dropping expired leases still waits until privateConfig is durable.
       const outcome = await store.update(requestSlot(license, request, peer, clock, new RequestSlotContext(c, bootId)));
-      return answer(c, outcome, nonce, peer, 'heartbeat');
+      return answer(c, outcome, parsed.data.nodeId, nonce, peer, 'heartbeat');
     })
     .post('/deregister', async (c) => {
       const parsed = await readRequest(c, deregisterRequestSchema);
@@ -217,7 +248,8 @@ export function leaseRoutes(deps: LeaseRouteDeps) {
       const released = await store.update(
         releaseSlot({ nodeId, time, nonce, body: parsed.body, proof: parsed.proof, ...(leaseId === undefined ? {} : { leaseId }) }, clock),
       );
-      if (!released.ok) return refuse(c, 'deregister', peer, released.reason);
+      if (!released.ok) return refuse(c, 'deregister', peer, released.reason, nodeId);
+      events.record({ kind: 'deregistered', nodeId, peer, data: { leaseId: released.leaseId } });
       logger.info({ nodeId, leaseId: released.leaseId, peer }, 'deregistered');
       return c.json({ ok: true as const }, 200);
     });

@@ -1,10 +1,12 @@
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { Locale } from '@registration/protocol/catalogue';
 import { DESTROY_RECEIPT_FILE } from '@registration/protocol/destroy-receipt';
 import { createLicenseServerApp } from './app.ts';
 import { loadBundle } from './bundle.ts';
-import { machineInfo, resetLock, type CommandIo } from './commands.ts';
+import { machineInfo, resetLock, setOperatorPassword, type CommandIo } from './commands.ts';
+import { EventLog } from './console/events.ts';
 import { loadConfig, type LicenseServerConfig } from './config.ts';
 import { destroyLicenseServer } from './destroy.ts';
 import { startHttpsServer } from './https-server.ts';
@@ -45,7 +47,10 @@ export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv)
       logger.warn({ site, previousSite: moved.site, activatedAt: moved.activatedAt }, 'privateConfig was activated at another site; scan the QR code again');
       say(message(language, 'activationMoved', { activatedAt: moved.activatedAt }));
     }
+    const events = await EventLog.open({ dir: config.configDir, now: clock, retentionDays: config.eventDays });
     const app = createLicenseServerApp({
+      events,
+      eventRetentionDays: config.eventDays,
       bundle,
       store,
       clock,
@@ -79,6 +84,7 @@ export async function startLicenseServer(argv: string[], env: NodeJS.ProcessEnv)
         await running.close();
         // Writes pending write-behind renewals before the lock is released; a failure is already logged.
         await store.close().catch(() => undefined);
+        await events.flush();
         flush();
       })();
       return stopping;
@@ -104,9 +110,53 @@ export async function runCommand(config: LicenseServerConfig, io: CommandIo): Pr
       return machineInfo(config, io);
     case 'registration-key':
       return writeRegistrationKey(config, io);
+    case 'operator-password':
+      return setOperatorPassword(config, io);
     case 'start':
       throw new Error('start is not a one-shot command');
   }
+}
+
+/**
+ * Reads secret lines: from a terminal with the prompt on stderr and nothing echoed; from piped stdin line by
+ * line, without prompts. Opens stdin only when first asked (a command that reads nothing must not wait on it).
+ */
+function secretReader(): { read: (prompt: string) => Promise<string>; close: () => void } {
+  let rl: ReturnType<typeof createInterface> | null = null;
+  const terminal = process.stdin.isTTY === true;
+  const lines: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let muted = false;
+  const open = () => {
+    const made = createInterface({ input: process.stdin, output: terminal ? process.stderr : undefined, terminal });
+    made.on('line', (line) => (waiting.length > 0 ? (waiting.shift() as (l: string) => void)(line) : lines.push(line)));
+    made.on('close', () => waiting.splice(0).forEach((resolve) => resolve('')));
+    if (terminal) {
+      // readline echoes what is typed through this; while a secret is read, only the line end gets through.
+      const target = made as unknown as { _writeToOutput: (text: string) => void };
+      const write = target._writeToOutput.bind(made);
+      target._writeToOutput = (text: string) => {
+        if (!muted) write(text);
+        else if (text.includes('\n')) write('\n');
+      };
+    }
+    return made;
+  };
+  return {
+    read(prompt) {
+      rl ??= open();
+      if (terminal) {
+        process.stderr.write(prompt);
+        muted = true;
+      }
+      const next = lines.length > 0 ? Promise.resolve(lines.shift() as string) : new Promise<string>((resolve) => waiting.push(resolve));
+      return next.then((line) => {
+        muted = false;
+        return line;
+      });
+    },
+    close: () => rl?.close(),
+  };
 }
 
 function languageHint(argv: string[], env: NodeJS.ProcessEnv): Locale {
@@ -122,7 +172,12 @@ async function main(): Promise<void> {
     const config = loadConfig(argv, process.env);
     command = config.command;
     if (config.command !== 'start') {
-      await runCommand(config, { out: (text) => process.stdout.write(`${text}\n`), now: () => new Date(), env: process.env });
+      const secrets = secretReader();
+      try {
+        await runCommand(config, { out: (text) => process.stdout.write(`${text}\n`), now: () => new Date(), env: process.env, readSecret: secrets.read });
+      } finally {
+        secrets.close();
+      }
       return;
     }
     // Handlers first: the listening line is printed before startLicenseServer returns, and a signal sent

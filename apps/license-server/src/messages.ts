@@ -169,6 +169,20 @@ const MESSAGES = {
     en: 'Wrote a new registration key to {{path}} (mode 600):\n\n  {{key}}\n\nStart (or restart) the license server with --registration-key-file {{path}}, and type this key in the report platform\'s Register Now > Private Cloud. Report servers registered with an older key keep their leases; they need the new key only to register again.',
     'zh-CN': '已将新的注册密钥写入 {{path}}（权限 600）：\n\n  {{key}}\n\n请使用 --registration-key-file {{path}} 启动（或重启）授权服务器，并在报表平台的“立即注册 > 私有云认证”中填写该密钥。已用旧密钥注册的报表服务器保留其租约，仅在重新注册时需要新密钥。',
   },
+  operatorPasswordPrompt: {
+    en: 'New operator password for the license server console (at least {{min}} characters): ',
+    'zh-CN': '授权服务器控制台的新运维密码（至少 {{min}} 个字符）：',
+  },
+  operatorPasswordAgain: { en: 'The same password again: ', 'zh-CN': '再次输入密码：' },
+  operatorPasswordNoInput: {
+    en: 'license-server operator-password reads the password from the terminal or from stdin; neither is available.',
+    'zh-CN': 'license-server operator-password 需要从终端或标准输入读取密码，但两者都不可用。',
+  },
+  operatorPasswordRefused: { en: 'The operator password was not set: {{problem}}.', 'zh-CN': '未设置运维密码：{{problem}}。' },
+  operatorPasswordSet: {
+    en: 'The operator password is set ({{path}}, mode 600) and console sign-in is open again. Sign in at https://<license server>/console.',
+    'zh-CN': '运维密码已设置（{{path}}，权限 600），控制台登录已重新开放。请在 https://<授权服务器>/console 登录。',
+  },
 } satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;
@@ -184,7 +198,14 @@ const PROBLEMS = {
   noQuery: { en: 'must not have a query or fragment', 'zh-CN': '不能带查询参数或片段' },
   atLeastOne: { en: 'must be a whole number (1 or more)', 'zh-CN': '必须是不小于 1 的整数' },
   unknownOption: { en: 'is not an option of the license server (see --help)', 'zh-CN': '不是授权服务器的选项（参见 --help）' },
-  command: { en: 'must be one of start, destroy, machine-info, reset-lock, registration-key', 'zh-CN': '只能是 start、destroy、machine-info、reset-lock 或 registration-key' },
+  command: {
+    en: 'must be one of start, destroy, machine-info, reset-lock, registration-key, operator-password',
+    'zh-CN': '只能是 start、destroy、machine-info、reset-lock、registration-key 或 operator-password',
+  },
+  days: { en: 'must be a whole number of days (1 or more)', 'zh-CN': '必须是不小于 1 的整数天数' },
+  passwordShort: { en: 'it has fewer than {{min}} characters', 'zh-CN': '少于 {{min}} 个字符' },
+  passwordLong: { en: 'it has more than {{max}} characters', 'zh-CN': '超过 {{max}} 个字符' },
+  passwordMismatch: { en: 'the two entries are not the same', 'zh-CN': '两次输入不一致' },
   unexpectedArgument: { en: 'is an unexpected argument', 'zh-CN': '是多余的参数' },
   invalid: { en: 'is not valid', 'zh-CN': '无效' },
   notJson: { en: 'the file is not valid JSON', 'zh-CN': '文件不是有效的 JSON' },

@@ -40,6 +40,9 @@ export const leaseRecordSchema = z.object({
   /** What the node reported about its project (11.5.11 restart rule); absent for older nodes. */
   project: projectIdentitySchema.optional(),
   productVersion: z.string().max(32).optional(),
+  /** The web app and domain the node last reported (for the operator console). */
+  appName: z.string().max(128).optional(),
+  domain: z.string().max(253).optional(),
   /**
    * The process run that granted or last resumed it; a lease from an earlier run is held across a restart
    * and the restart rule decides at the node's next contact whether it resumes without a new scan.
@@ -84,6 +87,20 @@ export const privateConfigSchema = z.object({
       movedFrom: z.object({ site: z.string().max(64), activatedAt: isoDate, at: isoDate }).optional(),
     })
     .default(() => ({ lock: { ...initialLockState }, challenge: null, rescanRequired: {} })),
+  /** What the operator decided in the console. */
+  operator: z
+    .object({
+      /**
+       * Slots freed in the console: node id → the lease that was ended and when. That lease's next heartbeat
+       * hears LEASE_FREED (not LEASE_NOT_HELD, which a node repairs by itself); kept one lease lifetime.
+       */
+      freed: z.record(z.string().min(1).max(128), z.object({ leaseId: z.string().max(128), at: isoDate })),
+      /** Node ids the server refuses (NODE_BLOCKED) until unblocked. */
+      blockedNodes: z.record(z.string().min(1).max(128), z.object({ at: isoDate })),
+      /** Node keys the server refuses, whatever node id they come with; `nodeId` is the one they held. */
+      blockedKeys: z.record(z.string().regex(/^[A-Za-z0-9_-]{43}$/), z.object({ at: isoDate, nodeId: z.string().max(128) })),
+    })
+    .default(() => ({ freed: {}, blockedNodes: {}, blockedKeys: {} })),
 });
 export type PrivateConfigFile = z.infer<typeof privateConfigSchema>;
 
@@ -239,6 +256,7 @@ export class StateStore {
             leases: LeaseTable.EMPTY,
             instanceId: randomUUID(),
             activation: { lock: { ...initialLockState }, challenge: null, rescanRequired: {} },
+            operator: { freed: {}, blockedNodes: {}, blockedKeys: {} },
           };
       const store = new StateStore(path, lock, state, options.now, (options.file ?? durableStateFile)(path), options.logger, options.minJournalBytes ?? MIN_JOURNAL_BYTES);
       // The journal a previous run appended (and any line a crash cut short) is folded into one snapshot.

@@ -140,6 +140,8 @@ export async function startServer(
     rateLimits?: RateLimits;
     maxConnectionsPerAddress?: number;
     timeouts?: { headersMs: number; requestMs: number; checkMs: number };
+    /** Console sign-in attempts per address per minute (the app's default otherwise). */
+    signInPerMinute?: number;
   },
 ) {
   const clock = options.clock ?? (() => T0);
@@ -160,6 +162,7 @@ export async function startServer(
     phonePageUrl: PHONE_PAGE_URL,
     registrationKey: options.registrationKey === undefined ? null : Buffer.from(options.registrationKey, 'utf8'),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.signInPerMinute === undefined ? {} : { signInPerMinute: options.signInPerMinute }),
     site,
   });
   const running = await startHttpsServer({

@@ -308,6 +308,50 @@ const catalogue = {
       },
     },
   },
+  LEASE_FREED: {
+    code: 30014,
+    status: 409,
+    text: {
+      'zh-CN': {
+        title: '授权服务器的运维人员释放了本节点的名额',
+        explanation: '授权服务器的运维人员于 {{freedAt}} 在授权服务器控制台释放了节点 {{nodeId}} 的名额，本节点不再持有授权。',
+        troubleshooting: [
+          '如果本节点仍要使用授权：确认授权服务器上还有空余名额后，点击“重新注册”或重新提交私有云认证。',
+          '如果不知道为什么被释放，请联系授权服务器的运维人员（授权服务器控制台的“事件”中记录了释放时间）。',
+        ],
+      },
+      en: {
+        title: 'The license server\'s operator freed this node\'s slot',
+        explanation: 'At {{freedAt}} the license server\'s operator freed the slot of node {{nodeId}} in the license server console; this node holds no license any more.',
+        troubleshooting: [
+          'If this node should keep its license: make sure the license server has a free slot, then press Re-register or submit Private Cloud again.',
+          'If you do not know why it was freed, ask the license server\'s operator (the console\'s Events list the time it was freed).',
+        ],
+      },
+    },
+  },
+  NODE_BLOCKED: {
+    code: 30015,
+    status: 403,
+    text: {
+      'zh-CN': {
+        title: '本节点已被授权服务器拒绝',
+        explanation: '授权服务器的运维人员于 {{blockedAt}} 阻止了节点 {{nodeId}}（按节点编号或节点密钥），授权服务器不再为它注册或续期。',
+        troubleshooting: [
+          '请联系授权服务器的运维人员，确认阻止的原因。',
+          '运维人员在授权服务器控制台的“租约”页面解除阻止后，点击“重新注册”。',
+        ],
+      },
+      en: {
+        title: 'The license server blocks this node',
+        explanation: 'At {{blockedAt}} the license server\'s operator blocked node {{nodeId}} (by its node id or its node key); the license server no longer registers or renews it.',
+        troubleshooting: [
+          'Ask the license server\'s operator why it was blocked.',
+          'Once the operator unblocks it on the Leases page of the license server console, press Re-register.',
+        ],
+      },
+    },
+  },
   REGISTRATION_KEY_REQUIRED: {
     code: 30012,
     status: 403,

@@ -19,6 +19,8 @@ const COMMANDS = [
   'chronyc tracking',
   'systemctl enable --now chronyd',
   'license-server reset-lock',
+  'license-server operator-password',
+  'license-server destroy',
   'vendor issue-server',
   'GET /api/v1/info',
 ];
