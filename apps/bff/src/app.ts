@@ -54,8 +54,8 @@ export function createApp(deps: AppDeps) {
     })
     .get('/healthz', (c) => c.json({ status: 'ok' as const, nodeId: deps.config.nodeId }, 200))
     .route('/api/registration', registrationRoutes(service))
-    .route('/api/registration/private-cloud/trust', trustRoutes(deps))
-    .route('/api/registration/local-container', localContainerRoutes(service.localContainer))
+    .route('/api/registration/private-cloud/trust', trustRoutes({ ...deps, history: service.history }))
+    .route('/api/registration/local-container', localContainerRoutes(service.localContainer, service.history))
     .get(OPENAPI_PATH, (c) => c.json(openApiDocument(), 200));
   app.onError(onError);
   app.notFound(notFound);

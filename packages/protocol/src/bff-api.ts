@@ -260,3 +260,60 @@ export type ContainerVerifyRequest = z.infer<typeof containerVerifyRequestSchema
 /** A right code: this node is registered (Local Container) with the lic's grant. */
 export const containerVerifiedSchema = z.object({ registered: z.literal(true), grant: grantSchema });
 export type ContainerVerified = z.infer<typeof containerVerifiedSchema>;
+
+/**
+ * What the registration history records: an administrator's action on the module (with `actor`), or what a
+ * node did by itself (`actor` null): renewed after an outage, lapsed after 24 h, refused by its license
+ * server, joined a Local Container verification.
+ */
+export const HISTORY_KINDS = [
+  'submit',
+  'test-connection',
+  'certificate-confirmed',
+  'certificate-forgotten',
+  'lic-uploaded',
+  'code-entered',
+  're-register',
+  'renewed-after-outage',
+  'unreachable',
+  'lapsed',
+  'refused-by-server',
+  'joined-verification',
+] as const;
+export const historyKindSchema = z.enum(HISTORY_KINDS);
+export type HistoryKind = z.infer<typeof historyKindSchema>;
+
+/** How it ended: done, refused (with catalogue reasons), or (for a node's own event) a change of state. */
+export const historyOutcomeSchema = z.enum(['ok', 'refused', 'info']);
+export type HistoryOutcome = z.infer<typeof historyOutcomeSchema>;
+
+export const historyEventSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  /** The node that handled the request, or whose state changed. */
+  nodeId: z.string(),
+  /** The administrator's name from their token; null for what a node did by itself. */
+  actor: z.nullable(z.string()),
+  kind: historyKindSchema,
+  outcome: historyOutcomeSchema,
+  /** Values of the event: the server address, a certificate's fingerprint, the file name … */
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  reasons: z.array(reasonSchema),
+});
+export type HistoryEvent = z.infer<typeof historyEventSchema>;
+
+/** `GET /api/registration/events`: newest first; `nextCursor` fetches the older ones. */
+export const historyPageSchema = z.object({ events: z.array(historyEventSchema), nextCursor: z.nullable(z.string()) });
+export type HistoryPage = z.infer<typeof historyPageSchema>;
+
+/** The query of `GET /api/registration/events` (all optional; `from`/`to` are ISO times, inclusive). */
+export const historyQuerySchema = z.object({
+  cursor: z.optional(z.string().check(z.regex(/^\d{1,18}$/))),
+  limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/))),
+  kind: z.optional(historyKindSchema),
+  node: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  from: z.optional(z.iso.datetime({ offset: true })),
+  to: z.optional(z.iso.datetime({ offset: true })),
+  format: z.optional(z.enum(['json', 'csv'])),
+});
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;

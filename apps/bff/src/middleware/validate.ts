@@ -14,3 +14,13 @@ export function validJson<T extends core.$ZodType>(schema: T) {
     return c.json(apiError('PARAM_INPUT_ERROR', { fields }, { issues }), 400);
   });
 }
+
+/** The same for a query string. */
+export function validQuery<T extends core.$ZodType>(schema: T) {
+  return zValidator('query', schema, (result, c) => {
+    if (result.success) return;
+    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`);
+    const fields = [...new Set(result.error.issues.map((i) => i.path.join('.') || '(query)'))];
+    return c.json(apiError('PARAM_INPUT_ERROR', { fields }, { issues }), 400);
+  });
+}

@@ -10,7 +10,7 @@ import {
 import { createLicenseClient } from '../license-client.ts';
 import { startForwarder } from '../testing/forwarder.ts';
 import { startBff, testClock, type TestBff } from '../testing/bff.ts';
-import { startLicenseServer, type RunningLicenseServer } from '../testing/license-server.ts';
+import { freeSlot, startLicenseServer, type RunningLicenseServer } from '../testing/license-server.ts';
 import { closedPort } from '../testing/servers.ts';
 import { useBffSuite } from '../testing/suite.ts';
 import { createPgliteStore } from '../store/pglite-store.ts';
@@ -95,7 +95,7 @@ describe('node identity', () => {
     expect(leases(ls)['node-a']?.nodeKey).toBe(await keyOf(a));
   });
 
-  it('a heartbeat the server no longer holds (a slot freed by its operator) takes the slot back with the node key in the same beat', async () => {
+  it('a heartbeat the server no longer holds (its state lost the lease) takes the slot back with the node key in the same beat', async () => {
     const ls = await licenseServer();
     const a = await node();
     await submit(a, ls.url);
@@ -107,6 +107,25 @@ describe('node identity', () => {
     expect(after?.leaseId).not.toBe(before);
     expect((await a.store.getNode('node-a'))?.leaseId).toBe(after?.leaseId);
     expect((await state(a)).status).toBe('registered');
+  });
+
+  it('a slot its operator freed: the node shows 30014 and does not take the slot back by itself; a new Submit registers it again', async () => {
+    const ls = await licenseServer();
+    const a = await node();
+    await submit(a, ls.url);
+    const held = leases(ls)['node-a']?.leaseId as string;
+    expect(await ls.store.update(freeSlot('node-a', held, clock))).toMatchObject({ ok: true });
+    clock.advance(2 * 3600e3);
+    expect(await a.service.renew()).toBe('failed');
+    const shown = await state(a);
+    expect(shown.status).toBe('failed');
+    expect(shown.nodes[0]?.reasons).toEqual([{ code: 30014, name: 'LEASE_FREED', params: { nodeId: 'node-a', freedAt: expect.any(String) } }]);
+    // Later beats leave the slot to whoever took it.
+    clock.advance(2 * 3600e3);
+    expect(await a.service.renew()).toBe('idle');
+    expect(leases(ls)).toEqual({});
+    expect((await submit(a, ls.url)).ok).toBe(true);
+    expect(Object.keys(leases(ls))).toEqual(['node-a']);
   });
 });
 

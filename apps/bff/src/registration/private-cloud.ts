@@ -58,6 +58,12 @@ function stillHeld(out: DeregisterOutcome): { kind: FailureKind; reasons: Reason
 /** A heartbeat refusal that a register with the node key repairs (lease gone, replaced, or its proof failed). */
 const REREGISTER = new Set(['LEASE_NOT_HELD', 'NODE_PROOF_INVALID']);
 
+/**
+ * Refusals that are an operator's decision on the license server (slot freed, node blocked): the node does
+ * not take the slot back by itself; it registers again when an administrator submits or re-registers.
+ */
+const OPERATOR_DECISIONS = new Set(['LEASE_FREED', 'NODE_BLOCKED']);
+
 /** Whether `n` holds the registration `cfg` describes (a working configuration). */
 export function holdsConfigured(n: NodeRecord, cfg: RegistrationConfig): boolean {
   if (n.status !== 'registered' && n.status !== 'degraded') return false;
@@ -264,6 +270,14 @@ export function createPrivateCloud(deps: PrivateCloudDeps) {
           if (out.kind === 'unreachable') logger.warn({ serverUrl, reasons: out.reasons }, 'license server unreachable');
           return 'failed';
         }
+      }
+      if (
+        prev.status === 'failed' &&
+        prev.serverUrl === serverUrl &&
+        prev.configAt?.getTime() === cfg.updatedAt.getTime() &&
+        prev.reasons.some((r) => OPERATOR_DECISIONS.has(r.name))
+      ) {
+        return 'idle';
       }
       // Not holding a lease from the configured server (new cluster node, earlier failure or lapse, server
       // changed, lease lost). A lapsed node lands here on every beat: the configuration still names this

@@ -23,6 +23,7 @@ import {
   verifiedNode,
   type Self,
 } from './node-record.ts';
+import { beatTransition, createHistory, type History } from './history.ts';
 import { createPrivateCloud, type RenewOutcome } from './private-cloud.ts';
 
 /**
@@ -56,6 +57,8 @@ export interface RegistrationService {
   touch(): Promise<boolean>;
   /** Something on this node changed the store (a request did): later state reads start afresh. */
   wrote(): void;
+  /** The registration history: recorded by the routes (administrators' actions) and by `renew` (the node's own). */
+  history: History;
 }
 
 export interface ServiceDeps {
@@ -119,6 +122,7 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
   let ownSkewMs = 0;
   const storeNow = () => new Date(clock().getTime() - ownSkewMs);
   const stale = (n: NodeRecord, at: Date) => n.nodeId !== self.nodeId && isStale(n, at, livenessMs);
+  const history = createHistory({ store, clock, nodeId: self.nodeId, logger });
   const localContainer = createLocalContainerService({ ...deps, serialized, isLive: (n) => !stale(n, storeNow()) });
   const bootAt = clock();
 
@@ -301,12 +305,19 @@ export function createRegistrationService(deps: ServiceDeps): RegistrationServic
 
     renew: () =>
       serialized(async () => {
+        const before = await store.getNode(self.nodeId);
         let cfg = await store.getConfig();
         if (await privateCloud.resolveIntents(cfg)) cfg = null;
-        if (cfg?.method === 'local-container') return followLocalContainer(cfg.updatedAt);
+        let outcome: RenewOutcome;
+        if (cfg?.method === 'local-container') outcome = await followLocalContainer(cfg.updatedAt);
         // Another node cleared the cluster configuration (Re-register): free our slot too.
-        if (!cfg || cfg.method !== 'private-cloud' || !cfg.serverUrl) return privateCloud.leave();
-        return privateCloud.beat({ ...cfg, serverUrl: cfg.serverUrl });
+        else if (!cfg || cfg.method !== 'private-cloud' || !cfg.serverUrl) outcome = await privateCloud.leave();
+        else outcome = await privateCloud.beat({ ...cfg, serverUrl: cfg.serverUrl });
+        // What the beat changed of this node by itself (an administrator's action is recorded by its route).
+        const change = beatTransition(before, await store.getNode(self.nodeId), cfg?.method ?? null);
+        if (change !== null) await history.record(change);
+        return outcome;
       }),
+    history,
   };
 }

@@ -7,6 +7,7 @@ import type { BffEnv } from '../env.ts';
 import { apiError, CatalogueError, reason } from '../errors.ts';
 import { ChallengeElsewhere, type LocalContainerService } from '../local-container/service.ts';
 import { validJson } from '../middleware/validate.ts';
+import { actorOf, type History } from '../registration/history.ts';
 
 /** Path of the upload, which takes a multipart body larger than the JSON limit. */
 export const CONTAINER_LIC_UPLOAD_PATH = '/api/registration/local-container/lic';
@@ -20,7 +21,7 @@ const badInput = (issue: string) => new CatalogueError('PARAM_INPUT_ERROR', { fi
  * `/api/registration/local-container`: upload a Container.lic (every refusal reason, nothing stored on
  * refusal), get a QR challenge, submit the code.
  */
-export function localContainerRoutes(service: LocalContainerService) {
+export function localContainerRoutes(service: LocalContainerService, history: History) {
   return new Hono<BffEnv>()
     .post(
       '/lic',
@@ -47,6 +48,7 @@ export function localContainerRoutes(service: LocalContainerService) {
         const bytes = new Uint8Array(await file.arrayBuffer());
         const user = c.get('user');
         const result = await service.upload(bytes, user.sub);
+        await history.record({ kind: 'lic-uploaded', actor: actorOf(user), params: { file: file.name.slice(0, 128) }, ...(result.ok ? { outcome: 'ok' } : { outcome: 'refused', reasons: result.reasons }) });
         if (!result.ok) {
           const first = result.reasons[0] ?? reason('LICENSE_CONTENT_ERROR', detail('document.unverifiable'));
           c.get('logger').info({ reasons: result.reasons.map((r) => r.name), by: user.sub }, 'Container.lic refused');
@@ -61,7 +63,9 @@ export function localContainerRoutes(service: LocalContainerService) {
       const body = c.req.valid('json');
       const forwarded = c.req.header(FORWARDED_HEADER) !== undefined;
       try {
-        const { grant } = await service.verify(body, c.get('user').sub, { forwarded });
+        // Recorded where the code is checked: a code passed on to the node of the QR code (ChallengeElsewhere) is
+        // recorded there, with the same administrator (the token goes with it).
+        const { grant } = await history.audit({ kind: 'code-entered', actor: actorOf(c.get('user')) }, () => service.verify(body, c.get('user').sub, { forwarded }));
         return c.json({ registered: true as const, grant }, 200);
       } catch (error) {
         if (!(error instanceof ChallengeElsewhere)) throw error;

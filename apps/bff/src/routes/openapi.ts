@@ -5,6 +5,8 @@ import {
   containerLicAcceptedSchema,
   containerVerifiedSchema,
   containerVerifyRequestSchema,
+  historyPageSchema,
+  historyQuerySchema,
   privateCloudRequestSchema,
   registerResultSchema,
   registrationStateSchema,
@@ -28,6 +30,10 @@ interface Operation {
   summary: string;
   /** JSON body schema id, or `multipart` for the Container.lic upload. */
   body?: SchemaId | 'multipart';
+  /** Query parameters: a schema id whose properties are the (optional) parameters. */
+  query?: SchemaId;
+  /** Also answers text/csv (with `format=csv`). */
+  csv?: boolean;
   /** Success status → schema id (`document`: this OpenAPI document itself). */
   ok: Partial<Record<200 | 201, SchemaId | 'document'>>;
   /** Error statuses this route answers besides the ones every /api route can (401, 403, 500). */
@@ -48,6 +54,8 @@ const named = {
   ContainerChallenge: containerChallengeSchema,
   ContainerVerifyRequest: containerVerifyRequestSchema,
   ContainerVerified: containerVerifiedSchema,
+  HistoryQuery: historyQuerySchema,
+  HistoryPage: historyPageSchema,
   ApiError: apiErrorSchema,
 } as const;
 type SchemaId = keyof typeof named;
@@ -118,6 +126,15 @@ export const OPERATIONS: Operation[] = [
     ok: { 200: 'ContainerVerified' },
     errors: [400, 409, 413, 422, 423],
   },
+  {
+    method: 'get',
+    path: '/api/registration/events',
+    summary: 'Registration history, newest first: administrators\' actions and what nodes did by themselves; `nextCursor` pages back; `format=csv` exports up to 10,000',
+    query: 'HistoryQuery',
+    csv: true,
+    ok: { 200: 'HistoryPage' },
+    errors: [400],
+  },
   { method: 'get', path: OPENAPI_PATH, summary: 'This document', ok: { 200: 'document' } },
 ];
 
@@ -155,6 +172,12 @@ const STATUS_TEXT: Record<number, string> = {
 /** The API's version: raised when a route or a wire schema changes incompatibly. */
 export const API_VERSION = '1.0';
 
+/** The properties of a query schema as OpenAPI parameters (every one optional unless the schema requires it). */
+function queryParameters(id: SchemaId): unknown[] {
+  const schema = z.toJSONSchema(named[id], { unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: property }));
+}
+
 let built: Record<string, unknown> | undefined;
 
 /** The OpenAPI 3.1 document of the BFF's API, built once from the protocol's zod schemas (nothing written twice). */
@@ -171,7 +194,10 @@ function buildDocument(): Record<string, unknown> {
       responses[status] =
         id === 'document'
           ? { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } }
-          : { description: 'Success', content: { 'application/json': { schema: ref(id) } } };
+          : {
+              description: 'Success',
+              content: { 'application/json': { schema: ref(id) }, ...(op.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}) },
+            };
     }
     for (const status of [...(op.errors ?? []), 401, 403, 500].sort((a, b) => a - b)) {
       responses[String(status)] = { description: STATUS_TEXT[status] ?? 'Error', content: { 'application/json': { schema: ref('ApiError') } } };
@@ -193,8 +219,10 @@ function buildDocument(): Record<string, unknown> {
               },
             }
           : { required: true, content: { 'application/json': { schema: ref(op.body) } } };
+    const parameters = op.query === undefined ? undefined : queryParameters(op.query);
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
+      ...(parameters ? { parameters } : {}),
       operationId: `${op.method}${op.path.replace(/^\/api/, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
       ...(requestBody ? { requestBody } : {}),
       responses,

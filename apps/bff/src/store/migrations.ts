@@ -128,6 +128,25 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'registration history',
+    // What administrators did on the module and what nodes did by themselves (History); newest first by id,
+    // which is the order the cluster's one database took them in. Kept 180 days and 100,000 rows at most.
+    sql: `
+      CREATE TABLE registration_event (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz NOT NULL,
+        node_id text NOT NULL,
+        actor text,
+        kind text NOT NULL,
+        outcome text NOT NULL CHECK (outcome IN ('ok', 'refused', 'info')),
+        params jsonb NOT NULL DEFAULT '{}'::jsonb,
+        reasons jsonb NOT NULL DEFAULT '[]'::jsonb
+      );
+      CREATE INDEX registration_event_at ON registration_event (at);
+    `,
+  },
 ];
 
 // Any constant will do, as long as every node uses the same one ("regstore" in ASCII).

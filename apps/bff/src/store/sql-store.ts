@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { grantSchema, nodeStatusSchema, registrationMethodSchema } from '@registration/protocol/bff-api';
 import { leasePayloadSchema } from '@registration/protocol/license';
 import { reasonSchema } from '@registration/protocol/reason';
+import { historyStore, type HistoryFilter, type HistoryStore, type NewHistoryEvent } from './history-store.ts';
 import type { SqlClient, SqlDriver } from './sql.ts';
 import { containerLicensePayloadSchema } from '@registration/protocol/container-license';
 import { initialLockState, lockStateSchema, type LockState } from '@registration/licensing/lockout';
@@ -130,10 +131,22 @@ function toTrusted(r: TrustedCertificateRow): TrustedCertificateRecord {
 
 /** The store on any SqlDriver; both PGlite and PostgreSQL use this one implementation. */
 export class SqlRegistrationStore implements RegistrationStore {
+  readonly #history: HistoryStore;
+
   constructor(
     private readonly db: SqlClient,
     private readonly driver: SqlDriver | null,
-  ) {}
+  ) {
+    this.#history = historyStore(db);
+  }
+
+  recordEvent(event: NewHistoryEvent): Promise<void> {
+    return this.#history.recordEvent(event);
+  }
+
+  listEvents(filter: HistoryFilter): ReturnType<HistoryStore['listEvents']> {
+    return this.#history.listEvents(filter);
+  }
 
   async getConfig(): Promise<RegistrationConfig | null> {
     const { rows } = await this.db.query<ConfigRow>(

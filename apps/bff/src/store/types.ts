@@ -1,3 +1,4 @@
+import type { HistoryStore } from './history-store.ts';
 import type { Grant, NodeStatus, RegistrationMethod } from '@registration/protocol/bff-api';
 import type { LeasePayload } from '@registration/protocol/license';
 import type { Reason } from '@registration/protocol/reason';
@@ -145,7 +146,7 @@ export interface LocalContainerStore {
  * Persistence of the registration. Every method is one statement or one transaction, so a failed
  * request never leaves half a state behind; `transaction` groups several writes into one.
  */
-export interface RegistrationStore extends TrustedCertificateStore, LocalContainerStore {
+export interface RegistrationStore extends TrustedCertificateStore, LocalContainerStore, HistoryStore {
   getConfig(): Promise<RegistrationConfig | null>;
   setConfig(config: RegistrationConfig): Promise<void>;
   clearConfig(): Promise<void>;

@@ -114,3 +114,5 @@ export async function startLicenseServer(options: {
     },
   };
 }
+/** The console's slot actions, for tests that play the license server's operator. */
+export { blockNode, freeSlot } from '../../../license-server/src/console/operator-actions.ts';

@@ -6,7 +6,7 @@ import type { Ed25519PublicJwk } from '@registration/protocol/license';
 /** The host platform's token signer, as the shell's login would sign. */
 export interface Platform {
   publicJwk: Ed25519PublicJwk;
-  token(role: Role, options?: { now?: Date; ttlSeconds?: number; issuer?: string; audience?: string }): Promise<string>;
+  token(role: Role, options?: { now?: Date; ttlSeconds?: number; issuer?: string; audience?: string; name?: string }): Promise<string>;
 }
 
 export async function makePlatform(): Promise<Platform> {
@@ -20,11 +20,11 @@ export async function makePlatform(): Promise<Platform> {
 async function signToken(
   privateJwk: JWK,
   role: Role,
-  o: { now?: Date; ttlSeconds?: number; issuer?: string; audience?: string },
+  o: { now?: Date; ttlSeconds?: number; issuer?: string; audience?: string; name?: string },
 ): Promise<string> {
   const key = await importJWK({ ...privateJwk, alg: 'EdDSA' }, 'EdDSA');
   const iat = Math.floor((o.now ?? new Date()).getTime() / 1000);
-  return new SignJWT({ role, name: role })
+  return new SignJWT({ role, name: o.name ?? role })
     .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
     .setSubject(role)
     .setIssuer(o.issuer ?? ACCESS_TOKEN_ISSUER)
