@@ -131,6 +131,15 @@ export const STYLES = `
 .frr-radios { display: flex; gap: 24px; }
 .frr-radio { display: inline-flex; align-items: center; gap: 6px; cursor: pointer; }
 .frr-radio--disabled { color: var(--frr-text-muted); cursor: not-allowed; }
+.frr-history-filters { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: flex-end; margin: 0 0 12px; }
+.frr-history-filters label { display: flex; flex-direction: column; gap: 4px; color: var(--frr-text-muted); }
+.frr-history-filters .frr-input { width: auto; min-width: 12em; }
+.frr-history-details { display: grid; gap: 8px; }
+.frr-history-params { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
+.frr-history-params dt { color: var(--frr-text-muted); }
+.frr-history-params dd { margin: 0; overflow-wrap: anywhere; }
+.frr-history-reasons { margin: 0; padding-left: 20px; }
+.frr-table--history .frr-history-action { background: none; color: inherit; font-weight: 400; white-space: normal; }
 .frr-input { width: 100%; height: 32px; padding: 4px 11px; border: 1px solid var(--frr-border); border-radius: var(--frr-radius); font: inherit; color: inherit; background: var(--frr-surface); }
 .frr-input[aria-invalid="true"] { border-color: var(--frr-danger); }
 .frr-hint { margin: 4px 0 0; color: var(--frr-text-muted); font-size: 12px; }

@@ -29,6 +29,8 @@ export interface ApiClient {
   rpc: Rpc;
   /** Runs a call; its body parsed by `schema`, or throws ApiRequestError carrying catalogue reasons. */
   read<T>(call: () => Promise<AnswerLike>, schema: core.$ZodType<T>): Promise<T>;
+  /** The same for an answer that is text (a CSV export): its text, or the mapped error. */
+  readText(call: () => Promise<AnswerLike & { text(): Promise<string> }>): Promise<string>;
   /**
    * POSTs a multipart form with upload progress (fetch has none): XMLHttpRequest with the same bearer
    * header, its answer validated and mapped exactly like `read`.
@@ -56,8 +58,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     headers: async () => ({ Authorization: await bearer() }),
   });
 
-  async function read<T>(call: () => Promise<AnswerLike>, schema: core.$ZodType<T>): Promise<T> {
-    let res: AnswerLike;
+  /** The answer of `call`; a missing token or no answer at all throws the error the page shows. */
+  async function answer<A extends AnswerLike>(call: () => Promise<A>): Promise<A> {
+    let res: A;
     try {
       res = await call();
     } catch (cause) {
@@ -67,14 +70,30 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }
       throw new ApiRequestError('network', null, [], { cause });
     }
-    const body: unknown = await res.json().catch(() => undefined);
     // A 5xx may come from a proxy in front of a BFF that never saw the token; anything else did see it.
     if (res.status !== 401 && res.status < 500) options.onAuthorized?.();
+    return res;
+  }
+
+  async function read<T>(call: () => Promise<AnswerLike>, schema: core.$ZodType<T>): Promise<T> {
+    const res = await answer(call);
+    const body: unknown = await res.json().catch(() => undefined);
     if (res.ok) {
       const parsed = safeParse(schema, body);
       if (parsed.success) return parsed.data;
       throw new ApiRequestError('invalid-response', res.status, [], { cause: parsed.error });
     }
+    return refused(res, body);
+  }
+
+  async function readText(call: () => Promise<AnswerLike & { text(): Promise<string> }>): Promise<string> {
+    const res = await answer(call);
+    if (res.ok) return res.text();
+    return refused(res, await res.json().catch(() => undefined));
+  }
+
+  /** The error of an answer that is not ok, with the catalogue reasons it carries. */
+  function refused(res: AnswerLike, body: unknown): never {
     if (res.status === 401) options.onUnauthorized();
     const requestId = res.headers.get('x-request-id');
     const error = apiErrorSchema.safeParse(body);
@@ -123,5 +142,5 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }, schema);
   }
 
-  return { rpc, read, upload };
+  return { rpc, read, readText, upload };
 }

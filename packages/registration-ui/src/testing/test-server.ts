@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string's parameters. */
+  query: Record<string, string>;
   headers: IncomingHttpHeaders;
   body: unknown;
 }
@@ -49,10 +51,12 @@ export async function startTestServer(routes: Record<string, Route> = {}): Promi
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const url = new URL(req.url ?? '/', 'http://x');
+      const path = url.pathname;
       const recorded: RecordedRequest = {
         method: req.method ?? 'GET',
         path,
+        query: Object.fromEntries(url.searchParams),
         headers: req.headers,
         body: parseBody(text),
       };

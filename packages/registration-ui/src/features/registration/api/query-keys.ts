@@ -2,4 +2,5 @@
 export const registrationKeys = {
   all: ['registration'] as const,
   state: () => ['registration', 'state'] as const,
+  history: (filters: { kind?: string; node?: string }) => ['registration', 'history', filters] as const,
 };

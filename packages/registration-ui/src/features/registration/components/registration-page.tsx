@@ -6,6 +6,7 @@ import { useT } from '../../../lib/use-t.ts';
 import { useRegistrationState } from '../api/get-registration.ts';
 import { ErrorDetailsDialog } from './error-details-dialog.tsx';
 import { FailureDialog } from './failure-dialog.tsx';
+import { History } from './history.tsx';
 import { ProblemView } from './problem-view.tsx';
 import { ReRegisterDialog } from './re-register-dialog.tsx';
 import { RegisterDialog } from './register-dialog.tsx';
@@ -134,6 +135,7 @@ export function RegistrationPage() {
         onReRegister={() => open({ kind: 're-register' })}
       />
       <RegistrationInformation nodes={state.nodes} selfNodeId={state.node.nodeId} onViewDetails={(node) => open({ kind: 'details', nodeId: node.nodeId })} />
+      <History />
       {dialog.kind === 'register' ? (
         <RegisterDialog
           initialServerUrl={dialog.serverUrl ?? state.serverUrl}
