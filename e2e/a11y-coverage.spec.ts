@@ -9,7 +9,7 @@ import { AXE_OUT } from './support/a11y.ts';
 // here, and so does a scan that was dropped.
 
 const SOURCES = ['packages/registration-ui/src', 'apps/shell/src', 'apps/license-server/src', 'apps/vendor/src'];
-const DECLARED = /(?:data-view|\bview)="([a-z][a-z0-9-]*)"/g;
+const DECLARED = /(?:data-view|\bview)="([a-z][a-z0-9-]*)"|\bview\('([a-z][a-z0-9-]*)'\)/g;
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -22,7 +22,7 @@ test('every view declared in the source was scanned by axe-core in this run', as
   const declared = new Map<string, string>();
   for (const dir of SOURCES) {
     for (const file of await sourceFiles(dir)) {
-      for (const match of (await readFile(file, 'utf8')).matchAll(DECLARED)) declared.set(match[1]!, file);
+      for (const match of (await readFile(file, 'utf8')).matchAll(DECLARED)) declared.set((match[1] ?? match[2])!, file);
     }
   }
   expect(declared.size, 'views declared in the source').toBeGreaterThan(10);

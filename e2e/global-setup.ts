@@ -47,6 +47,8 @@ export default async function globalSetup() {
     fresh: {},
     unactivated: {},
     keyed: {},
+    // operator-console.spec.ts: activated there by a person (who then sets the console password); one slot.
+    console: { maxConnections: 1 },
   };
   // `keyed` takes registrations only with its registration key (trust.spec.ts).
   const registrationKey = 'e2e-registration-key-0123456789';
@@ -82,7 +84,7 @@ export default async function globalSetup() {
       }),
     );
     urls[name] = `https://127.0.0.1:${port}`;
-    if (name !== 'fresh' && name !== 'unactivated') await activateByApi(urls[name], ca);
+    if (name !== 'fresh' && name !== 'unactivated' && name !== 'console') await activateByApi(urls[name], ca);
   }
   // The full server's only slot is taken by another project.
   await registerOtherNode(urls.full!, ca, 'other-project-node');
@@ -100,6 +102,7 @@ export default async function globalSetup() {
     E2E_LS_FRESH_URL: urls.fresh!,
     E2E_LS_UNACTIVATED_URL: urls.unactivated!,
     E2E_LS_KEYED_URL: urls.keyed!,
+    E2E_LS_CONSOLE_URL: urls.console!,
     E2E_LS_REGISTRATION_KEY: registrationKey,
     E2E_VENDOR_URL: vendorUrl,
     E2E_CA: ca,

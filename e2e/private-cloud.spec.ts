@@ -85,7 +85,7 @@ for (const r of refusals) {
     await expect(form.getByLabel('Server Address')).toHaveValue(env(r.url));
     await form.getByRole('button', { name: 'Cancel' }).click();
 
-    const table = page.getByRole('table');
+    const table = page.getByRole('table', { name: 'Registration Information' });
     await expect(table).toContainText('Registration failed');
     await expect(table).toContainText(text.title);
     await table.getByRole('button', { name: 'View Error Details' }).first().click();

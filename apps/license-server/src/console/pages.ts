@@ -25,14 +25,14 @@ header form{margin:0 0 0 auto}.lang a{color:#cfe0ff;padding:4px}.lang a[aria-cur
 main{max-width:1180px;margin:24px auto;background:#fff;border-radius:8px;box-shadow:0 1px 4px #0002;padding:20px 28px}main.narrow{max-width:460px}
 h1{font-size:22px;margin:0 0 12px}h2{font-size:17px;margin:20px 0 8px}dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dt{color:#4f5f70}dd{margin:0;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #dde3ea;vertical-align:top}th{background:#f3f5f8}
-td code{overflow-wrap:anywhere}.scroll{overflow-x:auto}tr.stale td{background:#fff6e5}.flag{color:#8a5a00;font-size:13px;display:block}
-form.inline{display:inline}form.filters{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:end;margin:0 0 12px}form.filters label{display:flex;flex-direction:column;font-size:13px;color:#4f5f70}
-input,select{font:inherit;padding:5px 8px;border:1px solid #8592a3;border-radius:4px}.field{display:flex;flex-direction:column;gap:4px;margin:0 0 12px}
+td code{overflow-wrap:break-word}.scroll{overflow-x:auto}tr.stale td{background:#fff6e5}.flag{color:#8a5a00;font-size:13px;display:block}
+form.inline{display:inline}form.filters{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:end;margin:0 0 12px}form.filters .f{display:flex;flex-direction:column}.filters label{font-size:13px;color:#4f5f70}
+input,select{font:inherit;padding:5px 8px;border:1px solid #8592a3;border-radius:4px;box-sizing:border-box;height:34px}.field{display:flex;flex-direction:column;gap:4px;margin:0 0 12px}
 button,.button{font:inherit;font-size:14px;padding:6px 14px;border:0;border-radius:4px;background:#1a62e6;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary,.button.secondary{background:#e8eef7;color:#1f2d3d}button.danger{background:#b42318}header button{background:#ffffff2e}
 .notice{padding:10px 14px;border-radius:4px;margin:0 0 12px}.ok{background:#e7f6ec;color:#12632f}.error{background:#fdecec;color:#8a1f1f}.hint{color:#4f5f70;font-size:13px}
-a{color:#1a56c4}a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:2px solid #1a62e6;outline-offset:2px}
-.chart{display:flex;align-items:end;gap:2px;height:80px;border-bottom:1px solid #8592a3;margin:8px 0 4px}.chart span{flex:1;background:#1a62e6;min-height:1px}
+a{color:#1a56c4}a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,.scroll:focus-visible{outline:2px solid #1a62e6;outline-offset:2px}
+.chart{display:block;width:100%;height:80px;border-bottom:1px solid #8592a3;margin:8px 0 4px}.chart rect{fill:#1a62e6}
 @media (max-width:700px){main{margin:0;border-radius:0;padding:16px}header{padding:8px 12px}}`;
 
 export interface Chrome {
@@ -93,7 +93,13 @@ export function overviewBody(input: { license: ServerLicensePayload; language: L
   const daysLeft = Math.floor((Date.parse(license.expiresAt) - input.now.getTime()) / 864e5);
   const state = input.destroyedAt !== null ? fill(t.destroyedAt, { at: when(input.destroyedAt, language) }) : input.activatedAt !== null ? fill(t.activatedAt, { at: when(input.activatedAt, language) }) : t.notActivated;
   const peak = Math.max(1, ...input.perDay.map((d) => d.max));
-  const bars = input.perDay.map((d) => `<span style="height:${Math.round((d.max / peak) * 100)}%" title="${esc(fill(t.usageDay, { day: d.day, n: d.max }))}"></span>`).join('');
+  // SVG attributes, not inline styles: the page's CSP admits only its own nonce'd stylesheet.
+  const bars = input.perDay
+    .map((d, i) => {
+      const h = Math.max(1, Math.round((d.max / peak) * 80));
+      return `<rect x="${i * 10 + 1}" y="${80 - h}" width="8" height="${h}"><title>${esc(fill(t.usageDay, { day: d.day, n: d.max }))}</title></rect>`;
+    })
+    .join('');
   const rows: [string, string][] = [
     [t.company, esc(license.company)],
     [t.licenseId, `<code>${esc(license.licenseId)}</code>`],
@@ -111,7 +117,7 @@ export function overviewBody(input: { license: ServerLicensePayload; language: L
   ];
   const table = input.perDay.map((d) => `<li>${esc(fill(t.usageDay, { day: d.day, n: d.max }))}</li>`).join('');
   return `<dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>
-<h2 id="usage">${esc(t.usageChart)}</h2><div class="chart" role="img" aria-labelledby="usage" aria-describedby="usage-days">${bars}</div>
+<h2 id="usage">${esc(t.usageChart)}</h2><svg class="chart" role="img" aria-labelledby="usage" aria-describedby="usage-days" viewBox="0 0 ${input.perDay.length * 10} 80" preserveAspectRatio="none">${bars}</svg>
 <details><summary class="hint">${esc(t.usageChart)}</summary><ul id="usage-days" class="hint">${table}</ul></details>`;
 }
 
@@ -135,8 +141,8 @@ export function leasesBody(input: {
     return minutes < 120 ? fill(t.ago, { n: minutes }) : fill(t.hoursAgo, { n: Math.floor(minutes / 60) });
   };
   const filters = `<form class="filters" method="get" action="/console/leases"><input type="hidden" name="lang" value="${L}">
-<label>${esc(t.filter)}<input name="q" value="${esc(input.q)}" placeholder="${esc(t.filterHint)}" aria-describedby="q-hint"></label><span class="hint" id="q-hint" hidden>${esc(t.filterHint)}</span>
-<label>${esc(t.sortBy)}<select name="sort">${SORTS.map((s) => `<option value="${s}"${s === input.sort ? ' selected' : ''}>${esc(t.sorts[s])}</option>`).join('')}</select></label>
+<div class="f"><label for="f-q">${esc(t.filter)}</label><input id="f-q" name="q" value="${esc(input.q)}" placeholder="${esc(t.filterHint)}" aria-describedby="q-hint"></div><span class="hint" id="q-hint" hidden>${esc(t.filterHint)}</span>
+<div class="f"><label for="f-sort">${esc(t.sortBy)}</label><select id="f-sort" name="sort">${SORTS.map((s) => `<option value="${s}"${s === input.sort ? ' selected' : ''}>${esc(t.sorts[s])}</option>`).join('')}</select></div>
 <button type="submit" class="secondary">${esc(t.apply)}</button></form>`;
   const rows = input.leases
     .map(([nodeId, l]) => {
@@ -155,7 +161,7 @@ export function leasesBody(input: {
   const table =
     input.leases.length === 0
       ? `<p>${esc(t.noLeases)}</p>`
-      : `<div class="scroll"><table><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></div>`;
+      : scrollingTable(t.leases, head, rows);
   const blocked =
     input.blocked.length === 0
       ? ''
@@ -166,6 +172,11 @@ export function leasesBody(input: {
           )
           .join('')}</ul>`;
   return `${filters}${table}${blocked}`;
+}
+
+/** A table wider than a narrow screen scrolls in a region that the keyboard can reach and that is named. */
+function scrollingTable(name: string, head: string[], rows: string): string {
+  return `<div class="scroll" role="region" aria-label="${esc(name)}" tabindex="0"><table><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 export function confirmBody(input: { language: Locale; csrf: string; what: 'free' | 'block'; nodeId: string; leaseId: string; peer: string }): string {
@@ -183,9 +194,9 @@ export function eventsBody(input: { language: Locale; filter: EventFilter; event
   const L = input.language;
   const f = input.filter;
   const filters = `<form class="filters" method="get" action="/console/events"><input type="hidden" name="lang" value="${L}">
-<label>${esc(t.node)}<input name="node" value="${esc(f.nodeId ?? '')}"></label>
-<label>${esc(t.kind)}<select name="kind"><option value="">${esc(t.allKinds)}</option>${EVENT_KINDS.map((k) => `<option value="${k}"${k === f.kind ? ' selected' : ''}>${esc(t.kindNames[k])}</option>`).join('')}</select></label>
-<label>${esc(t.from)}<input type="date" name="from" value="${esc(f.from?.slice(0, 10) ?? '')}"></label><label>${esc(t.to)}<input type="date" name="to" value="${esc(f.to?.slice(0, 10) ?? '')}"></label>
+<div class="f"><label for="f-node">${esc(t.node)}</label><input id="f-node" name="node" value="${esc(f.nodeId ?? '')}"></div>
+<div class="f"><label for="f-kind">${esc(t.kind)}</label><select id="f-kind" name="kind"><option value="">${esc(t.allKinds)}</option>${EVENT_KINDS.map((k) => `<option value="${k}"${k === f.kind ? ' selected' : ''}>${esc(t.kindNames[k])}</option>`).join('')}</select></div>
+<div class="f"><label for="f-from">${esc(t.from)}</label><input type="date" id="f-from" name="from" value="${esc(f.from?.slice(0, 10) ?? '')}"></div><div class="f"><label for="f-to">${esc(t.to)}</label><input type="date" id="f-to" name="to" value="${esc(f.to?.slice(0, 10) ?? '')}"></div>
 <button type="submit" class="secondary">${esc(t.apply)}</button> <a class="button secondary" href="${esc(input.csvHref)}" download>${esc(t.csv)}</a></form>`;
   const rows = input.events
     .map((e) => `<tr><td>${esc(when(e.at, L))}</td><td>${esc(t.kindNames[e.kind])}</td><td>${e.nodeId === undefined ? '' : `<code>${esc(e.nodeId)}</code>`}</td><td>${esc(e.peer ?? '')}</td><td>${esc((e.codes ?? []).join(' '))}</td><td>${esc(Object.entries(e.data ?? {}).map(([k, v]) => `${k}=${v}`).join('; '))}</td></tr>`)
@@ -194,7 +205,7 @@ export function eventsBody(input: { language: Locale; filter: EventFilter; event
   const table =
     input.events.length === 0
       ? `<p>${esc(t.noEvents)}</p>`
-      : `<div class="scroll"><table><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></div>`;
+      : scrollingTable(t.events, head, rows);
   const more = input.total > input.events.length ? `<p class="hint">${esc(fill(t.shown, { n: input.events.length }))}</p>` : '';
   return `${filters}${table}${more}<p class="hint">${esc(fill(t.retention, { days: input.retentionDays }))}</p>`;
 }

@@ -123,7 +123,7 @@ const EN = {
     'sign-in-refused': 'console sign-in refused',
     usage: 'slots in use',
   },
-  sorts: { node: 'node', heartbeat: 'last heartbeat', registered: 'first registered', expires: 'expiry' },
+  sorts: { node: 'Node', heartbeat: 'Last heartbeat', registered: 'First registered', expires: 'Expiry' },
 };
 
 type Texts = typeof EN;
