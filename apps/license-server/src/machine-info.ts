@@ -11,7 +11,7 @@ import {
   type MachineInfoFile,
 } from '@registration/protocol/machine-info';
 import type { ServerLicensePayload } from '@registration/protocol/license';
-import { writeFileAtomic } from './atomic-file.ts';
+import { writeFileAtomic } from '@registration/licensing/files';
 import { StartupError } from './messages.ts';
 
 /**

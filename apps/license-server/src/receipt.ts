@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { verifyDocument, signDocument } from '@registration/licensing/jws';
 import {
   canonicalReceiptLeases,
@@ -12,7 +12,7 @@ import {
 } from '@registration/protocol/destroy-receipt';
 import { DOC_TYPES } from '@registration/protocol/license';
 import { serverFingerprint } from './activation.ts';
-import { writeFileAtomic } from './atomic-file.ts';
+import { readTextIfExists, writeFileAtomic } from '@registration/licensing/files';
 import type { LoadedBundle } from './bundle.ts';
 import type { LeaseTable } from './lease-table.ts';
 import type { PrivateConfig } from './store.ts';
@@ -76,13 +76,8 @@ export type ExistingReceipt =
  * second `destroy` can reprint it rather than sign a new one.
  */
 export async function readExistingReceipt(path: string, bundle: LoadedBundle, instanceId: string): Promise<ExistingReceipt> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    throw error;
-  }
+  const text = await readTextIfExists(path);
+  if (text === null) return { kind: 'missing' };
   let file: DestroyReceiptFile;
   try {
     file = destroyReceiptFileSchema.parse(JSON.parse(text));

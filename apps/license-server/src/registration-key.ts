@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from './atomic-file.ts';
+import { writeFileAtomic } from '@registration/licensing/files';
 import type { CommandIo } from './commands.ts';
 import type { LicenseServerConfig } from './config.ts';
 import { message, StartupError } from './messages.ts';

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { initialLockState, lockStateSchema } from '@registration/licensing/lockout';
 import { detail } from '@registration/protocol/details';
 import { projectIdentitySchema } from '@registration/protocol/project-identity';
-import { removeStaleTempFiles, writeFileAtomic } from './atomic-file.ts';
+import { readTextIfExists, removeStaleTempFiles, writeFileAtomic } from '@registration/licensing/files';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
 import { LeaseTable } from './lease-table.ts';
 import { StartupError } from './messages.ts';
@@ -487,13 +487,8 @@ const journalLineSchema = z.object({
  * `stateCorrupt` when it cannot be read as either.
  */
 export async function readPrivateConfig(path: string): Promise<PrivateConfigFile | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+  const text = await readTextIfExists(path);
+  if (text === null) return null;
   const corrupt = (code: 'file.notJson' | 'state.unexpected', fields?: string) =>
     new StartupError('stateCorrupt', { path, ...(code === 'file.notJson' ? detail(code) : detail(code, { fields: fields ?? '(root)' })) });
   const lines = text.split('\n');

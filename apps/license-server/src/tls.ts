@@ -3,7 +3,7 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import './reflect-metadata.ts';
 import * as x509 from '@peculiar/x509';
-import { writeFileAtomic } from './atomic-file.ts';
+import { writeFileAtomic } from '@registration/licensing/files';
 import { StartupError } from './messages.ts';
 
 /** PEM certificate (chain) and private key for the HTTPS listener. */

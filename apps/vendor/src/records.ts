@@ -1,8 +1,8 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CHALLENGE_KINDS } from '@registration/protocol/phone-page';
-import { writeFileAtomic } from './atomic-write.ts';
+import { readTextIfExists, writeFileAtomic } from '@registration/licensing/files';
 
 /**
  * The vendor's ledger of issued licenses: one JSON file per license in `<vendorDir>/issued/`. It keeps
@@ -90,13 +90,8 @@ export async function writeRecord(vendorDir: string, record: IssuedRecord): Prom
 /** The record of `licenseId`, or null if the vendor never issued it; throws RecordError for a bad id or file. */
 export async function readRecord(vendorDir: string, licenseId: string): Promise<IssuedRecord | null> {
   const path = recordPath(vendorDir, licenseId);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+  const text = await readTextIfExists(path);
+  if (text === null) return null;
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,7 +1,7 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../atomic-file.ts';
+import { readTextIfExists, writeFileAtomic } from '@registration/licensing/files';
 
 /**
  * What happened on the license server, for the operator console's Events (and its CSV): kept in memory
@@ -88,12 +88,7 @@ export class EventLog {
   /** Reads what earlier runs recorded (unreadable lines are skipped) and rewrites the file within the bounds. */
   static async open(options: EventLogOptions): Promise<EventLog> {
     const path = join(options.dir, EVENTS_FILE);
-    let text = '';
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    const text = (await readTextIfExists(path)) ?? '';
     const events: ServerEvent[] = [];
     for (const line of text.split('\n')) {
       if (line === '') continue;

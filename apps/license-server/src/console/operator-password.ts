@@ -1,9 +1,8 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { initialLockState, lockStateSchema, lockStatus, recordFailure, recordSuccess, type LockStatus } from '@registration/licensing/lockout';
-import { writeFileAtomic } from '../atomic-file.ts';
+import { readTextIfExists, writeFileAtomic } from '@registration/licensing/files';
 
 /**
  * The console's operator password, in `<config>/operator.json` (mode 600; not in privateConfig, which is
@@ -70,13 +69,8 @@ export class OperatorPassword {
   }
 
   async #read(): Promise<OperatorFile | null> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+    const text = await readTextIfExists(this.path);
+    if (text === null) return null;
     const parsed = operatorFileSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   }

@@ -1,5 +1,6 @@
+/** Files written so that a crash leaves the old or the new one, and files that may not exist yet: one home for the servers and the vendor's tools. */
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 const TMP_SUFFIX = '.tmp';
@@ -45,4 +46,14 @@ export async function removeStaleTempFiles(path: string): Promise<void> {
       .filter((name) => name.startsWith(prefix) && name.endsWith(TMP_SUFFIX))
       .map((name) => unlink(join(dirname(path), name)).catch(() => undefined)),
   );
+}
+
+/** The text of `path`, or null when there is no such file; any other error (a permission, a directory) is thrown. */
+export async function readTextIfExists(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }
