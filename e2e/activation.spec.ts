@@ -1,16 +1,9 @@
 import { devices, expect, test } from '@playwright/test';
-import type { Page } from '@playwright/test';
 import { env, openRegistration, snap } from './support/shell.ts';
 import { readQrCode } from './support/qr.ts';
+import { reRegisterIfRegistered, submitInDialog, submitPrivateCloud } from './support/registration.ts';
 
 // Issue 3: a person activates a fresh license server with a phone, then the console registers with it.
-
-/** Re-register (confirmed) if the node is registered, so that Register Now is offered. */
-async function reRegisterIfRegistered(page: Page) {
-  if (!(await page.getByRole('button', { name: 'Re-register' }).isVisible())) return;
-  await page.getByRole('button', { name: 'Re-register' }).click();
-  await page.getByRole('alertdialog', { name: 'Re-register' }).getByRole('button', { name: 'Re-register' }).click();
-}
 
 test('an operator activates a fresh license server by scanning its QR code, then the console registers with it', async ({ browser, page }) => {
   const serverUrl = env('E2E_LS_FRESH_URL');
@@ -57,11 +50,7 @@ test('an operator activates a fresh license server by scanning its QR code, then
   // The console now registers with that server.
   await openRegistration(page, 'admin');
   await reRegisterIfRegistered(page);
-  await page.getByRole('button', { name: 'Register Now' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Register Now' });
-  await dialog.getByLabel('Private Cloud').check();
-  await dialog.getByLabel('Server Address').fill(serverUrl);
-  await dialog.getByRole('button', { name: 'Submit' }).click();
+  await submitPrivateCloud(page, serverUrl);
   await expect(page.getByRole('button', { name: 'Re-register' })).toBeVisible();
   await expect(page.getByText('Registered').first()).toBeVisible();
   await snap(page, '23-registered-with-activated-server');
@@ -74,11 +63,7 @@ test('an operator activates a fresh license server by scanning its QR code, then
 test('before activation the console explains where to activate the license server', async ({ page }) => {
   await openRegistration(page, 'admin');
   await reRegisterIfRegistered(page);
-  await page.getByRole('button', { name: 'Register Now' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Register Now' });
-  await dialog.getByLabel('Private Cloud').check();
-  await dialog.getByLabel('Server Address').fill(env('E2E_LS_UNACTIVATED_URL'));
-  await dialog.getByRole('button', { name: 'Submit' }).click();
+  const dialog = await submitPrivateCloud(page, env('E2E_LS_UNACTIVATED_URL'));
   const failure = page.getByRole('alertdialog', { name: 'Registration failed' });
   const first = failure.locator('.frr-reason--primary');
   await expect(first).toContainText('The license server is not activated yet');
@@ -91,9 +76,7 @@ test('before activation the console explains where to activate the license serve
   await expect(dialog.getByLabel('Server Address')).toHaveValue(env('E2E_LS_UNACTIVATED_URL'));
 
   // Leave the node unregistered for the next test file: register with the demo server, then Re-register.
-  await dialog.getByLabel('Private Cloud').check();
-  await dialog.getByLabel('Server Address').fill(env('E2E_LS_URL'));
-  await dialog.getByRole('button', { name: 'Submit' }).click();
+  await submitInDialog(dialog, env('E2E_LS_URL'));
   await expect(page.getByRole('button', { name: 'Re-register' })).toBeVisible();
   await reRegisterIfRegistered(page);
   await expect(page.getByText('Unregistered').first()).toBeVisible();

@@ -12,6 +12,7 @@ import {
 import { startLicenseServer, type RunningLicenseServer } from '../apps/bff/src/testing/license-server.ts';
 import { demoNodeSettings, talkTo } from './support/bff-node.ts';
 import { env, openRegistration, snap, switchLanguage } from './support/shell.ts';
+import { submitPrivateCloud } from './support/registration.ts';
 
 // Registration Information for a cluster (DESIGN §3.3): three real BFF processes on one PostgreSQL
 // schema, with the demo system's keys (demoNodeSettings); the page's /api calls go to node-1 (talkTo).
@@ -98,11 +99,7 @@ test.describe('Registration Information for a cluster of three BFF nodes', () =>
     await expect(table.locator('tbody tr[data-node]')).toHaveCount(3);
     await expect(row('node-1').getByTestId('this-node')).toBeVisible();
 
-    await page.getByRole('button', { name: 'Register Now' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Register Now' });
-    await dialog.getByLabel('Private Cloud').check();
-    await dialog.getByLabel('Server Address').fill(ls!.url);
-    await dialog.getByRole('button', { name: 'Submit' }).click();
+    const dialog = await submitPrivateCloud(page, ls!.url);
 
     const ipError = catalogueText('LICENSE_IP_ERROR', 'en', { peer: '127.0.0.2', allowed: '127.0.0.1, ::1' });
     const popup = page.getByRole('alertdialog', { name: 'Registration failed' });

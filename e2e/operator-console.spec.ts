@@ -4,6 +4,7 @@ import { demoNodeSettings, talkTo } from './support/bff-node.ts';
 import { registerOtherNode } from './support/license-server.ts';
 import { scanWithPhone } from './support/phone.ts';
 import { env, openRegistration, snap, switchLanguage } from './support/shell.ts';
+import { submitPrivateCloud } from './support/registration.ts';
 
 // Issue 11 §1: the license server's operator console. The `console` server of global-setup (one slot) is
 // activated here by a person, who then sets the operator password from the activation page. A report
@@ -69,11 +70,7 @@ test('an operator frees the slot of a node in the console: the node shows why, a
   // The report server registers with it (its page talks to the node of this test).
   await talkTo(page, node);
   await openRegistration(page, 'admin');
-  await page.getByRole('button', { name: 'Register Now' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Register Now' });
-  await dialog.getByLabel('Private Cloud').check();
-  await dialog.getByLabel('Server Address').fill(serverUrl);
-  await dialog.getByRole('button', { name: 'Submit' }).click();
+  await submitPrivateCloud(page, serverUrl);
   await expect(page.getByRole('button', { name: 'Re-register' })).toBeVisible();
 
   // The overview counts it; the operator sees its lease, and frees the slot after a confirmation that names the node.
@@ -159,10 +156,7 @@ test('an operator frees the slot of a node in the console: the node shows why, a
   await leaseRow(console, 'node-replacement').getByRole('link', { name: 'Free this slot' }).click();
   await console.getByRole('button', { name: 'Free this slot' }).click();
   await expect(console.getByRole('status')).toHaveText('The slot of node-replacement is free.');
-  await page.getByRole('button', { name: 'Register Now' }).click();
-  await dialog.getByLabel('Private Cloud').check();
-  await dialog.getByLabel('Server Address').fill(serverUrl);
-  await dialog.getByRole('button', { name: 'Submit' }).click();
+  await submitPrivateCloud(page, serverUrl);
   await page.getByRole('button', { name: 'Re-register' }).click();
   await page.getByRole('alertdialog', { name: 'Re-register' }).getByRole('button', { name: 'Re-register' }).click();
   await expect(page.getByRole('dialog', { name: 'Register Now' })).toBeVisible();

@@ -2,17 +2,10 @@ import { expect, test, type Page } from '@playwright/test';
 import { describe as catalogueText, type ErrorName } from '@registration/protocol/catalogue';
 import { env, openRegistration, signIn, snap, switchLanguage } from './support/shell.ts';
 import { getJson } from './support/license-server.ts';
+import { submitPrivateCloud } from './support/registration.ts';
 
 // One report-server node shared by every test (workers: 1): each test starts from whatever the last
 // left, so a test that needs an unregistered node re-registers first.
-
-async function submitPrivateCloud(page: Page, serverUrl: string) {
-  await page.getByRole('button', { name: 'Register Now' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Register Now' });
-  await dialog.getByLabel('Private Cloud').check();
-  await dialog.getByLabel('Server Address').fill(serverUrl);
-  await dialog.getByRole('button', { name: 'Submit' }).click();
-}
 
 async function reRegister(page: Page) {
   await page.getByRole('button', { name: 'Re-register' }).click();

@@ -23,6 +23,21 @@ export async function reRegisterIfRegistered(page: Page) {
   await expect(page.locator('.frr-status[data-status="unregistered"]')).toBeVisible();
 }
 
+/** In the open Register Now dialog: Private Cloud with `serverUrl`, Submit. */
+export async function submitInDialog(dialog: Locator, serverUrl: string) {
+  await dialog.getByLabel('Private Cloud').check();
+  await dialog.getByLabel('Server Address').fill(serverUrl);
+  await dialog.getByRole('button', { name: 'Submit' }).click();
+}
+
+/** Register Now > Private Cloud with `serverUrl` > Submit; the dialog, for what follows. */
+export async function submitPrivateCloud(page: Page, serverUrl: string): Promise<Locator> {
+  await page.getByRole('button', { name: 'Register Now' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Register Now' });
+  await submitInDialog(dialog, serverUrl);
+  return dialog;
+}
+
 /** Register Now > Local Container, at the upload step even when a lic is already stored. */
 export async function openLocalContainer(page: Page): Promise<Locator> {
   await page.getByRole('button', { name: 'Register Now' }).first().click();
