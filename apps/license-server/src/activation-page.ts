@@ -1,4 +1,4 @@
-import { describe, type Locale } from '@registration/protocol/catalogue';
+import { describe, interpolate as fill, type Locale } from '@registration/protocol/catalogue';
 import type { LockStatus } from '@registration/licensing/lockout';
 import type { Reason } from '@registration/protocol/reason';
 
@@ -99,9 +99,6 @@ export interface ActivationView {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
 
-function fill(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(params[k] ?? ''));
-}
 
 function when(iso: string, language: Locale): string {
   return new Date(iso).toLocaleString(language, { timeZoneName: 'short' });

@@ -1,4 +1,4 @@
-import { localizeDetail, type Locale } from '@registration/protocol/catalogue';
+import { interpolate, localizeDetail, type Locale } from '@registration/protocol/catalogue';
 
 type Params = Record<string, string | number | string[]>;
 
@@ -225,13 +225,12 @@ export function isProblemCode(value: unknown): value is ProblemCode {
   return typeof value === 'string' && Object.hasOwn(PROBLEMS, value);
 }
 
-const fill = (template: string, params: Params) => template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? '—'));
 
 /** A console message in the administrator's language. */
 export function message(locale: Locale, key: MessageKey, params: Params = {}): string {
   const p = { ...(localizeDetail(params, locale) ?? params) };
-  if (isProblemCode(p.problem)) p.problem = fill(PROBLEMS[p.problem][locale], p);
-  return fill(MESSAGES[key][locale], p);
+  if (isProblemCode(p.problem)) p.problem = interpolate(PROBLEMS[p.problem][locale], p);
+  return interpolate(MESSAGES[key][locale], p);
 }
 
 /** A failure that stops start-up; rendered in the configured language by main, in English otherwise. */

@@ -257,6 +257,5 @@ const ZH: Shape<Texts> = {
 export const CONSOLE_TEXT: Record<Locale, Shape<Texts>> = { en: EN, 'zh-CN': ZH };
 export type ConsoleTexts = Shape<Texts>;
 
-export function fill(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(params[k] ?? ''));
-}
+/** `{{name}}` placeholders filled as everywhere else: the catalogue's interpolation. */
+export { interpolate as fill } from '@registration/protocol/catalogue';
