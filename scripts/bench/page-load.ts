@@ -3,7 +3,7 @@
  * in the DOM, in real Chromium with 4× CPU throttling, against an empty React root measured the same way
  * in the same run (React + react-dom, the module's version, production, one element). Both pages come
  * from one static server on 127.0.0.1, which also answers `GET /api/registration` with a fixed registered
- * state, so the network is equal and the time is the module's own work. Goal: module / empty ≤ 1.5×.
+ * state (and the History section's request with an empty page), so the network is equal and the time is the module's own work. Goal: module / empty ≤ 1.5×.
  */
 import { constants } from 'node:fs';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -16,6 +16,7 @@ import { harnessHtml, type HarnessRun, type LoadTiming } from './harness-page.ts
 import { startPageServer, type PageServer } from './page-server.ts';
 // The module's own test fixture: a registered server as the BFF answers it (schema-checked there).
 import { registered } from '../../packages/registration-ui/src/testing/fixtures.ts';
+import type { HistoryPage } from '@registration/protocol/bff-api';
 
 const CPU_SLOWDOWN = 4;
 const GOAL_RATIO = 1.5;
@@ -50,6 +51,8 @@ export async function runPageLoadBench({ root, runs }: PageLoadOptions): Promise
       '/registration-ui.iife.js': { contentType: JS, body: moduleScript },
       '/baseline.iife.js': { contentType: JS, body: await readFile(baseline.file) },
       '/api/registration': { contentType: 'application/json', body: JSON.stringify(registered()) },
+      // The History section below the cards asks for its first page: an empty one, as a new installation has.
+      '/api/registration/events': { contentType: 'application/json', body: JSON.stringify({ events: [], nextCursor: null } satisfies HistoryPage) },
     });
     pages = served;
     const launched = await chromium.launch({
