@@ -55,6 +55,15 @@ const SERVER_DIR = path.join(ROOT, 'apps/license-server');
 /** Where the bench builds the server as its container image runs it (inside the app, so its node_modules resolve). */
 const BUILT = path.join(SERVER_DIR, '.bench-dist');
 
+/** The flags the image gives node before its script (its Dockerfile's ENTRYPOINT), so the bench runs the server as the image does. */
+async function imageNodeFlags(): Promise<string[]> {
+  const dockerfile = await readFile(path.join(SERVER_DIR, 'Dockerfile'), 'utf8');
+  const entrypoint = dockerfile.match(/^ENTRYPOINT (\[.*\])$/m)?.[1];
+  if (entrypoint === undefined) throw new Error('lease-scale bench: no ENTRYPOINT in apps/license-server/Dockerfile');
+  const [, ...args] = JSON.parse(entrypoint) as string[];
+  return args.slice(0, args.indexOf('--import'));
+}
+
 /** Builds the license server the way its Dockerfile does: one ESM file plus the Reflect preload. */
 function buildServer(): void {
   const vite = path.join(ROOT, 'node_modules/.bin/vite');
@@ -76,7 +85,7 @@ async function measureSize(options: LeaseScaleOptions, size: number): Promise<Ro
   const ls = await startProcess({
     name: `license-server-${size}`,
     command: process.execPath,
-    args: ['--import', path.join(BUILT, 'preload/reflect-metadata.js'), path.join(BUILT, 'main.js'), '--port', '0', '--bundle', bundleFile,
+    args: [...(await imageNodeFlags()), '--import', path.join(BUILT, 'preload/reflect-metadata.js'), path.join(BUILT, 'main.js'), '--port', '0', '--bundle', bundleFile,
       '--config', configDir, '--tls', tlsDir, '--log', path.join(dir, 'log'), '--language', 'en',
       '--rate-limit-register', '0', '--rate-limit-heartbeat', '0', '--rate-limit-activation', '0',
       '--max-connections-per-address', '1000'],
